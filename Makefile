@@ -1,0 +1,103 @@
+# Bulkhead: one Makefile for the hypervisor, guests, host tools and tests.
+#   make            build everything for the default toolchain (clang-19)
+#   make CC=gcc     build the target with aarch64-linux-gnu-gcc instead
+#   make run        build and boot the demo system in QEMU
+#   make test       every test; ends with "N passed, M failed"
+#   make bench      benchmarks under QEMU -icount
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+ifeq ($(origin CC),command line)
+  ifneq ($(findstring gcc,$(CC)),)
+    TOOLCHAIN ?= gcc
+  endif
+endif
+TOOLCHAIN ?= clang
+
+B := build/$(TOOLCHAIN)
+H := build/host
+VERSION := 0.1.0
+
+# ---------------------------------------------------------------- target ---
+WARN := -Wall -Wextra -Wconversion -Wshadow -Werror
+TCFLAGS_COMMON := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdlib \
+  -mgeneral-regs-only -mstrict-align -fno-common -fno-stack-protector \
+  -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
+  -ffunction-sections -fdata-sections -fstack-usage \
+  -DBH_VERSION='"$(VERSION)"'
+
+ifeq ($(TOOLCHAIN),gcc)
+  TCC := aarch64-linux-gnu-gcc
+  TLD := aarch64-linux-gnu-ld
+  TOBJCOPY := aarch64-linux-gnu-objcopy
+  TCFLAGS := $(TCFLAGS_COMMON) -fno-pie -mcmodel=small
+else
+  TCC := clang-19
+  TLD := ld.lld-19
+  TOBJCOPY := llvm-objcopy-19
+  TCFLAGS := $(TCFLAGS_COMMON) --target=aarch64-none-elf -mcmodel=small
+endif
+TASFLAGS := $(filter-out -std=c11 -fstack-usage,$(TCFLAGS)) -D__ASSEMBLY__
+
+PLATFORM ?= qemu-virt
+HYP_INC := -Ihyp/include -Ihyp/core -Ihyp/arch/aarch64 -Ihyp/platform/$(PLATFORM)
+HYP_SRC := $(wildcard hyp/core/*.c) $(wildcard hyp/arch/aarch64/*.c) \
+  $(wildcard hyp/arch/aarch64/*.S) $(wildcard hyp/platform/$(PLATFORM)/*.c)
+HYP_OBJ := $(patsubst %,$(B)/%.o,$(HYP_SRC))
+
+$(B)/hyp/%.c.o: hyp/%.c $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	$(TCC) $(TCFLAGS) $(HYP_INC) -MMD -MP -c $< -o $@
+
+$(B)/hyp/%.S.o: hyp/%.S $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	$(TCC) $(TASFLAGS) $(HYP_INC) -MMD -MP -c $< -o $@
+
+$(B)/hyp/bulkhead.elf: $(HYP_OBJ) hyp/arch/aarch64/hyp.ld
+	$(TLD) -nostdlib -static -T hyp/arch/aarch64/hyp.ld --gc-sections -Map=$(B)/hyp/bulkhead.map -o $@ $(HYP_OBJ)
+
+$(B)/hyp/bulkhead.bin: $(B)/hyp/bulkhead.elf
+	$(TOBJCOPY) -O binary $< $@
+
+hyp: $(B)/hyp/bulkhead.bin
+.PHONY: hyp
+
+# ------------------------------------------------------------------ host ---
+HOSTCC ?= clang-19
+HCFLAGS := -std=c11 $(WARN) -g -O1 -Ihyp/include -Ihyp/core -D_DEFAULT_SOURCE
+
+QEMU := qemu-system-aarch64
+QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G -nographic
+
+include tools/tools.mk
+include guests/guests.mk
+include config/config.mk
+include tests/unit/unit.mk
+include tests/system/system.mk
+
+all: hyp tools guests images
+.PHONY: all
+
+# ------------------------------------------------------------- top level ---
+deps:
+	@scripts/setup.sh
+.PHONY: deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-qemu.sh $(B)/images/demo.img
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@TOOLCHAIN=$(TOOLCHAIN) scripts/test-all.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@TOOLCHAIN=$(TOOLCHAIN) scripts/bench.sh
+
+clean:
+	rm -rf build
+.PHONY: run test bench clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

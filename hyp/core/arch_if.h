@@ -1,0 +1,59 @@
+/*
+ * The narrow interface between the portable core and the architecture layer.
+ *
+ * The core calls only these functions for anything that touches hardware.
+ * hyp/arch/aarch64 implements them for the target; tests/unit/fake_arch.c
+ * implements them on the host so that every core file is unit-tested there.
+ * Implements: LLR-GEN-002 (core/arch separation).
+ */
+#ifndef BH_ARCH_IF_H
+#define BH_ARCH_IF_H
+
+#include "types.h"
+
+struct partition;
+struct vcpu;
+
+/* A spin lock. Held only for short, bounded critical sections. */
+typedef struct {
+    volatile uint32_t word;
+} bh_lock_t;
+
+void arch_lock(bh_lock_t *l);
+void arch_unlock(bh_lock_t *l);
+
+/* Write n bytes to the physical console. Caller serialises (console lock). */
+void arch_console_write(const char *s, size_t n);
+
+/* Module time: the system counter, common to all CPUs, in ticks. */
+uint64_t arch_now(void);
+
+/* Counter ticks per second. */
+uint64_t arch_ticks_per_sec(void);
+
+/* Index of the calling physical CPU, 0..num_cpus-1. */
+uint32_t arch_cpu_id(void);
+
+/* Hypervisor pointer for physical address pa (identity on every target). */
+void *arch_pa_to_ptr(uint64_t pa);
+
+/*
+ * Map [gpa, gpa+size) of partition p to [pa, pa+size) at stage 2 as normal,
+ * read-write, cacheable memory. Arguments are page aligned.
+ * Returns 0, or -1 when the static page-table pool is exhausted.
+ */
+int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size);
+
+/*
+ * Reset the architectural state of v: EL1h, all interrupts masked, MMU and
+ * caches off, general registers zero except x0 = arg0, PC = entry.
+ */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0);
+
+/* Ask physical CPU pcpu to re-run its scheduler soon (an SGI). */
+void arch_kick(uint32_t pcpu);
+
+/* Stop the whole machine after a module-level error; does not return. */
+void arch_halt(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * Configuration blob validation. The same file is compiled into the
+ * hypervisor (boot check) and into the host toolstack (bulkhead check), so
+ * both apply exactly the same rules.
+ */
+#ifndef BH_CFG_H
+#define BH_CFG_H
+
+#include "types.h"
+
+/* What the platform offers; the blob must fit inside it. */
+struct cfg_platform {
+    uint64_t ram_base;  /* physical RAM */
+    uint64_t ram_size;
+    uint64_t hyp_base;  /* hypervisor footprint, blob and payload included */
+    uint64_t hyp_end;
+    uint32_t num_cpus;  /* physical CPUs present */
+};
+
+#define CFG_MAX_ERRORS 16u
+#define CFG_FIELD_LEN 32u
+#define CFG_MSG_LEN 96u
+
+struct cfg_error {
+    char field[CFG_FIELD_LEN]; /* e.g. "parts[1].ram_pa" */
+    char msg[CFG_MSG_LEN];     /* e.g. "overlaps parts[0] RAM" */
+};
+
+struct cfg_report {
+    uint32_t count;   /* errors found (may exceed CFG_MAX_ERRORS) */
+    struct cfg_error err[CFG_MAX_ERRORS];
+};
+
+/*
+ * Check every field of the blob at `blob` (avail bytes readable) against the
+ * format rules and the platform. Structural errors (size, magic, version,
+ * checksum) stop the check; field errors are all collected.
+ * Returns the number of errors (0: the blob may be used).
+ * Implements: LLR-CFG-002 .. LLR-CFG-010.
+ */
+uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
+                      struct cfg_report *rep);
+
+/* CRC-32C of n bytes, continuing from crc (start with 0). Implements: LLR-CFG-002. */
+uint32_t cfg_crc32c(uint32_t crc, const void *data, size_t n);
+
+/* CRC-32C of a whole blob with its checksum field taken as zero. */
+uint32_t cfg_blob_checksum(const struct bh_cfg *cfg);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * Hypercall dispatch: the Xen Arm guest interface subset.
+ * The arch layer decodes HVC #0xEA1, passes x16 as nr and x0..x4 as args, and
+ * writes the return value to x0.
+ */
+#ifndef BH_HCALL_H
+#define BH_HCALL_H
+
+#include "types.h"
+
+struct vcpu;
+
+/* Hypercall numbers and sub-operations, from Xen's public headers (xen.h,
+ * version.h, sched.h, event_channel.h). */
+#define HVC_XEN_IMM 0xEA1u
+
+#define XEN_HC_XEN_VERSION 17u
+#define XEN_HC_CONSOLE_IO 18u
+#define XEN_HC_SCHED_OP 29u
+#define XEN_HC_EVENT_CHANNEL_OP 32u
+
+#define XENVER_VERSION 0u
+#define XENVER_EXTRAVERSION 1u
+#define XENVER_GET_FEATURES 6u
+#define XEN_EXTRAVERSION_LEN 16u
+#define XENFEAT_NR_SUBMAPS 1u
+#define XENFEAT_WRITABLE_PAGE_TABLES 0u
+#define XENFEAT_AUTO_TRANSLATED_PHYSMAP 2u
+
+/* The Xen version Bulkhead presents to guests: 4.17. */
+#define BH_XEN_MAJOR 4u
+#define BH_XEN_MINOR 17u
+
+#define CONSOLEIO_WRITE 0u
+#define CONSOLEIO_READ 1u
+
+#define SCHEDOP_YIELD 0u
+#define SCHEDOP_BLOCK 1u
+#define SCHEDOP_SHUTDOWN 2u
+#define SHUTDOWN_POWEROFF 0u
+#define SHUTDOWN_REBOOT 1u
+#define SHUTDOWN_SUSPEND 2u
+#define SHUTDOWN_CRASH 3u
+#define SHUTDOWN_WATCHDOG 4u
+
+/* Largest CONSOLEIO_write handled in one call; longer writes are cut there
+ * and the count written is what the call reports. */
+#define HCALL_CONSOLE_CHUNK 1024u
+
+/*
+ * Perform hypercall nr for vCPU v with arguments args[0..4] and return the
+ * value for x0: >= 0 on success, -XEN_E* on failure, -XEN_ENOSYS for any
+ * number or sub-operation not implemented. Every guest pointer is checked
+ * with part_guest_ptr() before use.
+ * Implements: LLR-HC-001 .. LLR-HC-008.
+ */
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5]);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * Partitions and vCPUs: the core's view of what the configuration built.
+ * All instances live in static tables (part_table, vcpu_table); nothing is
+ * allocated after boot.
+ */
+#ifndef BH_PART_H
+#define BH_PART_H
+
+#include "types.h"
+#include "vgic.h"
+
+enum vcpu_state {
+    VCPU_OFF = 0,  /* not started (or partition stopped) */
+    VCPU_RUNNABLE, /* may be picked by the scheduler */
+    VCPU_BLOCKED,  /* waits for an interrupt (WFI, SCHEDOP_block) */
+};
+
+enum part_state {
+    PART_UNUSED = 0,
+    PART_RUNNING,
+    PART_STOPPED, /* halted after shutdown or fault; never runs again */
+};
+
+/* Virtual timer registers as last seen (saved by the arch on switch-out). */
+struct vtimer_state {
+    uint64_t ctl;  /* CNTV_CTL_EL0 */
+    uint64_t cval; /* CNTV_CVAL_EL0 */
+};
+
+struct partition;
+
+struct vcpu {
+    struct partition *part;
+    uint32_t gid;   /* index in vcpu_table, also the arch context index */
+    uint32_t vid;   /* index inside the partition (vCPU number, MPIDR Aff0) */
+    uint32_t pcpu;  /* physical CPU it is pinned to */
+    enum vcpu_state state;
+    struct vtimer_state vtimer;
+    struct vgic_cpu vgic;
+};
+
+struct partition {
+    uint32_t id;    /* index in part_table; VMID is id + 1 */
+    enum part_state state;
+    char name[BH_CFG_NAME_LEN];
+    uint64_t ram_gpa;
+    uint64_t ram_pa;
+    uint64_t ram_size;
+    uint32_t num_vcpus;
+    struct vcpu *vcpus[BH_MAX_VCPUS_PER_PART];
+    struct vgic_dist vgic;
+    const struct bh_cfg_part *cfg; /* validated configuration entry */
+};
+
+extern struct partition part_table[BH_MAX_PARTS];
+extern struct vcpu vcpu_table[BH_MAX_VCPUS];
+extern uint32_t part_count;
+extern uint32_t vcpu_count;
+
+/*
+ * Translate a guest-physical range of partition p into a hypervisor pointer.
+ * Returns NULL unless [gpa, gpa+len) lies wholly inside p's RAM (len may be
+ * 0, then gpa must still lie inside RAM or at its end). Never faults.
+ * Implements: LLR-PART-001.
+ */
+void *part_guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len);
+
+/*
+ * Build all partitions from a validated configuration: fill part_table and
+ * vcpu_table, copy images and device trees into partition RAM, ask the arch
+ * to map RAM at stage 2 and reset each vCPU to the entry point with x0 set to
+ * the device-tree address.
+ * Pre: cfg_validate(cfg, ...) returned CFG_OK. Implements: LLR-PART-002.
+ */
+void part_build_all(const struct bh_cfg *cfg);
+
+/*
+ * Stop partition p for good: every vCPU becomes VCPU_OFF and is never
+ * scheduled again; other partitions are untouched. reason is printed on the
+ * console with the partition name. Implements: LLR-PART-003.
+ */
+void part_stop(struct partition *p, const char *reason);
+
+/*
+ * Restart partition p: reload its image and device tree from the
+ * configuration payload and reset every vCPU to its entry point.
+ * Implements: LLR-PART-004.
+ */
+void part_restart(struct partition *p);
+
+/* What a trap decoder tells the core about a fault in a partition. */
+struct fault_report {
+    const char *what;   /* "stage-2 abort", "undefined instruction", ... */
+    uint32_t esr_class; /* exception class (ESR_EL2.EC) */
+    uint64_t esr;       /* full syndrome */
+    uint64_t addr;      /* faulting guest-physical or virtual address */
+    uint64_t pc;        /* guest PC of the faulting instruction */
+};
+
+/*
+ * A vCPU of a partition faulted: print a decoded report and stop that
+ * partition only. Implements: LLR-PART-005.
+ */
+void part_fault(struct vcpu *v, const struct fault_report *r);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * The virtual GICv3 of a partition: distributor and redistributor registers
+ * emulated from trapped accesses, and the list-register contents the arch
+ * layer loads into the hardware virtual CPU interface.
+ */
+#ifndef BH_VGIC_H
+#define BH_VGIC_H
+
+#include "types.h"
+
+struct vcpu;
+struct partition;
+
+/* Guest-physical windows (Xen's arch-arm.h guest map for GICv3). */
+#define VGIC_GICD_BASE 0x03001000ull
+#define VGIC_GICD_SIZE 0x00010000ull
+#define VGIC_GICR_BASE 0x03020000ull
+#define VGIC_GICR_STRIDE 0x00020000ull /* RD_base + SGI_base per vCPU */
+#define VGIC_GICR_SIZE 0x01000000ull
+
+#define VGIC_NUM_PRIVATE 32u            /* SGIs 0..15, PPIs 16..31 */
+#define VGIC_NUM_SPIS 32u               /* SPIs 32..63 */
+#define VGIC_NUM_IRQS (VGIC_NUM_PRIVATE + VGIC_NUM_SPIS)
+#define VGIC_MAX_LRS 16u
+
+#define VGIC_PPI_MAINT 25u
+#define VGIC_PPI_HYP_TIMER 26u
+#define VGIC_PPI_VTIMER 27u
+#define VGIC_PPI_EVTCHN 31u  /* Xen's GUEST_EVTCHN_PPI */
+#define VGIC_SPI_VPL011 32u  /* Xen's GUEST_VPL011_SPI */
+
+/* State of one virtual interrupt. */
+struct vgic_irq {
+    uint8_t priority;
+    uint8_t enabled;
+    uint8_t pending;
+    uint8_t active;
+    uint8_t edge;       /* 1: edge-triggered, 0: level */
+    uint8_t group1;
+    uint8_t in_lr;      /* currently held in a list register */
+    uint8_t target;     /* SPI: vCPU index it is routed to */
+};
+
+struct vgic_dist {
+    uint32_t ctlr;
+    struct vgic_irq spi[VGIC_NUM_SPIS];
+    uint64_t irouter[VGIC_NUM_SPIS];
+};
+
+struct vgic_cpu {
+    struct vgic_irq priv[VGIC_NUM_PRIVATE];
+    uint32_t waker;        /* GICR_WAKER as the guest sees it */
+    uint32_t lr_count;     /* list registers in use after last fill */
+    uint32_t lr_intid[VGIC_MAX_LRS];
+    bool dirty;            /* state changed since last fill */
+};
+
+/* Reset the distributor of p and the redistributors of its vCPUs.
+ * Implements: LLR-VGIC-001. */
+void vgic_init(struct partition *p);
+
+/*
+ * Emulate a guest access of `size` bytes (1, 2, 4 or 8) at gpa by vCPU v.
+ * Reserved registers read as zero and ignore writes, as the GIC
+ * architecture specifies; forbidden widths give MMIO_BAD_ACCESS.
+ * Implements: LLR-VGIC-002 .. LLR-VGIC-006.
+ */
+enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val);
+
+/* Make intid pending for v (private) or for the SPI's target vCPU.
+ * Implements: LLR-VGIC-007. */
+void vgic_inject(struct vcpu *v, uint32_t intid);
+
+/* True when v has a pending, enabled interrupt its distributor forwards.
+ * Implements: LLR-VGIC-008. */
+bool vgic_has_pending(const struct vcpu *v);
+
+/*
+ * Emulate a guest write of ICC_SGI1R_EL1: make the SGI pending on the
+ * targeted vCPUs of the same partition. Returns a bit mask of the physical
+ * CPUs to kick (those not running the caller). Implements: LLR-VGIC-009.
+ */
+uint32_t vgic_sgi(struct vcpu *v, uint64_t sgi1r);
+
+/*
+ * Write into lr[0..nlr-1] the GICv3 list-register values for v's highest
+ * priority pending or active interrupts; unused entries are 0. *underflow is
+ * set when more remain than fit. Returns the number used.
+ * Implements: LLR-VGIC-010.
+ */
+uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflow);
+
+/* Take back the list registers after v ran: interrupts the guest acknowledged
+ * or completed change state. Implements: LLR-VGIC-011. */
+void vgic_lr_sync(struct vcpu *v, const uint64_t *lr, uint32_t nlr);
+
+#endif

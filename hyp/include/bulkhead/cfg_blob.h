@@ -1,0 +1,77 @@
+/*
+ * Bulkhead configuration blob: the one format shared by the hypervisor and
+ * the host toolstack.
+ *
+ * The blob is plain little-endian data with fixed-size tables, so the
+ * hypervisor can check every field with bounded loops and never parses text.
+ * Layout in memory (all offsets from the first byte of the blob):
+ *
+ *   struct bh_cfg            fixed header and tables
+ *   payload                  partition images and device trees, each at an
+ *                            8-byte aligned offset named by a bh_cfg_part
+ *
+ * total_size covers header and payload. checksum is CRC-32C (Castagnoli,
+ * reflected, init and final xor 0xFFFFFFFF) over the whole blob with the
+ * checksum field itself taken as zero.
+ *
+ * In a bootable image the blob starts at the first 64 KiB boundary at or after
+ * the end of the hypervisor's own memory footprint (see docs/architecture.md).
+ *
+ * Implements: LLR-CFG-001 (blob format shared by host and hypervisor).
+ */
+#ifndef BULKHEAD_CFG_BLOB_H
+#define BULKHEAD_CFG_BLOB_H
+
+#include <stdint.h>
+
+#define BH_CFG_MAGIC 0x44484b42u /* "BKHD" little-endian */
+#define BH_CFG_VERSION 1u
+
+#define BH_CFG_MAX_PARTS 8u
+#define BH_CFG_MAX_VCPUS 4u /* per partition */
+#define BH_CFG_MAX_CPUS 4u  /* physical CPUs */
+#define BH_CFG_NAME_LEN 16u /* includes the terminating NUL */
+
+/* Alignment rules the validator enforces. */
+#define BH_CFG_PAGE_SIZE 0x1000u
+#define BH_CFG_PAYLOAD_ALIGN 8u
+
+/* bh_cfg_part.flags */
+#define BH_CFG_PART_F_NONE 0u
+
+struct bh_cfg_part {
+    char name[BH_CFG_NAME_LEN]; /* NUL-terminated, [A-Za-z0-9_-], non-empty */
+    uint64_t ram_gpa;           /* guest-physical base of RAM, page aligned */
+    uint64_t ram_pa;            /* physical placement, page aligned */
+    uint64_t ram_size;          /* bytes, page multiple, non-zero */
+    uint64_t image_gpa;         /* where the image is copied, inside RAM */
+    uint64_t entry_gpa;         /* first instruction, inside the image */
+    uint64_t dtb_gpa;           /* device tree copy, 8-byte aligned */
+    uint32_t image_offset;      /* payload offset from blob start */
+    uint32_t image_size;        /* bytes copied from the payload */
+    uint32_t image_mem_size;    /* bytes reserved at image_gpa (>= size) */
+    uint32_t dtb_offset;        /* payload offset from blob start */
+    uint32_t dtb_size;          /* bytes, at most 2 MiB */
+    uint32_t num_vcpus;         /* 1..BH_CFG_MAX_VCPUS */
+    uint32_t vcpu_cpu[BH_CFG_MAX_VCPUS]; /* physical CPU of each vCPU */
+    uint32_t flags;             /* BH_CFG_PART_F_*, unknown bits rejected */
+    uint32_t reserved;          /* must be zero */
+};
+
+struct bh_cfg {
+    uint32_t magic;       /* BH_CFG_MAGIC */
+    uint32_t version;     /* BH_CFG_VERSION */
+    uint32_t total_size;  /* bytes of header and payload */
+    uint32_t checksum;    /* CRC-32C, see above */
+    uint32_t num_cpus;    /* physical CPUs the system uses, 1..MAX_CPUS */
+    uint32_t num_parts;   /* 1..BH_CFG_MAX_PARTS */
+    uint32_t slice_us;    /* rotation slice for CPUs shared by vCPUs */
+    uint32_t reserved;    /* must be zero */
+    struct bh_cfg_part parts[BH_CFG_MAX_PARTS]; /* unused entries all zero */
+};
+
+/* The header is fixed so old and new tools agree byte for byte. */
+_Static_assert(sizeof(struct bh_cfg_part) == 112, "bh_cfg_part layout");
+_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 112, "bh_cfg layout");
+
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what Bulkhead needs on Debian 12, once. Idempotent: packages that are
+# present are skipped; says what it installs. Works as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  make clang-19 lld-19 llvm-19 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+  qemu-system-arm libcmocka-dev device-tree-compiler libfdt-dev python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

@@ -1,0 +1,73 @@
+/* Host fake of the arch layer; see fake_arch.h. */
+#include "fake_arch.h"
+
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "part.h"
+
+struct fake_arch_state fake;
+
+void fake_arch_reset(void)
+{
+    memset(&fake, 0, sizeof(fake));
+    fake.ticks_per_sec = 62500000u;
+}
+
+void fake_console_clear(void)
+{
+    fake.console_len = 0;
+    fake.console[0] = '\0';
+}
+
+void arch_lock(bh_lock_t *l) { l->word = 1u; }
+void arch_unlock(bh_lock_t *l) { l->word = 0u; }
+
+void arch_console_write(const char *s, size_t n)
+{
+    size_t room = FAKE_CONSOLE_SIZE - 1u - fake.console_len;
+    size_t k = n < room ? n : room;
+    memcpy(&fake.console[fake.console_len], s, k);
+    fake.console_len += k;
+    fake.console[fake.console_len] = '\0';
+}
+
+uint64_t arch_now(void) { return fake.now; }
+uint64_t arch_ticks_per_sec(void) { return fake.ticks_per_sec; }
+uint32_t arch_cpu_id(void) { return fake.cpu_id; }
+void *arch_pa_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }
+
+int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size)
+{
+    if (fake.s2_fail != 0 || fake.s2_count >= FAKE_MAX_MAPS) {
+        return -1;
+    }
+    fake.s2[fake.s2_count].part_id = p->id;
+    fake.s2[fake.s2_count].gpa = gpa;
+    fake.s2[fake.s2_count].pa = pa;
+    fake.s2[fake.s2_count].size = size;
+    fake.s2_count++;
+    return 0;
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+    fake.resets++;
+    fake.reset_entry[v->gid] = entry;
+    fake.reset_arg0[v->gid] = arg0;
+}
+
+void arch_kick(uint32_t pcpu) { fake.kicks |= 1u << pcpu; }
+
+/* Tests that expect a halt set up fake_halt_jmp and longjmp back. */
+jmp_buf *fake_halt_jmp;
+
+void arch_halt(void)
+{
+    fake.halted++;
+    if (fake_halt_jmp != NULL) {
+        longjmp(*fake_halt_jmp, 1);
+    }
+    abort();
+}

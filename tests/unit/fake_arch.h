@@ -1,0 +1,42 @@
+/*
+ * Host implementation of the arch interface (hyp/core/arch_if.h) for unit
+ * tests: records what the core asked of the hardware so tests can assert it.
+ */
+#ifndef BH_FAKE_ARCH_H
+#define BH_FAKE_ARCH_H
+
+#include "arch_if.h"
+
+#define FAKE_CONSOLE_SIZE 65536u
+#define FAKE_MAX_MAPS 64u
+
+struct fake_s2_map {
+    uint32_t part_id;
+    uint64_t gpa, pa, size;
+};
+
+struct fake_arch_state {
+    char console[FAKE_CONSOLE_SIZE]; /* everything written, NUL-terminated */
+    size_t console_len;
+    uint64_t now;                    /* value arch_now() returns */
+    uint64_t ticks_per_sec;
+    uint32_t cpu_id;
+    uint32_t kicks;                  /* bit n: arch_kick(n) was called */
+    uint32_t s2_count;
+    struct fake_s2_map s2[FAKE_MAX_MAPS];
+    int s2_fail;                     /* nonzero: arch_s2_map_ram fails */
+    uint32_t resets;
+    uint64_t reset_entry[BH_MAX_VCPUS];
+    uint64_t reset_arg0[BH_MAX_VCPUS];
+    uint32_t halted;
+};
+
+extern struct fake_arch_state fake;
+
+/* Clear all recorded state; now = 0, ticks_per_sec = 62500000. */
+void fake_arch_reset(void);
+
+/* Clear only the console capture. */
+void fake_console_clear(void);
+
+#endif

@@ -71,3 +71,12 @@ void arch_halt(void)
     }
     abort();
 }
+
+void arch_system_off(void)
+{
+    fake.system_off++;
+    if (fake_halt_jmp != NULL) {
+        longjmp(*fake_halt_jmp, 2);
+    }
+    abort();
+}

@@ -29,9 +29,15 @@ struct fake_arch_state {
     uint64_t reset_entry[BH_MAX_VCPUS];
     uint64_t reset_arg0[BH_MAX_VCPUS];
     uint32_t halted;
+    uint32_t system_off;
 };
 
 extern struct fake_arch_state fake;
+
+/* When non-NULL, arch_halt() longjmps here with value 1 and
+ * arch_system_off() with value 2, instead of aborting the test program. */
+#include <setjmp.h>
+extern jmp_buf *fake_halt_jmp;
 
 /* Clear all recorded state; now = 0, ticks_per_sec = 62500000. */
 void fake_arch_reset(void);

@@ -54,8 +54,12 @@ $(B)/hyp/%.S.o: hyp/%.S $(MAKEFILE_LIST)
 	@mkdir -p $(dir $@)
 	$(TCC) $(TASFLAGS) $(HYP_INC) -MMD -MP -c $< -o $@
 
-$(B)/hyp/bulkhead.elf: $(HYP_OBJ) hyp/arch/aarch64/hyp.ld
-	$(TLD) -nostdlib -static -T hyp/arch/aarch64/hyp.ld --gc-sections -Map=$(B)/hyp/bulkhead.map -o $@ $(HYP_OBJ)
+$(B)/hyp/bulkhead.elf: $(HYP_OBJ) $(B)/hyp/link.ld
+	$(TLD) -nostdlib -static -T $(B)/hyp/link.ld --gc-sections -Map=$(B)/hyp/bulkhead.map -o $@ $(HYP_OBJ)
+
+$(B)/hyp/link.ld: hyp/arch/aarch64/link.ld.in hyp/platform/$(PLATFORM)/platform.h
+	@mkdir -p $(dir $@)
+	cpp -P -D__ASSEMBLY__ -Ihyp/platform/$(PLATFORM) -x c $< -o $@
 
 $(B)/hyp/bulkhead.bin: $(B)/hyp/bulkhead.elf
 	$(TOBJCOPY) -O binary $< $@

@@ -39,7 +39,21 @@ struct vgic_irq {
     uint8_t group1;
     uint8_t in_lr;      /* currently held in a list register */
     uint8_t target;     /* SPI: vCPU index it is routed to */
+    uint8_t pend_extra; /* pending state its list register does not carry */
 };
+
+/* SPI target of an IROUTER value naming no vCPU: never delivered. */
+#define VGIC_NO_TARGET 0xFFu
+
+/*
+ * GICD_IIDR and GICR_IIDR: ProductID 0x42 ('B'), Variant 0, Revision 1,
+ * Implementer 0x000 (Bulkhead has no JEP106 code, so none is claimed).
+ */
+#define VGIC_IIDR 0x42001000u
+
+/* Priority bits kept: 5 (32 levels), as ICH_VTR_EL2.PRIbits reports on the
+ * targets, so a list-register priority is never truncated by the CPU. */
+#define VGIC_PRIO_MASK 0xF8u
 
 struct vgic_dist {
     uint32_t ctlr;

@@ -17,4 +17,9 @@ struct vcpu;
  * Only 32-bit accesses (8-bit for UARTDR) are allowed. Implements: LLR-VUART-001. */
 enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val);
 
+/* Put the UART of partition part_id in its reset state (UARTCR = 0x300,
+ * UARTIMSC = 0); called when the partition is built or restarted.
+ * Implements: LLR-VUART-002. */
+void vuart_reset(uint32_t part_id);
+
 #endif

@@ -6,27 +6,36 @@
 #ifndef BH_PLATFORM_H
 #define BH_PLATFORM_H
 
+#ifdef __ASSEMBLY__
+#define PLAT_U64(x) x
+#else
+#define PLAT_U64(x) x##ull
+#endif
+
 #define PLAT_NAME "qemu-virt"
 
-#define PLAT_RAM_BASE 0x40000000ull
-#define PLAT_RAM_SIZE 0x40000000ull /* 1 GiB, as run by make run/test */
+#define PLAT_RAM_BASE PLAT_U64(0x40000000)
+#define PLAT_RAM_SIZE PLAT_U64(0x40000000) /* 1 GiB, as run by make run/test */
 #define PLAT_NUM_CPUS 2u
+/* MPIDR affinity (Aff3..Aff0) of each CPU, indexed by CPU number. */
+#define PLAT_CPU_MPIDR {PLAT_U64(0x0), PLAT_U64(0x1)}
+#define PLAT_STACK_SIZE 0x4000
 
 /* The hypervisor is linked and loaded here (RAM base + text_offset). */
-#define PLAT_HYP_BASE 0x40200000ull
-#define PLAT_HYP_TEXT_OFFSET 0x200000ull
+#define PLAT_HYP_BASE PLAT_U64(0x40200000)
+#define PLAT_HYP_TEXT_OFFSET PLAT_U64(0x200000)
 
-#define PLAT_UART_BASE 0x09000000ull /* PL011 */
-#define PLAT_GICD_BASE 0x08000000ull
-#define PLAT_GICR_BASE 0x080A0000ull
-#define PLAT_GICR_STRIDE 0x20000ull
+#define PLAT_UART_BASE PLAT_U64(0x09000000) /* PL011 */
+#define PLAT_GICD_BASE PLAT_U64(0x08000000)
+#define PLAT_GICR_BASE PLAT_U64(0x080A0000)
+#define PLAT_GICR_STRIDE PLAT_U64(0x20000)
 
 /* Device region mapped at EL2 stage 1 (all MMIO below RAM). */
-#define PLAT_DEV_BASE 0x00000000ull
-#define PLAT_DEV_SIZE 0x40000000ull
+#define PLAT_DEV_BASE PLAT_U64(0x00000000)
+#define PLAT_DEV_SIZE PLAT_U64(0x40000000)
 
 /* The packed configuration blob starts at this alignment after the
  * hypervisor footprint. */
-#define PLAT_BLOB_ALIGN 0x10000ull
+#define PLAT_BLOB_ALIGN PLAT_U64(0x10000)
 
 #endif

@@ -1,0 +1,34 @@
+/*
+ * System "hcall". Hypercall tests: hctest exercises the guest interface while witness runs
+ * on the other CPU and must be unaffected.
+ * Each partition: 16 MiB of guest RAM at 0x40000000, placed at
+ * 0x48000000 + 16 MiB * index.
+ */
+#include "bhimage.h"
+
+const struct sys_desc bh_system = {
+    .name = "hcall",
+    .num_cpus = 2,
+    .slice_us = 10000,
+    .num_parts = 2,
+    .parts = {
+        {
+            .name = "hctest",
+            .ram_gpa = 0x40000000,
+            .ram_pa = 0x48000000,
+            .ram_size = 0x01000000,
+            .program = "test_hcall",
+            .num_vcpus = 1,
+            .cpus = {0},
+        },
+        {
+            .name = "witness",
+            .ram_gpa = 0x40000000,
+            .ram_pa = 0x49000000,
+            .ram_size = 0x01000000,
+            .program = "witness",
+            .num_vcpus = 1,
+            .cpus = {1},
+        },
+    },
+};

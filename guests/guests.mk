@@ -1,0 +1,29 @@
+# Partition programs: guests/<prog>/main.c linked with the runtime library in
+# guests/lib into $(B)/guests/<prog>.bin (an arm64 Image, loaded at 0x40000000).
+
+GUEST_PROGS := demo_ticker demo_worker demo_sharer witness test_hcall test_wild \
+  test_vtimer test_vgic bench
+GUEST_BINS := $(patsubst %,$(B)/guests/%.bin,$(GUEST_PROGS))
+
+GUEST_INC := -Iguests/lib
+GUEST_LIB_SRC := $(wildcard guests/lib/*.c) $(wildcard guests/lib/*.S)
+GUEST_LIB_OBJ := $(patsubst %,$(B)/%.o,$(GUEST_LIB_SRC))
+
+$(B)/guests/%.c.o: guests/%.c $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	$(TCC) $(TCFLAGS) $(GUEST_INC) -MMD -MP -c $< -o $@
+
+$(B)/guests/%.S.o: guests/%.S $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	$(TCC) $(TASFLAGS) $(GUEST_INC) -MMD -MP -c $< -o $@
+
+$(B)/guests/%.elf: $(B)/guests/%/main.c.o $(GUEST_LIB_OBJ) guests/lib/guest.ld
+	$(TLD) -nostdlib -static -T guests/lib/guest.ld --gc-sections -o $@ $< $(GUEST_LIB_OBJ)
+
+$(B)/guests/%.bin: $(B)/guests/%.elf
+	$(TOBJCOPY) -O binary $< $@
+
+guests: $(GUEST_BINS)
+.PHONY: guests
+.SECONDARY: $(patsubst %,$(B)/guests/%.elf,$(GUEST_PROGS)) \
+  $(patsubst %,$(B)/guests/%/main.c.o,$(GUEST_PROGS)) $(GUEST_LIB_OBJ)

@@ -1,0 +1,20 @@
+/* Constants shared by the assembly and C sides of the arch layer. */
+#ifndef BH_ASM_DEFS_H
+#define BH_ASM_DEFS_H
+
+/* struct arch_regs layout (vcpu_ctx.h): x0..x30, pc, spsr, pad. */
+#define REGS_X30 240
+#define REGS_PC 248
+#define REGS_SPSR 256
+#define REGS_SIZE 272
+
+/* struct arch_cpu: stack top is the first field. */
+#define CPU_STACK_TOP 0
+
+/* Kinds of exception passed to arch_trap / arch_hyp_fault. */
+#define TRAP_SYNC 0
+#define TRAP_IRQ 1
+#define TRAP_FIQ 2
+#define TRAP_SERROR 3
+
+#endif

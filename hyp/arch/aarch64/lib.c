@@ -1,0 +1,46 @@
+/*
+ * Arch services for the core: locks, physical-to-pointer, and the two
+ * symbols a freestanding compiler may call on its own (memcpy, memset).
+ * Implements: LLR-ARCH-060.
+ */
+#include "arch.h"
+#include "arch_if.h"
+#include "util.h"
+
+/* Test-and-set with acquire/release ordering; held for bounded sections. */
+void arch_lock(bh_lock_t *l)
+{
+    while (__atomic_exchange_n(&l->word, 1u, __ATOMIC_ACQUIRE) != 0u) {
+        __asm__ volatile("yield");
+    }
+}
+
+void arch_unlock(bh_lock_t *l)
+{
+    __atomic_store_n(&l->word, 0u, __ATOMIC_RELEASE);
+}
+
+void *arch_pa_to_ptr(uint64_t pa)
+{
+    return (void *)(uintptr_t)pa;
+}
+
+void arch_console_write(const char *s, size_t n)
+{
+    plat_uart_write(s, n);
+}
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+    bh_memcpy(dst, src, n);
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+    bh_memset(dst, c, n);
+    return dst;
+}

@@ -1,0 +1,206 @@
+/*
+ * EL2 stage-1 translation (the hypervisor's own map) and stage-2 translation
+ * (each partition's guest-physical map), 4 KiB granule, 39-bit address
+ * spaces starting at level 1.
+ *
+ * Stage 1 is an identity map: the platform's device region as Device-nGnRE,
+ * RAM as normal write-back memory, execute-never except the hypervisor's
+ * text, which is read-only (SCTLR_EL2.WXN makes every writable page
+ * execute-never as well).
+ * Implements: LLR-ARCH-010 (EL2 map), LLR-ARCH-011 (stage-2 map).
+ */
+#include "arch.h"
+#include "arch_if.h"
+#include "console.h"
+#include "sysreg.h"
+#include "util.h"
+
+#define PAGE 4096ull
+#define BLOCK_L2 (2ull << 20)
+#define BLOCK_L1 (1ull << 30)
+#define ENTRIES 512u
+
+#define D_VALID 1ull
+#define D_TABLE 3ull  /* level 1/2 table, level 3 page */
+#define D_BLOCK 1ull
+#define D_AF (1ull << 10)
+#define D_SH_INNER (3ull << 8)
+#define D_XN (1ull << 54)
+#define D_ADDR_MASK 0x0000fffffffff000ull
+
+/* Stage 1 (EL2) attributes: MAIR_EL2 index 0 device, 1 normal WB. */
+#define S1_ATTR_DEV (0ull << 2)
+#define S1_ATTR_MEM (1ull << 2)
+#define S1_AP_RW (1ull << 6)       /* AP[1] is RES1 at EL2 */
+#define S1_AP_RO ((1ull << 7) | (1ull << 6))
+#define MAIR_VALUE 0xff04ull      /* attr1 normal WB RWA, attr0 Device-nGnRE */
+
+/* Stage 2 attributes. */
+#define S2_MEMATTR_NORMAL (0xfull << 2)
+#define S2_AP_RW (3ull << 6)
+
+#define PT_POOL_PAGES 96u
+
+struct pt_page {
+    uint64_t e[ENTRIES];
+};
+
+static struct pt_page el2_l1 __attribute__((aligned(4096)));
+static struct pt_page el2_l2_ram __attribute__((aligned(4096)));
+static struct pt_page el2_l3_hyp __attribute__((aligned(4096)));
+static struct pt_page pt_pool[PT_POOL_PAGES] __attribute__((aligned(4096), section(".noinit")));
+static uint32_t pt_pool_used;
+static uint64_t s2_root[BH_MAX_PARTS];
+
+extern char _start[], __text_end[], __rodata_end[], __hyp_end[];
+
+static uint64_t pa_of(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* Take a zeroed page-table page from the static pool, or NULL. Boot only. */
+static struct pt_page *pt_alloc(void)
+{
+    struct pt_page *pg;
+    if (pt_pool_used >= PT_POOL_PAGES) {
+        return NULL;
+    }
+    pg = &pt_pool[pt_pool_used];
+    pt_pool_used++;
+    bh_memset(pg, 0, sizeof(*pg));
+    return pg;
+}
+
+/* Implements: LLR-ARCH-010. */
+void mmu_init_tables(void)
+{
+    uint64_t hyp = pa_of(_start) & ~(BLOCK_L2 - 1u);
+    uint32_t i;
+
+    bh_memset(&el2_l1, 0, sizeof(el2_l1));
+    bh_memset(&el2_l2_ram, 0, sizeof(el2_l2_ram));
+    bh_memset(&el2_l3_hyp, 0, sizeof(el2_l3_hyp));
+
+    el2_l1.e[PLAT_DEV_BASE / BLOCK_L1] =
+        PLAT_DEV_BASE | D_BLOCK | D_AF | S1_ATTR_DEV | S1_AP_RW | D_XN;
+    el2_l1.e[PLAT_RAM_BASE / BLOCK_L1] = pa_of(&el2_l2_ram) | D_TABLE;
+    for (i = 0; i < ENTRIES; i++) {
+        uint64_t a = PLAT_RAM_BASE + (uint64_t)i * BLOCK_L2;
+        if (a >= PLAT_RAM_BASE + PLAT_RAM_SIZE) {
+            break;
+        }
+        el2_l2_ram.e[i] = a | D_BLOCK | D_AF | D_SH_INNER | S1_ATTR_MEM | S1_AP_RW | D_XN;
+    }
+    /* The 2 MiB block holding the hypervisor gets page granularity. */
+    for (i = 0; i < ENTRIES; i++) {
+        uint64_t a = hyp + (uint64_t)i * PAGE;
+        uint64_t attr = D_TABLE | D_AF | D_SH_INNER | S1_ATTR_MEM;
+        if (a >= pa_of(_start) && a < pa_of(__text_end)) {
+            attr |= S1_AP_RO;
+        } else if (a >= pa_of(__text_end) && a < pa_of(__rodata_end)) {
+            attr |= S1_AP_RO | D_XN;
+        } else {
+            attr |= S1_AP_RW | D_XN;
+        }
+        el2_l3_hyp.e[i] = a | attr;
+    }
+    el2_l2_ram.e[(hyp - PLAT_RAM_BASE) / BLOCK_L2] = pa_of(&el2_l3_hyp) | D_TABLE;
+    dsb_sy();
+}
+
+/* Implements: LLR-ARCH-010. */
+void mmu_enable(void)
+{
+    /* T0SZ=25 (39 bits), WB-WA inner/outer, inner shareable, 4K, PS=40 bits. */
+    uint64_t tcr = 25u | (1u << 8) | (1u << 10) | (3u << 12) | (2ull << 16) | (1ull << 23) |
+                   (1ull << 31);
+    sysreg_write(mair_el2, MAIR_VALUE);
+    sysreg_write(tcr_el2, tcr);
+    sysreg_write(ttbr0_el2, pa_of(&el2_l1));
+    isb();
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb_sy();
+    isb();
+    /* RES1 bits, M, C, SA, I, WXN. */
+    sysreg_write(sctlr_el2, 0x30c50838ull | 1u | (1u << 2) | (1u << 3) | (1u << 12) | (1u << 19));
+    isb();
+}
+
+/* Implements: LLR-ARCH-011. */
+void mmu_stage2_init_cpu(void)
+{
+    /* T0SZ=25, SL0=1 (start at level 1), WB inner/outer, inner shareable,
+     * 4K granule, PS=40 bits, 8-bit VMID. */
+    uint64_t vtcr = 25u | (1u << 6) | (1u << 8) | (1u << 10) | (3u << 12) | (2ull << 16) |
+                    (1ull << 31);
+    sysreg_write(vtcr_el2, vtcr);
+    isb();
+}
+
+uint64_t mmu_vttbr(const struct partition *p)
+{
+    return s2_root[p->id] | ((uint64_t)(p->id + 1u) << 48);
+}
+
+/* Descend one level from table entry *e, allocating the next table. */
+static struct pt_page *s2_next(uint64_t *e)
+{
+    struct pt_page *n;
+    if ((*e & D_VALID) != 0u) {
+        return (struct pt_page *)arch_pa_to_ptr(*e & D_ADDR_MASK);
+    }
+    n = pt_alloc();
+    if (n != NULL) {
+        *e = pa_of(n) | D_TABLE;
+    }
+    return n;
+}
+
+/* Map one 2 MiB block (level 2) or one 4 KiB page (level 3). */
+static int s2_map_one(struct pt_page *l1, uint64_t gpa, uint64_t pa, bool block)
+{
+    uint64_t leaf = D_AF | D_SH_INNER | S2_MEMATTR_NORMAL | S2_AP_RW;
+    struct pt_page *l2 = s2_next(&l1->e[(gpa >> 30) & 511u]);
+    struct pt_page *l3;
+    if (l2 == NULL) {
+        return -1;
+    }
+    if (block) {
+        l2->e[(gpa >> 21) & 511u] = pa | leaf | D_BLOCK;
+        return 0;
+    }
+    l3 = s2_next(&l2->e[(gpa >> 21) & 511u]);
+    if (l3 == NULL) {
+        return -1;
+    }
+    l3->e[(gpa >> 12) & 511u] = pa | leaf | D_TABLE;
+    return 0;
+}
+
+/* Implements: LLR-ARCH-011. */
+int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size)
+{
+    struct pt_page *l1;
+    uint64_t off = 0;
+
+    if (s2_root[p->id] == 0u) {
+        l1 = pt_alloc();
+        if (l1 == NULL) {
+            return -1;
+        }
+        s2_root[p->id] = pa_of(l1);
+    }
+    l1 = (struct pt_page *)arch_pa_to_ptr(s2_root[p->id]);
+    /* Bounded: at most size / 4 KiB iterations. */
+    while (off < size) {
+        bool block = ((gpa + off) % BLOCK_L2 == 0u) && ((pa + off) % BLOCK_L2 == 0u) &&
+                     (size - off >= BLOCK_L2);
+        if (s2_map_one(l1, gpa + off, pa + off, block) != 0) {
+            return -1;
+        }
+        off += block ? BLOCK_L2 : PAGE;
+    }
+    dsb_ishst();
+    return 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * Traps from partitions: decode the syndrome, hand policy to the core
+ * (hypercalls, MMIO emulation, faults), take physical interrupts, and choose
+ * the vCPU to resume. Exceptions from EL2 itself end in arch_hyp_fault.
+ * Implements: LLR-ARCH-040 .. LLR-ARCH-045.
+ */
+#include "arch.h"
+#include "console.h"
+#include "hcall.h"
+#include "mmio.h"
+#include "sched.h"
+#include "sysreg.h"
+#include "vgic.h"
+
+#define ESR_EC(esr) ((uint32_t)((esr) >> 26) & 0x3fu)
+#define ESR_ISS(esr) ((uint32_t)(esr) & 0x1ffffffu)
+#define ISS_DA_ISV (1u << 24)
+#define ISS_DA_SSE (1u << 21)
+#define ISS_DA_WNR (1u << 6)
+#define ISS_DA_FSC_TRANS 0x04u /* translation fault, any level: 0b0001xx */
+#define SYSREG_ICC_SGI1R 0x3a3016u /* Op0/Op2/Op1/CRn/CRm of ICC_SGI1R_EL1 */
+#define INTID_SPURIOUS 1020u
+
+static void fault(struct vcpu *v, const char *what, uint64_t esr, uint64_t addr)
+{
+    struct fault_report r;
+    r.what = what;
+    r.esr_class = ESR_EC(esr);
+    r.esr = esr;
+    r.addr = addr;
+    r.pc = arch_vcpus[v->gid].regs.pc;
+    part_fault(v, &r);
+}
+
+static uint64_t reg_get(const struct arch_regs *f, uint32_t rt)
+{
+    return (rt < 31u) ? f->x[rt] : 0u;
+}
+
+static void reg_set(struct arch_regs *f, uint32_t rt, uint64_t val)
+{
+    if (rt < 31u) {
+        f->x[rt] = val;
+    }
+}
+
+/* Implements: LLR-ARCH-041 (HVC #0xEA1 is the only hypercall gate). */
+static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
+{
+    if ((esr & 0xffffu) != HVC_XEN_IMM) {
+        fault(v, "HVC with an immediate other than 0xEA1", esr, f->pc);
+        return;
+    }
+    f->x[0] = (uint64_t)hcall_dispatch(v, f->x[16], f->x);
+}
+
+/* Implements: LLR-ARCH-042 (stage-2 data aborts become MMIO emulation or a fault). */
+static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
+{
+    uint32_t iss = ESR_ISS(esr);
+    uint64_t ipa = ((sysreg_read(hpfar_el2) & 0x00000ffffffffff0ull) << 8) |
+                   (sysreg_read(far_el2) & 0xfffu);
+    uint32_t rt = (iss >> 16) & 0x1fu;
+    uint32_t size = 1u << ((iss >> 22) & 3u);
+    bool write = (iss & ISS_DA_WNR) != 0u;
+    uint64_t val = write ? reg_get(f, rt) : 0u;
+    enum mmio_result res;
+
+    if ((iss & ISS_DA_ISV) == 0u || (iss & 0x3cu) != ISS_DA_FSC_TRANS) {
+        fault(v, "stage-2 abort", esr, ipa);
+        return;
+    }
+    res = mmio_dispatch(v, ipa, size, write, &val);
+    if (res != MMIO_HANDLED) {
+        fault(v, res == MMIO_BAD_ACCESS ? "stage-2 abort (bad device access)" : "stage-2 abort",
+              esr, ipa);
+        return;
+    }
+    if (!write) {
+        if ((iss & ISS_DA_SSE) != 0u && size < 8u) {
+            uint64_t sign = 1ull << (size * 8u - 1u);
+            val = (val ^ sign) - sign;
+        }
+        if ((iss & (1u << 15)) == 0u) { /* SF=0: 32-bit register */
+            val &= 0xffffffffull;
+        }
+        reg_set(f, rt, val);
+    }
+    f->pc += 4u;
+}
+
+/* Implements: LLR-ARCH-043 (trapped system registers: only SGI generation). */
+static void trap_sysreg(struct vcpu *v, struct arch_regs *f, uint64_t esr)
+{
+    uint32_t iss = ESR_ISS(esr);
+    uint32_t key = iss & 0x3ffc1eu; /* Op0, Op2, Op1, CRn, CRm; not Rt or direction */
+    uint32_t rt = (iss >> 5) & 0x1fu;
+    bool read = (iss & 1u) != 0u;
+    uint32_t kick;
+    uint32_t cpu;
+
+    if (key != SYSREG_ICC_SGI1R || read) {
+        fault(v, "trapped system register access", esr, f->pc);
+        return;
+    }
+    kick = vgic_sgi(v, reg_get(f, rt));
+    for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
+        if ((kick & (1u << cpu)) != 0u) {
+            arch_kick(cpu);
+        }
+    }
+    f->pc += 4u;
+}
+
+static void trap_sync(struct vcpu *v, struct arch_regs *f)
+{
+    uint64_t esr = sysreg_read(esr_el2);
+    switch (ESR_EC(esr)) {
+    case EC_HVC64:
+        trap_hvc(v, f, esr);
+        break;
+    case EC_DABT_LOW:
+        trap_dabt(v, f, esr);
+        break;
+    case EC_WFX:
+        f->pc += 4u;
+        if ((esr & 1u) == 0u) {
+            sched_block(v);
+        } else {
+            sched_yield(v);
+        }
+        break;
+    case EC_SYSREG:
+        trap_sysreg(v, f, esr);
+        break;
+    case EC_SMC64:
+        fault(v, "SMC", esr, f->pc);
+        break;
+    case EC_IABT_LOW:
+        fault(v, "stage-2 instruction abort", esr, sysreg_read(far_el2));
+        break;
+    case EC_UNKNOWN:
+        fault(v, "undefined instruction", esr, f->pc);
+        break;
+    default:
+        fault(v, "trapped instruction", esr, f->pc);
+        break;
+    }
+}
+
+/* Implements: LLR-ARCH-044 (physical interrupts at EL2). */
+void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
+{
+    switch (intid) {
+    case VGIC_PPI_HYP_TIMER:
+        sysreg_write(cnthp_ctl_el2, 0u);
+        sched_request_pick(c->id);
+        break;
+    case VGIC_PPI_VTIMER:
+        /* Mask at the source, as Xen does; the guest unmasks on re-arm. */
+        sysreg_write(cntv_ctl_el0, sysreg_read(cntv_ctl_el0) | 2u);
+        if (c->current != NULL) {
+            vgic_inject(c->current, VGIC_PPI_VTIMER);
+        }
+        break;
+    case SGI_KICK:
+        sched_request_pick(c->id);
+        break;
+    default:
+        /* Maintenance: the list registers are refilled on the way back. */
+        break;
+    }
+}
+
+static void take_irqs(struct arch_cpu *c)
+{
+    uint32_t i;
+    /* Bounded: at most a handful can be pending at once. */
+    for (i = 0; i < 8u; i++) {
+        uint32_t iar = gic_ack();
+        if (iar >= INTID_SPURIOUS) {
+            return;
+        }
+        arch_handle_irq(c, iar);
+        gic_eoi(iar);
+    }
+}
+
+static void program_hyp_timer(uint64_t deadline)
+{
+    if (deadline == SCHED_NO_EVENT) {
+        sysreg_write(cnthp_ctl_el2, 0u);
+    } else {
+        sysreg_write(cnthp_cval_el2, deadline);
+        sysreg_write(cnthp_ctl_el2, 1u);
+    }
+    isb();
+}
+
+/*
+ * Choose the vCPU to run and load it. With nothing runnable the CPU waits
+ * for an interrupt at EL2 with interrupts masked (WFI wakes regardless) and
+ * polls the GIC, so the hypervisor never takes an exception from itself.
+ * Implements: LLR-ARCH-045.
+ */
+struct arch_regs *arch_resume(struct arch_cpu *c)
+{
+    struct vcpu *v = c->current;
+
+    if (v == NULL || v->state != VCPU_RUNNABLE || sched_need_pick(c->id)) {
+        for (;;) {
+            uint64_t next_event = SCHED_NO_EVENT;
+            v = sched_pick(c->id, arch_now(), &next_event);
+            program_hyp_timer(next_event);
+            if (v != NULL) {
+                break;
+            }
+            vcpu_switch(c, NULL);
+            wfi();
+            take_irqs(c);
+        }
+        vcpu_switch(c, v);
+    }
+    if (v->vgic.dirty || v->vgic.lr_count != 0u) {
+        vcpu_lrs_sync(v);
+        vcpu_lrs_fill(v);
+    }
+    return &arch_vcpus[v->gid].regs;
+}
+
+/* Called by the vectors with the saved frame of the current vCPU. */
+struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind);
+
+struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
+{
+    struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
+    struct vcpu *v = c->current;
+
+    if (v->vgic.lr_count != 0u) {
+        vcpu_lrs_sync(v);
+        v->vgic.dirty = true;
+    }
+    if (kind == TRAP_SYNC) {
+        trap_sync(v, frame);
+    } else if (kind == TRAP_IRQ) {
+        take_irqs(c);
+    } else {
+        fault(v, kind == TRAP_SERROR ? "SError" : "FIQ", sysreg_read(esr_el2), frame->pc);
+    }
+    return arch_resume(c);
+}
+
+void arch_hyp_fault(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
+
+/* A fault inside the hypervisor: a module-level error, never a silent hang. */
+void arch_hyp_fault(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
+{
+    console_log("hypervisor fault on cpu%u: kind %u ESR 0x%lx ELR 0x%lx FAR 0x%lx",
+                arch_cpu_id(), (unsigned)kind, (unsigned long)esr, (unsigned long)elr,
+                (unsigned long)far);
+    arch_halt();
+}

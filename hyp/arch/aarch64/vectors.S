@@ -1,0 +1,168 @@
+/*
+ * EL2 exception vectors and the guest entry/exit path.
+ *
+ * While a guest runs, SP_EL2 points at its vCPU register frame (struct
+ * arch_regs), so the vector can store the guest's registers with no scratch
+ * register. It then moves to the CPU's own stack (from TPIDR_EL2) and calls
+ * arch_trap(frame, kind), which returns the frame to resume: the same vCPU,
+ * or another one after a context switch.
+ * Exceptions taken from EL2 itself are hypervisor faults: arch_hyp_fault.
+ * Implements: LLR-ARCH-003 (trap entry/exit).
+ */
+#include "asm_defs.h"
+
+.macro guest_exit kind
+    .balign 128
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x30, x0, [sp, #REGS_X30]
+    str     x1, [sp, #REGS_SPSR]
+    mov     x0, sp
+    mrs     x2, tpidr_el2
+    ldr     x2, [x2, #CPU_STACK_TOP]
+    mov     sp, x2
+    mov     x1, #\kind
+    b       guest_trap
+.endm
+
+.macro hyp_exception kind
+    .balign 128
+    sub     sp, sp, #32
+    stp     x0, x1, [sp]
+    mov     x0, #\kind
+    b       hyp_trap
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .globl el2_vectors
+el2_vectors:
+    /* Current EL with SP_EL0: never used. */
+    hyp_exception TRAP_SYNC
+    hyp_exception TRAP_IRQ
+    hyp_exception TRAP_FIQ
+    hyp_exception TRAP_SERROR
+    /* Current EL with SP_EL2: a fault inside the hypervisor. */
+    hyp_exception TRAP_SYNC
+    hyp_exception TRAP_IRQ
+    hyp_exception TRAP_FIQ
+    hyp_exception TRAP_SERROR
+    /* Lower EL, AArch64: the partitions. */
+    guest_exit TRAP_SYNC
+    guest_exit TRAP_IRQ
+    guest_exit TRAP_FIQ
+    guest_exit TRAP_SERROR
+    /* Lower EL, AArch32: HCR_EL2.RW=1 makes this unreachable. */
+    hyp_exception TRAP_SYNC
+    hyp_exception TRAP_IRQ
+    hyp_exception TRAP_FIQ
+    hyp_exception TRAP_SERROR
+
+guest_trap:
+    bl      arch_trap
+    /* fall through: x0 = frame to resume */
+
+    .globl guest_resume
+guest_resume:
+    mov     sp, x0
+    ldp     x30, x1, [sp, #REGS_X30]
+    ldr     x2, [sp, #REGS_SPSR]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x19, [sp, #144]
+    ldp     x20, x21, [sp, #160]
+    ldp     x22, x23, [sp, #176]
+    ldp     x24, x25, [sp, #192]
+    ldp     x26, x27, [sp, #208]
+    ldp     x28, x29, [sp, #224]
+    eret
+
+hyp_trap:
+    mrs     x1, esr_el2
+    mrs     x2, elr_el2
+    mrs     x3, far_el2
+    bl      arch_hyp_fault
+4:  wfi
+    b       4b
+
+/* FP/SIMD state of a vCPU: q0..q31 then FPSR, FPCR (528 bytes). */
+    .arch_extension fp
+    .arch_extension simd
+    .text
+    .globl arch_fpsimd_save
+arch_fpsimd_save:
+    stp     q0, q1, [x0, #0]
+    stp     q2, q3, [x0, #32]
+    stp     q4, q5, [x0, #64]
+    stp     q6, q7, [x0, #96]
+    stp     q8, q9, [x0, #128]
+    stp     q10, q11, [x0, #160]
+    stp     q12, q13, [x0, #192]
+    stp     q14, q15, [x0, #224]
+    stp     q16, q17, [x0, #256]
+    stp     q18, q19, [x0, #288]
+    stp     q20, q21, [x0, #320]
+    stp     q22, q23, [x0, #352]
+    stp     q24, q25, [x0, #384]
+    stp     q26, q27, [x0, #416]
+    stp     q28, q29, [x0, #448]
+    stp     q30, q31, [x0, #480]
+    mrs     x1, fpsr
+    mrs     x2, fpcr
+    add     x0, x0, #512
+    stp     x1, x2, [x0]
+    ret
+
+    .globl arch_fpsimd_restore
+arch_fpsimd_restore:
+    ldp     q0, q1, [x0, #0]
+    ldp     q2, q3, [x0, #32]
+    ldp     q4, q5, [x0, #64]
+    ldp     q6, q7, [x0, #96]
+    ldp     q8, q9, [x0, #128]
+    ldp     q10, q11, [x0, #160]
+    ldp     q12, q13, [x0, #192]
+    ldp     q14, q15, [x0, #224]
+    ldp     q16, q17, [x0, #256]
+    ldp     q18, q19, [x0, #288]
+    ldp     q20, q21, [x0, #320]
+    ldp     q22, q23, [x0, #352]
+    ldp     q24, q25, [x0, #384]
+    ldp     q26, q27, [x0, #416]
+    ldp     q28, q29, [x0, #448]
+    ldp     q30, q31, [x0, #480]
+    add     x0, x0, #512
+    ldp     x1, x2, [x0]
+    msr     fpsr, x1
+    msr     fpcr, x2
+    ret
+
+/* x0..x3 = PSCI function and arguments; returns x0. SMC conduit. */
+    .globl arch_smc
+arch_smc:
+    smc     #0
+    ret

@@ -1,0 +1,146 @@
+/*
+ * Hypercall dispatch: the subset of the Xen Arm guest interface Bulkhead
+ * offers. Every guest pointer is checked against the caller's RAM before a
+ * byte moves, and guest memory is touched byte-wise (bh_memcpy), because a
+ * guest pointer may be unaligned. Sub-operation numbers are taken from the
+ * low 32 bits of their register, as Xen's C prototypes (int cmd) do.
+ */
+#include "hcall.h"
+
+#include "console.h"
+#include "part.h"
+#include "sched.h"
+#include "util.h"
+
+/* The extra-version string: XEN_EXTRAVERSION_LEN bytes, NUL padded. */
+static const char hcall_extraversion[XEN_EXTRAVERSION_LEN] = "-bulkhead";
+
+/* struct xen_feature_info { uint32_t submap_idx; uint32_t submap; } */
+#define FEATURE_INFO_SIZE 8u
+#define FEATURE_SUBMAP_OFF 4u
+#define BH_FEATURES ((1u << XENFEAT_WRITABLE_PAGE_TABLES) | (1u << XENFEAT_AUTO_TRANSLATED_PHYSMAP))
+
+/* Implements: LLR-HC-002, LLR-HC-003, LLR-HC-004 */
+static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
+{
+    switch ((uint32_t)args[0]) {
+    case XENVER_VERSION:
+        return (int64_t)((BH_XEN_MAJOR << 16) | BH_XEN_MINOR);
+    case XENVER_EXTRAVERSION: {
+        void *dst = part_guest_ptr(v->part, args[1], XEN_EXTRAVERSION_LEN);
+        if (dst == NULL) {
+            return -XEN_EFAULT;
+        }
+        bh_memcpy(dst, hcall_extraversion, XEN_EXTRAVERSION_LEN);
+        return 0;
+    }
+    case XENVER_GET_FEATURES: {
+        uint8_t *info = part_guest_ptr(v->part, args[1], FEATURE_INFO_SIZE);
+        uint32_t idx;
+        uint32_t submap = BH_FEATURES;
+        if (info == NULL) {
+            return -XEN_EFAULT;
+        }
+        bh_memcpy(&idx, info, sizeof(idx));
+        if (idx >= XENFEAT_NR_SUBMAPS) {
+            return -XEN_EINVAL;
+        }
+        bh_memcpy(info + FEATURE_SUBMAP_OFF, &submap, sizeof(submap));
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/*
+ * CONSOLEIO_write: the count is Xen's 32-bit unsigned int. The whole buffer
+ * must lie in the caller's RAM; at most HCALL_CONSOLE_CHUNK bytes are taken
+ * per call so one call cannot hold the CPU for long, and the call returns how
+ * many bytes it took (the rest is the guest's to send again).
+ * Implements: LLR-HC-005, LLR-HC-006
+ */
+static int64_t hcall_console_io(struct vcpu *v, const uint64_t args[5])
+{
+    switch ((uint32_t)args[0]) {
+    case CONSOLEIO_WRITE: {
+        uint32_t count = (uint32_t)args[1];
+        const char *buf = part_guest_ptr(v->part, args[2], count);
+        if (buf == NULL) {
+            return -XEN_EFAULT;
+        }
+        uint32_t n = (count < HCALL_CONSOLE_CHUNK) ? count : HCALL_CONSOLE_CHUNK;
+        console_guest_write(v->part, buf, n);
+        return (int64_t)n;
+    }
+    case CONSOLEIO_READ:
+        return 0; /* no console input for partitions */
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/*
+ * SCHEDOP_shutdown, a deliberate subset: poweroff and crash stop the
+ * partition, reboot restarts it; suspend and watchdog are not offered
+ * (-EINVAL). After a reboot the calling vCPU has been reset, and the arch
+ * layer still writes this return value to its x0: for vCPU 0 the value is
+ * therefore the device-tree address its reset set in x0 (the other vCPUs are
+ * off, their x0 does not matter).
+ * Implements: LLR-HC-008
+ */
+static int64_t hcall_shutdown(struct vcpu *v, uint64_t arg_ptr)
+{
+    const void *src = part_guest_ptr(v->part, arg_ptr, sizeof(uint32_t));
+    uint32_t reason;
+    if (src == NULL) {
+        return -XEN_EFAULT;
+    }
+    bh_memcpy(&reason, src, sizeof(reason));
+    switch (reason) {
+    case SHUTDOWN_POWEROFF:
+        part_stop(v->part, "poweroff");
+        return 0;
+    case SHUTDOWN_CRASH:
+        part_stop(v->part, "crash");
+        return 0;
+    case SHUTDOWN_REBOOT:
+        part_restart(v->part);
+        return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+/* Implements: LLR-HC-007 */
+static int64_t hcall_sched_op(struct vcpu *v, const uint64_t args[5])
+{
+    switch ((uint32_t)args[0]) {
+    case SCHEDOP_YIELD:
+        sched_yield(v);
+        return 0;
+    case SCHEDOP_BLOCK:
+        sched_block(v);
+        return 0;
+    case SCHEDOP_SHUTDOWN:
+        return hcall_shutdown(v, args[1]);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* Implements: LLR-HC-001 */
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])
+{
+    switch (nr) {
+    case XEN_HC_XEN_VERSION:
+        return hcall_xen_version(v, args);
+    case XEN_HC_CONSOLE_IO:
+        return hcall_console_io(v, args);
+    case XEN_HC_SCHED_OP:
+        return hcall_sched_op(v, args);
+    default:
+        /* Includes event_channel_op until event channels exist. */
+        return -XEN_ENOSYS;
+    }
+}

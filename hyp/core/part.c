@@ -1,0 +1,206 @@
+/*
+ * Partitions and vCPUs built from the validated configuration, and their
+ * life cycle: load, stop, restart, fault. Every instance lives in the static
+ * tables below; the configuration blob stays in memory and is the source of
+ * every (re)load.
+ */
+#include "part.h"
+
+#include "arch_if.h"
+#include "console.h"
+#include "sched.h"
+#include "util.h"
+#include "vgic.h"
+#include "vuart.h"
+
+struct partition part_table[BH_MAX_PARTS];
+struct vcpu vcpu_table[BH_MAX_VCPUS];
+uint32_t part_count;
+uint32_t vcpu_count;
+
+/* The blob part_build_all was given; payload offsets are relative to it. */
+static const struct bh_cfg *part_blob;
+
+/* Implements: LLR-PART-001 */
+void *part_guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len)
+{
+    if (p == NULL || gpa < p->ram_gpa) {
+        return NULL;
+    }
+    /* Offsets only: no sum that could wrap around. */
+    uint64_t off = gpa - p->ram_gpa;
+    if (off > p->ram_size || len > p->ram_size - off) {
+        return NULL;
+    }
+    return arch_pa_to_ptr(p->ram_pa + off);
+}
+
+/*
+ * Copy size bytes of payload at blob offset src_off to gpa and zero the rest
+ * of mem_size. The validator already guarantees every bound; they are checked
+ * again because a wrong copy here would write outside the partition.
+ */
+static bool part_copy(const struct partition *p, uint64_t gpa, uint32_t src_off, uint32_t size,
+                      uint32_t mem_size)
+{
+    uint8_t *dst = part_guest_ptr(p, gpa, mem_size);
+    if (dst == NULL || size > mem_size || (uint64_t)src_off + size > part_blob->total_size) {
+        return false;
+    }
+    bh_memcpy(dst, (const uint8_t *)part_blob + src_off, size);
+    bh_memset(dst + size, 0, mem_size - size);
+    return true;
+}
+
+/*
+ * Load image and device tree of p, then reset its virtual devices and vCPUs:
+ * vCPU 0 runnable at the entry point with x0 = device-tree address, the
+ * others off until the guest starts them (PSCI CPU_ON, not yet provided).
+ * Returns false, touching no vCPU, when the load is out of bounds.
+ * Implements: LLR-PART-006
+ */
+static bool part_reset(struct partition *p)
+{
+    const struct bh_cfg_part *c = p->cfg;
+    if (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
+        !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size)) {
+        return false;
+    }
+    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+        struct vcpu *v = p->vcpus[j];
+        bool boot = (j == 0u);
+        v->vtimer.ctl = 0;
+        v->vtimer.cval = 0;
+        v->state = boot ? VCPU_RUNNABLE : VCPU_OFF;
+        arch_vcpu_reset(v, boot ? c->entry_gpa : 0u, boot ? c->dtb_gpa : 0u);
+    }
+    vgic_init(p);
+    vuart_reset(p->id);
+    return true;
+}
+
+/* Fill partition i and take its vCPUs from the next free vcpu_table slots. */
+static void part_fill(const struct bh_cfg *cfg, uint32_t i)
+{
+    struct partition *p = &part_table[i];
+    const struct bh_cfg_part *c = &cfg->parts[i];
+
+    p->id = i;
+    p->cfg = c;
+    bh_memcpy(p->name, c->name, BH_CFG_NAME_LEN);
+    p->name[BH_CFG_NAME_LEN - 1u] = '\0';
+    p->ram_gpa = c->ram_gpa;
+    p->ram_pa = c->ram_pa;
+    p->ram_size = c->ram_size;
+    p->num_vcpus = (c->num_vcpus < BH_MAX_VCPUS_PER_PART) ? c->num_vcpus : BH_MAX_VCPUS_PER_PART;
+    for (uint32_t j = 0; j < p->num_vcpus && vcpu_count < BH_MAX_VCPUS; j++) {
+        struct vcpu *v = &vcpu_table[vcpu_count];
+        v->part = p;
+        v->gid = vcpu_count;
+        v->vid = j;
+        v->pcpu = c->vcpu_cpu[j];
+        p->vcpus[j] = v;
+        vcpu_count++;
+    }
+}
+
+/* Implements: LLR-PART-002 */
+void part_build_all(const struct bh_cfg *cfg)
+{
+    bh_memset(part_table, 0, sizeof(part_table));
+    bh_memset(vcpu_table, 0, sizeof(vcpu_table));
+    part_count = 0;
+    vcpu_count = 0;
+    part_blob = cfg;
+
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_MAX_PARTS; i++) {
+        struct partition *p = &part_table[i];
+        part_fill(cfg, i);
+        part_count = i + 1u;
+        if (arch_s2_map_ram(p, p->ram_gpa, p->ram_pa, p->ram_size) != 0) {
+            console_log("partition %s: stage-2 table pool exhausted mapping RAM", p->name);
+            arch_halt();
+        }
+        if (!part_reset(p)) {
+            console_log("partition %s: image or device tree outside RAM or blob", p->name);
+            arch_halt();
+        }
+        p->state = PART_RUNNING;
+    }
+}
+
+/* Make every CPU that runs a vCPU of p choose again; remote ones by SGI. */
+static void part_kick_cpus(const struct partition *p)
+{
+    uint32_t self = arch_cpu_id();
+    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+        uint32_t cpu = p->vcpus[j]->pcpu;
+        sched_request_pick(cpu);
+        if (cpu != self) {
+            arch_kick(cpu);
+        }
+    }
+}
+
+static bool part_any_running(void)
+{
+    for (uint32_t i = 0; i < part_count && i < BH_MAX_PARTS; i++) {
+        if (part_table[i].state == PART_RUNNING) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Stopping is final and idempotent: a partition that is not running (a
+ * second fault reported by another of its vCPUs) is left as it is.
+ * Implements: LLR-PART-003, LLR-PART-007
+ */
+void part_stop(struct partition *p, const char *reason)
+{
+    if (p->state != PART_RUNNING) {
+        return;
+    }
+    console_guest_flush(p);
+    console_log("partition %s stopped: %s", p->name, (reason != NULL) ? reason : "unknown");
+    p->state = PART_STOPPED;
+    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+        p->vcpus[j]->state = VCPU_OFF;
+    }
+    part_kick_cpus(p);
+    if (!part_any_running()) {
+        console_log("all partitions stopped; system off");
+        arch_system_off();
+    }
+}
+
+/*
+ * A stopped partition never runs again, so only a running one restarts.
+ * Implements: LLR-PART-004
+ */
+void part_restart(struct partition *p)
+{
+    if (p->state != PART_RUNNING) {
+        return;
+    }
+    console_guest_flush(p);
+    console_log("partition %s restarting", p->name);
+    if (!part_reset(p)) {
+        part_stop(p, "reload failed");
+        return;
+    }
+    part_kick_cpus(p);
+}
+
+/* Implements: LLR-PART-005 */
+void part_fault(struct vcpu *v, const struct fault_report *r)
+{
+    struct partition *p = v->part;
+    console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
+                "pc 0x%llx",
+                p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
+                (unsigned long long)r->esr, (unsigned long long)r->addr,
+                (unsigned long long)r->pc);
+    part_stop(p, "fault");
+}

@@ -1,0 +1,115 @@
+/*
+ * Emulated PL011 (SBSA subset). Transmit only: every byte written to UARTDR
+ * goes to the line console at once, so the FIFO is always empty and never
+ * busy; the receive side is always empty. UARTCR and UARTIMSC are kept so a
+ * driver reads back what it programmed.
+ */
+#include "vuart.h"
+
+#include "console.h"
+#include "part.h"
+
+#define UART_DR 0x000u
+#define UART_FR 0x018u
+#define UART_CR 0x030u
+#define UART_IMSC 0x038u
+#define UART_RIS 0x03Cu
+#define UART_MIS 0x040u
+#define UART_ICR 0x044u
+#define UART_ID_FIRST 0xFE0u
+#define UART_ID_LAST 0xFFCu
+
+#define UART_FR_RXFE 0x10u
+#define UART_FR_TXFE 0x80u
+#define UART_CR_RESET 0x300u /* TXE | RXE, the PL011 reset value */
+#define UART_CR_MASK 0xFFFFu /* UARTCR and UARTIMSC are 16-bit registers */
+#define UART_IMSC_MASK 0x7FFu
+
+/* PeriphID0..3 then PCellID0..3 of an Arm PL011, one per word. */
+static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+
+struct vuart_state {
+    uint32_t cr;
+    uint32_t imsc;
+};
+
+static struct vuart_state vuart_state[BH_MAX_PARTS];
+
+/* Implements: LLR-VUART-002 */
+void vuart_reset(uint32_t part_id)
+{
+    if (part_id < BH_MAX_PARTS) {
+        vuart_state[part_id].cr = UART_CR_RESET;
+        vuart_state[part_id].imsc = 0u;
+    }
+}
+
+/* 32-bit aligned anywhere in the window; 8-bit only at UARTDR. */
+static bool vuart_width_ok(uint32_t off, uint32_t size)
+{
+    if (size == 4u) {
+        return (off & 3u) == 0u;
+    }
+    return size == 1u && off == UART_DR;
+}
+
+static uint64_t vuart_read(const struct vuart_state *s, uint32_t off)
+{
+    switch (off) {
+    case UART_FR:
+        return UART_FR_TXFE | UART_FR_RXFE;
+    case UART_CR:
+        return s->cr;
+    case UART_IMSC:
+        return s->imsc;
+    default:
+        break;
+    }
+    if (off >= UART_ID_FIRST && off <= UART_ID_LAST) {
+        return vuart_id[(off - UART_ID_FIRST) / 4u];
+    }
+    /* UARTDR (receive empty), UARTRIS/UARTMIS (no interrupt ever raised),
+     * and every reserved offset read as zero. */
+    return 0u;
+}
+
+static void vuart_write(struct vcpu *v, struct vuart_state *s, uint32_t off, uint64_t val)
+{
+    switch (off) {
+    case UART_DR: {
+        char c = (char)(uint8_t)(val & 0xFFu);
+        console_guest_write(v->part, &c, 1u);
+        break;
+    }
+    case UART_CR:
+        s->cr = (uint32_t)val & UART_CR_MASK;
+        break;
+    case UART_IMSC:
+        s->imsc = (uint32_t)val & UART_IMSC_MASK;
+        break;
+    default:
+        /* UARTICR has nothing to clear; read-only and reserved offsets
+         * ignore writes. */
+        break;
+    }
+}
+
+/* Implements: LLR-VUART-001 */
+enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val)
+{
+    if (gpa < VUART_BASE || gpa - VUART_BASE >= VUART_SIZE) {
+        return MMIO_NOT_MINE;
+    }
+    uint32_t off = (uint32_t)(gpa - VUART_BASE);
+    if (!vuart_width_ok(off, size) || v == NULL || v->part == NULL ||
+        v->part->id >= BH_MAX_PARTS || val == NULL) {
+        return MMIO_BAD_ACCESS;
+    }
+    struct vuart_state *s = &vuart_state[v->part->id];
+    if (write) {
+        vuart_write(v, s, off, *val);
+    } else {
+        *val = vuart_read(s, off);
+    }
+    return MMIO_HANDLED;
+}

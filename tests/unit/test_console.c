@@ -1,0 +1,352 @@
+/* Unit tests of hyp/core/console.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "console.h"
+#include "fake_arch.h"
+#include "part.h"
+
+static struct partition alpha;
+static struct partition beta;
+
+/* Ticks that earn one line at the fake's default 62.5 MHz. */
+#define TICKS_PER_LINE (62500000u / CONSOLE_LINES_PER_SEC)
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_arch_reset();
+    memset(&alpha, 0, sizeof(alpha));
+    memset(&beta, 0, sizeof(beta));
+    alpha.id = 0;
+    strcpy(alpha.name, "alpha");
+    beta.id = 3;
+    strcpy(beta.name, "beta");
+    console_init();
+    return 0;
+}
+
+static void put(struct partition *p, const char *s)
+{
+    console_guest_write(p, s, strlen(s));
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++) {
+        n += (*s == '\n') ? 1u : 0u;
+    }
+    return n;
+}
+
+/* Verifies: LLR-CON-002 */
+static void test_log_line(void **state)
+{
+    (void)state;
+    console_log("started %u partitions, %s", 2u, "ok");
+    assert_string_equal(fake.console, "(bulkhead) started 2 partitions, ok\n");
+    assert_int_equal(fake.console_len, strlen(fake.console));
+}
+
+/* Verifies: LLR-CON-002 */
+static void test_log_sanitised_one_line(void **state)
+{
+    (void)state;
+    console_log("a\nb\r\x1b[2Jc\n");
+    assert_string_equal(fake.console, "(bulkhead) ab?[2Jc\n");
+}
+
+/* Verifies: LLR-CON-002 */
+static void test_log_truncated(void **state)
+{
+    (void)state;
+    char big[400];
+    memset(big, 'x', sizeof(big) - 1u);
+    big[sizeof(big) - 1u] = '\0';
+    console_log("%s", big);
+    assert_int_equal(count_lines(fake.console), 1);
+    assert_true(fake.console_len > 11u + CONSOLE_LINE_MAX);
+    assert_true(fake.console_len < 11u + 300u);
+    assert_memory_equal(fake.console, "(bulkhead) xxx", 14);
+    assert_int_equal(fake.console[fake.console_len - 1u], '\n');
+    assert_int_equal(fake.console[fake.console_len - 2u], 'x');
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_line_assembly(void **state)
+{
+    (void)state;
+    put(&alpha, "hel");
+    assert_int_equal(fake.console_len, 0); /* nothing until the line ends */
+    put(&alpha, "lo\nwor");
+    assert_string_equal(fake.console, "[alpha] hello\n");
+    put(&alpha, "ld\n\n");
+    assert_string_equal(fake.console, "[alpha] hello\n[alpha] world\n[alpha] \n");
+    console_guest_write(&alpha, "zzz", 0);
+    assert_int_equal(count_lines(fake.console), 3);
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_cr_dropped(void **state)
+{
+    (void)state;
+    put(&alpha, "one\r\ntwo\r\r\n\r");
+    assert_string_equal(fake.console, "[alpha] one\n[alpha] two\n");
+    console_guest_flush(&alpha); /* a lone '\r' leaves nothing pending */
+    assert_string_equal(fake.console, "[alpha] one\n[alpha] two\n");
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_non_printable(void **state)
+{
+    (void)state;
+    const char s[] = "\x1b[31mX\t\x7f\x80\x01~ \n";
+    console_guest_write(&alpha, s, sizeof(s) - 1u);
+    assert_string_equal(fake.console, "[alpha] ?[31mX????~ \n");
+    /* An embedded NUL is a byte like any other, not a terminator. */
+    fake_console_clear();
+    console_guest_write(&alpha, "a\0b\n", 4);
+    assert_string_equal(fake.console, "[alpha] a?b\n");
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_split_long_line(void **state)
+{
+    (void)state;
+    char s[251];
+    memset(s, 'a', 250);
+    s[250] = '\n';
+    console_guest_write(&alpha, s, sizeof(s));
+    assert_int_equal(count_lines(fake.console), 3);
+    const char *l1 = fake.console;
+    const char *l2 = strchr(l1, '\n') + 1;
+    const char *l3 = strchr(l2, '\n') + 1;
+    assert_int_equal(l2 - l1, 8 + CONSOLE_LINE_MAX + 1);
+    assert_int_equal(l3 - l2, 8 + CONSOLE_LINE_MAX + 1);
+    assert_string_equal(l3, "[alpha] aaaaaaaaaa\n");
+    assert_memory_equal(l2, "[alpha] aaa", 11);
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_exact_line_not_split(void **state)
+{
+    (void)state;
+    char s[CONSOLE_LINE_MAX + 1u];
+    memset(s, 'b', CONSOLE_LINE_MAX);
+    s[CONSOLE_LINE_MAX] = '\n';
+    console_guest_write(&alpha, s, sizeof(s));
+    assert_int_equal(count_lines(fake.console), 1);
+    assert_int_equal(fake.console_len, 8 + CONSOLE_LINE_MAX + 1);
+    /* Without a newline, a full line waits for the next character. */
+    fake_console_clear();
+    console_guest_write(&alpha, s, CONSOLE_LINE_MAX);
+    assert_int_equal(fake.console_len, 0);
+    put(&alpha, "c");
+    assert_int_equal(count_lines(fake.console), 1);
+    console_guest_flush(&alpha);
+    assert_string_equal(strchr(fake.console, '\n') + 1, "[alpha] c\n");
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_flush(void **state)
+{
+    (void)state;
+    put(&alpha, "partial");
+    console_guest_flush(&alpha);
+    assert_string_equal(fake.console, "[alpha] partial\n");
+    console_guest_flush(&alpha); /* nothing pending: nothing printed */
+    console_guest_flush(&beta);
+    assert_string_equal(fake.console, "[alpha] partial\n");
+    assert_int_equal(fake.console_len, 16);
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_interleaving_whole_lines(void **state)
+{
+    (void)state;
+    put(&alpha, "AAA");
+    put(&beta, "BB");
+    put(&alpha, "aa");
+    put(&beta, "b\nnext");
+    put(&alpha, "a\n");
+    put(&beta, "\n");
+    assert_string_equal(fake.console, "[beta] BBb\n[alpha] AAAaaa\n[beta] next\n");
+    console_log("between");
+    put(&alpha, "x\n");
+    assert_string_equal(strstr(fake.console, "(bulkhead)"),
+                        "(bulkhead) between\n[alpha] x\n");
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_bad_arguments_ignored(void **state)
+{
+    (void)state;
+    struct partition bogus;
+    memset(&bogus, 0, sizeof(bogus));
+    bogus.id = BH_MAX_PARTS;
+    strcpy(bogus.name, "bogus");
+    put(&bogus, "hi\n");
+    console_guest_flush(&bogus);
+    console_guest_write(NULL, "hi\n", 3);
+    console_guest_flush(NULL);
+    console_guest_write(&alpha, NULL, 3);
+    assert_int_equal(fake.console_len, 0);
+}
+
+/* Verifies: LLR-CON-003 */
+static void test_guest_name_sanitised(void **state)
+{
+    (void)state;
+    memset(alpha.name, 'n', sizeof(alpha.name)); /* no NUL at all */
+    alpha.name[2] = '\x1b';
+    put(&alpha, "x\n");
+    assert_string_equal(fake.console, "[nn?nnnnnnnnnnnn] x\n");
+}
+
+/* Fill alpha's bucket: BURST lines go out back to back. */
+static void emit_burst(struct partition *p)
+{
+    for (uint32_t i = 0; i < CONSOLE_BURST_LINES; i++) {
+        put(p, "l\n");
+    }
+}
+
+/* Verifies: LLR-CON-004, LLR-CON-005 */
+static void test_rate_limit_drop_and_report(void **state)
+{
+    (void)state;
+    emit_burst(&alpha);
+    assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
+    fake_console_clear();
+    for (int i = 0; i < 6; i++) {
+        put(&alpha, "flood\n");
+    }
+    assert_int_equal(fake.console_len, 0);
+    /* The flood of alpha does not hold back beta. */
+    put(&beta, "fine\n");
+    assert_string_equal(fake.console, "[beta] fine\n");
+    fake_console_clear();
+    /* One tick short of a token: still dropped. */
+    fake.now += TICKS_PER_LINE - 1u;
+    put(&alpha, "flood\n");
+    assert_int_equal(fake.console_len, 0);
+    /* The partly earned token was kept: one more tick completes it. */
+    fake.now += 1u;
+    put(&alpha, "back\n");
+    assert_string_equal(fake.console, "[alpha] (7 lines dropped)\n[alpha] back\n");
+    /* The report is given once. */
+    fake_console_clear();
+    fake.now += TICKS_PER_LINE;
+    put(&alpha, "again\n");
+    assert_string_equal(fake.console, "[alpha] again\n");
+}
+
+/* Verifies: LLR-CON-004 */
+static void test_rate_limit_refill_capped_at_burst(void **state)
+{
+    (void)state;
+    emit_burst(&alpha);
+    fake.now += 10ull * 62500000u; /* ten seconds: far more than a burst */
+    fake_console_clear();
+    for (uint32_t i = 0; i < CONSOLE_BURST_LINES + 3u; i++) {
+        put(&alpha, "l\n");
+    }
+    assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
+}
+
+/* Verifies: LLR-CON-004 */
+static void test_rate_limit_counter_years_no_overflow(void **state)
+{
+    (void)state;
+    fake.ticks_per_sec = 1000000000ull; /* 1 GHz */
+    emit_burst(&alpha);
+    fake.now = UINT64_MAX - 5u; /* ~584 years of uptime */
+    fake_console_clear();
+    for (uint32_t i = 0; i < CONSOLE_BURST_LINES + 1u; i++) {
+        put(&alpha, "l\n");
+    }
+    assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
+    fake.now = UINT64_MAX;
+    put(&alpha, "l\n"); /* 5 ticks: less than a line's worth */
+    assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
+}
+
+/* Verifies: LLR-CON-004 */
+static void test_rate_limit_slow_counter_and_time_backwards(void **state)
+{
+    (void)state;
+    fake.ticks_per_sec = 10u; /* slower than the line rate: one tick per line */
+    fake.now = 100u;
+    emit_burst(&alpha);
+    fake_console_clear();
+    put(&alpha, "dropped\n");
+    assert_int_equal(fake.console_len, 0);
+    fake.now = 50u; /* a counter going back earns nothing and breaks nothing */
+    put(&alpha, "dropped\n");
+    assert_int_equal(fake.console_len, 0);
+    fake.now = 101u;
+    put(&alpha, "ok\n");
+    assert_string_equal(fake.console, "[alpha] (2 lines dropped)\n[alpha] ok\n");
+}
+
+/* Verifies: LLR-CON-004 */
+static void test_rate_limit_split_lines_count(void **state)
+{
+    (void)state;
+    char s[CONSOLE_LINE_MAX * 70u];
+    memset(s, 'z', sizeof(s));
+    console_guest_write(&alpha, s, sizeof(s)); /* 69 full lines emitted, 1 pending */
+    assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
+    fake.now += TICKS_PER_LINE;
+    fake_console_clear();
+    console_guest_flush(&alpha);
+    assert_memory_equal(fake.console, "[alpha] (5 lines dropped)\n[alpha] zzz", 37);
+    assert_int_equal(count_lines(fake.console), 2);
+}
+
+/* Verifies: LLR-CON-001 */
+static void test_init_resets(void **state)
+{
+    (void)state;
+    put(&alpha, "pending");
+    emit_burst(&beta);
+    put(&beta, "dropped\n");
+    console_init();
+    fake_console_clear();
+    console_guest_flush(&alpha);
+    assert_int_equal(fake.console_len, 0);
+    put(&beta, "fresh\n");
+    assert_string_equal(fake.console, "[beta] fresh\n");
+    assert_int_equal(fake.console_len, strlen("[beta] fresh\n"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_log_line, setup),
+        cmocka_unit_test_setup(test_log_sanitised_one_line, setup),
+        cmocka_unit_test_setup(test_log_truncated, setup),
+        cmocka_unit_test_setup(test_guest_line_assembly, setup),
+        cmocka_unit_test_setup(test_guest_cr_dropped, setup),
+        cmocka_unit_test_setup(test_guest_non_printable, setup),
+        cmocka_unit_test_setup(test_guest_split_long_line, setup),
+        cmocka_unit_test_setup(test_guest_exact_line_not_split, setup),
+        cmocka_unit_test_setup(test_guest_flush, setup),
+        cmocka_unit_test_setup(test_guest_interleaving_whole_lines, setup),
+        cmocka_unit_test_setup(test_guest_bad_arguments_ignored, setup),
+        cmocka_unit_test_setup(test_guest_name_sanitised, setup),
+        cmocka_unit_test_setup(test_rate_limit_drop_and_report, setup),
+        cmocka_unit_test_setup(test_rate_limit_refill_capped_at_burst, setup),
+        cmocka_unit_test_setup(test_rate_limit_counter_years_no_overflow, setup),
+        cmocka_unit_test_setup(test_rate_limit_slow_counter_and_time_backwards, setup),
+        cmocka_unit_test_setup(test_rate_limit_split_lines_count, setup),
+        cmocka_unit_test_setup(test_init_resets, setup),
+    };
+    return cmocka_run_group_tests_name("console", tests, NULL, NULL);
+}

@@ -1,0 +1,395 @@
+/* Unit tests of hyp/core/part.c (build, guest pointers, stop, restart, fault). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "console.h"
+#include "fake_arch.h"
+#include "part.h"
+#include "sched.h"
+#include "vuart.h"
+
+#define RAM_SIZE 0x4000u
+#define GPA0 0x40000000ull
+#define GPA1 0x80000000ull
+#define IMG_SIZE 24u
+#define IMG_MEM 64u
+#define DTB_SIZE 16u
+
+/* The blob: header, then image and DTB of each partition. */
+static union {
+    struct bh_cfg cfg;
+    uint8_t bytes[sizeof(struct bh_cfg) + 4u * 64u];
+} blob;
+static _Alignas(4096) uint8_t ram[2][RAM_SIZE];
+
+static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv,
+                      const uint32_t *cpus)
+{
+    struct bh_cfg_part *c = &blob.cfg.parts[i];
+    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 128u;
+    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
+    c->ram_gpa = gpa;
+    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
+    c->ram_size = RAM_SIZE;
+    c->image_gpa = gpa + 0x1000u;
+    c->entry_gpa = gpa + 0x1008u;
+    c->dtb_gpa = gpa + 0x3000u;
+    c->image_offset = img;
+    c->image_size = IMG_SIZE;
+    c->image_mem_size = IMG_MEM;
+    c->dtb_offset = img + 64u;
+    c->dtb_size = DTB_SIZE;
+    c->num_vcpus = nv;
+    for (uint32_t j = 0; j < nv; j++) {
+        c->vcpu_cpu[j] = cpus[j];
+    }
+    for (uint32_t k = 0; k < IMG_SIZE; k++) {
+        blob.bytes[img + k] = (uint8_t)(0x10u * (i + 1u) + k);
+    }
+    for (uint32_t k = 0; k < DTB_SIZE; k++) {
+        blob.bytes[img + 64u + k] = (uint8_t)(0xD0u + k);
+    }
+}
+
+/* p0 "alpha": one vCPU on CPU 0. p1 "beta": vCPUs on CPUs 1 and 0. */
+static int setup(void **state)
+{
+    (void)state;
+    static const uint32_t cpus0[1] = {0};
+    static const uint32_t cpus1[2] = {1, 0};
+    fake_arch_reset();
+    fake_halt_jmp = NULL;
+    console_init();
+    memset(&blob, 0, sizeof(blob));
+    memset(ram, 0xAA, sizeof(ram));
+    blob.cfg.magic = BH_CFG_MAGIC;
+    blob.cfg.version = BH_CFG_VERSION;
+    blob.cfg.total_size = (uint32_t)sizeof(blob);
+    blob.cfg.num_cpus = 2;
+    blob.cfg.num_parts = 2;
+    blob.cfg.slice_us = 1000;
+    fill_part(0, "alpha", GPA0, 1, cpus0);
+    fill_part(1, "beta", GPA1, 2, cpus1);
+    return 0;
+}
+
+static void build(void)
+{
+    part_build_all(&blob.cfg);
+    sched_init(100);
+    uint64_t next;
+    (void)sched_pick(0, 0, &next);
+    (void)sched_pick(1, 0, &next);
+    fake_console_clear();
+    fake.kicks = 0;
+    fake.resets = 0;
+}
+
+/* Expect part_build_all to halt with a message containing msg. */
+static void build_expect_halt(const char *msg)
+{
+    jmp_buf jb;
+    fake_halt_jmp = &jb;
+    if (setjmp(jb) == 0) {
+        part_build_all(&blob.cfg);
+        fail_msg("no halt");
+    }
+    fake_halt_jmp = NULL;
+    assert_int_equal(fake.halted, 1);
+    assert_non_null(strstr(fake.console, msg));
+}
+
+/* Verifies: LLR-PART-001 (guest ranges inside RAM translate, anything else,
+ * including wrap-around, gives NULL) */
+static void test_guest_ptr(void **state)
+{
+    (void)state;
+    build();
+    const struct partition *p = &part_table[0];
+    uint8_t *base = ram[0];
+    assert_ptr_equal(part_guest_ptr(p, GPA0, RAM_SIZE), base);
+    assert_ptr_equal(part_guest_ptr(p, GPA0 + 5u, 3), base + 5);
+    assert_ptr_equal(part_guest_ptr(p, GPA0 + RAM_SIZE - 1u, 1), base + RAM_SIZE - 1u);
+    assert_ptr_equal(part_guest_ptr(p, GPA0 + RAM_SIZE, 0), base + RAM_SIZE);
+    assert_null(part_guest_ptr(p, GPA0 + RAM_SIZE, 1));
+    assert_null(part_guest_ptr(p, GPA0 + RAM_SIZE + 1u, 0));
+    assert_null(part_guest_ptr(p, GPA0 + RAM_SIZE - 1u, 2));
+    assert_null(part_guest_ptr(p, GPA0, RAM_SIZE + 1u));
+    assert_null(part_guest_ptr(p, GPA0 - 1u, 1));
+    assert_null(part_guest_ptr(p, 0, 0));
+    assert_null(part_guest_ptr(p, GPA0 + 1u, UINT64_MAX));
+    assert_null(part_guest_ptr(p, UINT64_MAX, 2));
+    assert_null(part_guest_ptr(p, UINT64_MAX, 0));
+    /* Another partition's RAM is not this one's. */
+    assert_null(part_guest_ptr(p, GPA1, 1));
+    assert_null(part_guest_ptr(NULL, GPA0, 1));
+}
+
+/* Verifies: LLR-PART-002, LLR-PART-006 (tables filled, RAM mapped, images
+ * and DTBs loaded, vCPU 0 reset to entry with x0 = DTB, others off) */
+static void test_build(void **state)
+{
+    (void)state;
+    part_build_all(&blob.cfg);
+    assert_int_equal(part_count, 2);
+    assert_int_equal(vcpu_count, 3);
+    assert_string_equal(part_table[0].name, "alpha");
+    assert_string_equal(part_table[1].name, "beta");
+    for (uint32_t i = 0; i < 2u; i++) {
+        struct partition *p = &part_table[i];
+        const struct bh_cfg_part *c = &blob.cfg.parts[i];
+        assert_int_equal(p->id, i);
+        assert_int_equal(p->state, PART_RUNNING);
+        assert_ptr_equal(p->cfg, c);
+        assert_int_equal(p->ram_gpa, c->ram_gpa);
+        assert_int_equal(p->ram_pa, c->ram_pa);
+        assert_int_equal(p->ram_size, RAM_SIZE);
+        assert_int_equal(fake.s2[i].part_id, i);
+        assert_int_equal(fake.s2[i].gpa, c->ram_gpa);
+        assert_int_equal(fake.s2[i].pa, c->ram_pa);
+        assert_int_equal(fake.s2[i].size, RAM_SIZE);
+        /* Image copied, rest of its memory zeroed, nothing else touched. */
+        assert_memory_equal(&ram[i][0x1000], &blob.bytes[c->image_offset], IMG_SIZE);
+        for (uint32_t k = IMG_SIZE; k < IMG_MEM; k++) {
+            assert_int_equal(ram[i][0x1000u + k], 0);
+        }
+        assert_int_equal(ram[i][0x1000u + IMG_MEM], 0xAA);
+        assert_int_equal(ram[i][0xFFF], 0xAA);
+        assert_memory_equal(&ram[i][0x3000], &blob.bytes[c->dtb_offset], DTB_SIZE);
+        assert_int_equal(ram[i][0x3000u + DTB_SIZE], 0xAA);
+    }
+    assert_int_equal(fake.s2_count, 2);
+    assert_int_equal(part_table[0].num_vcpus, 1);
+    assert_int_equal(part_table[1].num_vcpus, 2);
+    static const uint32_t want_vid[3] = {0, 0, 1};
+    static const uint32_t want_pcpu[3] = {0, 1, 0};
+    static const uint32_t want_part[3] = {0, 1, 1};
+    for (uint32_t g = 0; g < 3u; g++) {
+        struct vcpu *v = &vcpu_table[g];
+        assert_int_equal(v->gid, g);
+        assert_int_equal(v->vid, want_vid[g]);
+        assert_int_equal(v->pcpu, want_pcpu[g]);
+        assert_ptr_equal(v->part, &part_table[want_part[g]]);
+        assert_ptr_equal(v->part->vcpus[v->vid], v);
+    }
+    assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+    assert_int_equal(vcpu_table[2].state, VCPU_OFF);
+    assert_int_equal(fake.resets, 3);
+    assert_int_equal(fake.reset_entry[0], GPA0 + 0x1008u);
+    assert_int_equal(fake.reset_arg0[0], GPA0 + 0x3000u);
+    assert_int_equal(fake.reset_entry[1], GPA1 + 0x1008u);
+    assert_int_equal(fake.reset_arg0[1], GPA1 + 0x3000u);
+    assert_int_equal(fake.reset_entry[2], 0);
+    assert_int_equal(fake.reset_arg0[2], 0);
+    assert_int_equal(part_table[2].state, PART_UNUSED);
+    assert_int_equal(fake.halted, 0);
+    /* The virtual UART starts in its reset state. */
+    uint64_t cr = 0;
+    assert_int_equal(vuart_mmio(&vcpu_table[1], VUART_BASE + 0x30u, 4, false, &cr), MMIO_HANDLED);
+    assert_int_equal(cr, 0x300);
+}
+
+/* Verifies: LLR-PART-002 (a stage-2 mapping failure names the partition and
+ * halts) */
+static void test_build_s2_fail(void **state)
+{
+    (void)state;
+    fake.s2_fail = 1;
+    build_expect_halt("(bulkhead) partition alpha: stage-2 table pool exhausted");
+}
+
+/* Verifies: LLR-PART-006 (loads outside RAM or the blob halt the build
+ * instead of writing anywhere) */
+static void test_build_bad_load(void **state)
+{
+    (void)state;
+    blob.cfg.parts[1].image_gpa = GPA1 + RAM_SIZE - IMG_MEM + 1u;
+    build_expect_halt("partition beta: image or device tree outside RAM or blob");
+
+    setup(NULL);
+    blob.cfg.parts[1].dtb_gpa = GPA1 - 8u;
+    build_expect_halt("partition beta: image or device tree");
+
+    setup(NULL);
+    blob.cfg.parts[0].image_size = IMG_MEM + 1u;
+    build_expect_halt("partition alpha: image or device tree");
+
+    setup(NULL);
+    blob.cfg.parts[0].dtb_offset = blob.cfg.total_size - DTB_SIZE + 1u;
+    build_expect_halt("partition alpha: image or device tree");
+    /* Nothing outside the partitions' RAM was written. */
+    assert_int_equal(ram[0][0x3000], 0xAA);
+}
+
+/* Verifies: LLR-PART-003 (stop: partial line flushed, message, vCPUs off,
+ * picks requested, remote CPUs kicked; a second stop does nothing) */
+static void test_stop(void **state)
+{
+    (void)state;
+    build();
+    console_guest_write(&part_table[1], "bye", 3);
+    fake.cpu_id = 0;
+    part_stop(&part_table[1], "poweroff");
+    assert_string_equal(fake.console, "[beta] bye\n(bulkhead) partition beta stopped: poweroff\n");
+    assert_int_equal(part_table[1].state, PART_STOPPED);
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_int_equal(vcpu_table[2].state, VCPU_OFF);
+    assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+    assert_true(sched_need_pick(0));
+    assert_true(sched_need_pick(1));
+    assert_int_equal(fake.kicks, 1u << 1);
+    assert_int_equal(fake.system_off, 0);
+
+    fake_console_clear();
+    part_stop(&part_table[1], "again");
+    assert_string_equal(fake.console, "");
+    /* The stopped partition's vCPUs are never picked again. */
+    uint64_t next;
+    assert_null(sched_pick(1, 1000, &next));
+}
+
+/* Verifies: LLR-PART-003, LLR-PART-007 (the last running partition's stop
+ * powers the system off; a missing reason is printed as "unknown") */
+static void test_stop_last(void **state)
+{
+    (void)state;
+    build();
+    fake.cpu_id = 1;
+    part_stop(&part_table[0], NULL);
+    assert_string_equal(fake.console, "(bulkhead) partition alpha stopped: unknown\n");
+    assert_int_equal(fake.kicks, 1u << 0);
+    fake_console_clear();
+    jmp_buf jb;
+    fake_halt_jmp = &jb;
+    int r = setjmp(jb);
+    if (r == 0) {
+        part_stop(&part_table[1], "crash");
+        fail_msg("no system off");
+    }
+    fake_halt_jmp = NULL;
+    assert_int_equal(r, 2);
+    assert_int_equal(fake.system_off, 1);
+    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: crash\n"
+                                      "(bulkhead) all partitions stopped; system off\n");
+}
+
+/* Verifies: LLR-PART-004, LLR-PART-006 (restart reloads image and DTB,
+ * resets vCPUs and timers, vCPU 0 runnable, others off, CPUs asked to pick) */
+static void test_restart(void **state)
+{
+    (void)state;
+    build();
+    struct partition *p = &part_table[1];
+    memset(ram[1], 0x55, RAM_SIZE);
+    vcpu_table[2].state = VCPU_RUNNABLE;
+    vcpu_table[1].state = VCPU_BLOCKED;
+    vcpu_table[1].vtimer.ctl = 1;
+    vcpu_table[1].vtimer.cval = 77;
+    console_guest_write(p, "partial", 7);
+    fake.cpu_id = 0;
+    part_restart(p);
+    assert_string_equal(fake.console,
+                        "[beta] partial\n(bulkhead) partition beta restarting\n");
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
+    assert_int_equal(ram[1][0x1000u + IMG_SIZE], 0);
+    assert_memory_equal(&ram[1][0x3000], &blob.bytes[p->cfg->dtb_offset], DTB_SIZE);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+    assert_int_equal(vcpu_table[2].state, VCPU_OFF);
+    assert_int_equal(vcpu_table[1].vtimer.ctl, 0);
+    assert_int_equal(vcpu_table[1].vtimer.cval, 0);
+    assert_int_equal(fake.resets, 2);
+    assert_int_equal(fake.reset_entry[1], GPA1 + 0x1008u);
+    assert_int_equal(fake.reset_arg0[1], GPA1 + 0x3000u);
+    assert_int_equal(fake.reset_entry[2], 0);
+    assert_true(sched_need_pick(0));
+    assert_true(sched_need_pick(1));
+    assert_int_equal(fake.kicks, 1u << 1);
+    /* Partition 0 untouched. */
+    assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
+}
+
+/* Verifies: LLR-PART-004 (a stopped partition is never restarted; a reload
+ * that no longer fits stops the partition instead) */
+static void test_restart_refused(void **state)
+{
+    (void)state;
+    build();
+    part_stop(&part_table[1], "crash");
+    fake_console_clear();
+    fake.resets = 0;
+    part_restart(&part_table[1]);
+    assert_string_equal(fake.console, "");
+    assert_int_equal(part_table[1].state, PART_STOPPED);
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_int_equal(fake.resets, 0);
+
+    blob.cfg.parts[0].image_gpa = GPA0 + RAM_SIZE;
+    jmp_buf jb;
+    fake_halt_jmp = &jb;
+    if (setjmp(jb) == 0) {
+        part_restart(&part_table[0]);
+        fail_msg("no system off");
+    }
+    fake_halt_jmp = NULL;
+    assert_string_equal(fake.console, "(bulkhead) partition alpha restarting\n"
+                                      "(bulkhead) partition alpha stopped: reload failed\n"
+                                      "(bulkhead) all partitions stopped; system off\n");
+    assert_int_equal(fake.resets, 0);
+}
+
+/* Verifies: LLR-PART-005 (fault report decoded on one line, partition
+ * stopped, others untouched) */
+static void test_fault(void **state)
+{
+    (void)state;
+    build();
+    struct fault_report r = {
+        .what = "stage-2 abort",
+        .esr_class = 0x24,
+        .esr = 0x93C08004ull,
+        .addr = 0x12345678abcull,
+        .pc = 0x40001008ull,
+    };
+    part_fault(&vcpu_table[2], &r);
+    assert_string_equal(fake.console,
+                        "(bulkhead) partition beta vcpu 1 fault: stage-2 abort, ESR class 0x24, "
+                        "ESR 0x93c08004, address 0x12345678abc, pc 0x40001008\n"
+                        "(bulkhead) partition beta stopped: fault\n");
+    assert_int_equal(part_table[1].state, PART_STOPPED);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+
+    fake_console_clear();
+    r.what = NULL;
+    jmp_buf jb;
+    fake_halt_jmp = &jb;
+    if (setjmp(jb) == 0) {
+        part_fault(&vcpu_table[0], &r);
+        fail_msg("no system off");
+    }
+    fake_halt_jmp = NULL;
+    assert_non_null(strstr(fake.console, "partition alpha vcpu 0 fault: unknown, ESR class"));
+    assert_int_equal(fake.system_off, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_guest_ptr, setup),
+        cmocka_unit_test_setup(test_build, setup),
+        cmocka_unit_test_setup(test_build_s2_fail, setup),
+        cmocka_unit_test_setup(test_build_bad_load, setup),
+        cmocka_unit_test_setup(test_stop, setup),
+        cmocka_unit_test_setup(test_stop_last, setup),
+        cmocka_unit_test_setup(test_restart, setup),
+        cmocka_unit_test_setup(test_restart_refused, setup),
+        cmocka_unit_test_setup(test_fault, setup),
+    };
+    return cmocka_run_group_tests_name("part", tests, NULL, NULL);
+}

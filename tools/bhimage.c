@@ -1,0 +1,576 @@
+/*
+ * bhimage: build a Bulkhead configuration blob from a system description and
+ * pack it behind the hypervisor. Host code: plain libc and libfdt.
+ */
+#include "bhimage.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "vgic.h"
+#include "vuart.h"
+
+/* Device-tree interrupt specifier cells (GIC binding). */
+#define DT_IRQ_SPI 0u
+#define DT_IRQ_PPI 1u
+#define DT_IRQ_LEVEL_HIGH 4u
+#define DT_PPI(intid) ((intid) - VGIC_NUM_PRIVATE / 2u)
+#define DT_SPI(intid) ((intid) - VGIC_NUM_PRIVATE)
+
+__attribute__((format(printf, 2, 3))) static int fail(struct bhi_status *st, const char *fmt,
+                                                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1u) & ~(a - 1u);
+}
+
+void bhi_buf_free(struct bhi_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->size = 0;
+}
+
+/* Implements: LLR-TOOL-011 (read a whole input file, bounded in size). */
+int bhi_read_file(const char *path, struct bhi_buf *out, struct bhi_status *st)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return fail(st, "%s: %s", path, strerror(errno));
+    }
+    long len = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1L;
+    int bad = len < 0 || (unsigned long)len > BHI_MAX_FILE || fseek(f, 0, SEEK_SET) != 0;
+    uint8_t *data = bad ? NULL : malloc((size_t)len + 1u);
+    size_t n = data == NULL ? 0 : fread(data, 1, (size_t)len, f);
+    bad = data == NULL || n != (size_t)len;
+    fclose(f);
+    if (bad) {
+        free(data);
+        return fail(st, "%s: unreadable or larger than %u bytes", path, BHI_MAX_FILE);
+    }
+    out->data = data;
+    out->size = n;
+    return 0;
+}
+
+/* Implements: LLR-TOOL-011 (write an output file completely or report why not). */
+int bhi_write_file(const char *path, const void *data, size_t size, struct bhi_status *st)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        return fail(st, "%s: %s", path, strerror(errno));
+    }
+    size_t n = fwrite(data, 1, size, f);
+    int rc = fclose(f);
+    if (n != size || rc != 0) {
+        return fail(st, "%s: write failed", path);
+    }
+    return 0;
+}
+
+uint64_t bhi_get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < 8u; i++) {
+        v |= (uint64_t)p[i] << (8u * i);
+    }
+    return v;
+}
+
+void bhi_put_le64(uint8_t *p, uint64_t v)
+{
+    for (uint32_t i = 0; i < 8u; i++) {
+        p[i] = (uint8_t)(v >> (8u * i));
+    }
+}
+
+/* Implements: LLR-TOOL-001 (decode an arm64 Image header, reject non-AArch64). */
+int bhi_arm64_parse(const uint8_t *img, size_t size, struct bhi_arm64_hdr *hdr,
+                    struct bhi_status *st)
+{
+    if (size < BHI_ARM64_HDR_SIZE) {
+        return fail(st, "not an arm64 Image: %zu bytes, header needs %u", size,
+                    BHI_ARM64_HDR_SIZE);
+    }
+    uint32_t magic = (uint32_t)bhi_get_le64(img + BHI_ARM64_OFF_MAGIC);
+    if (magic != BHI_ARM64_MAGIC) {
+        return fail(st, "not an arm64 Image: magic 0x%08x, expected 0x%08x", magic,
+                    BHI_ARM64_MAGIC);
+    }
+    hdr->text_offset = bhi_get_le64(img + BHI_ARM64_OFF_TEXT_OFFSET);
+    hdr->image_size = bhi_get_le64(img + BHI_ARM64_OFF_IMAGE_SIZE);
+    hdr->flags = bhi_get_le64(img + BHI_ARM64_OFF_FLAGS);
+    return 0;
+}
+
+/* Implements: LLR-TOOL-002 (image at ram_gpa + text_offset, memory size from header). */
+int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h,
+                    size_t file_size, struct bh_cfg_part *out, struct bhi_status *st)
+{
+    if ((p->ram_gpa & (BHI_RAM_ALIGN - 1u)) != 0) {
+        return fail(st, "ram_gpa 0x%llx is not 2 MiB aligned", (unsigned long long)p->ram_gpa);
+    }
+    uint64_t mem = h->image_size != 0 ? h->image_size : (uint64_t)file_size;
+    if (mem < file_size) {
+        return fail(st, "image header image_size 0x%llx is below the file size 0x%zx",
+                    (unsigned long long)mem, file_size);
+    }
+    if (mem > UINT32_MAX || h->text_offset > p->ram_size) {
+        return fail(st, "image does not fit: text_offset 0x%llx, size 0x%llx",
+                    (unsigned long long)h->text_offset, (unsigned long long)mem);
+    }
+    out->image_gpa = p->ram_gpa + h->text_offset;
+    out->entry_gpa = out->image_gpa;
+    out->image_size = (uint32_t)file_size;
+    out->image_mem_size = (uint32_t)mem;
+    return 0;
+}
+
+/* Implements: LLR-TOOL-003 (DTB at the highest 2 MiB boundary, clear of the image). */
+int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_part *out,
+                  struct bhi_status *st)
+{
+    if (dtb_size > p->ram_size || dtb_size > UINT32_MAX) {
+        return fail(st, "device tree of %zu bytes does not fit in RAM", dtb_size);
+    }
+    uint64_t ram_end = p->ram_gpa + p->ram_size;
+    uint64_t gpa = (ram_end - dtb_size) & ~(BHI_RAM_ALIGN - 1u);
+    if (gpa < out->image_gpa + out->image_mem_size) {
+        return fail(st, "no 2 MiB boundary for the device tree above the image (ends 0x%llx)",
+                    (unsigned long long)(out->image_gpa + out->image_mem_size));
+    }
+    out->dtb_gpa = gpa;
+    out->dtb_size = (uint32_t)dtb_size;
+    return 0;
+}
+
+/* Property of n 32-bit cells. */
+static int dt_cells(void *fdt, const char *name, const uint32_t *cells, uint32_t n)
+{
+    fdt32_t be[16];
+    for (uint32_t i = 0; i < n && i < 16u; i++) {
+        be[i] = cpu_to_fdt32(cells[i]);
+    }
+    return fdt_property(fdt, name, be, (int)(n * sizeof(fdt32_t)));
+}
+
+/* reg of one or two (base, size) pairs with #address-cells = #size-cells = 2. */
+static int dt_reg2(void *fdt, uint64_t base0, uint64_t size0, uint64_t base1, uint64_t size1,
+                   uint32_t pairs)
+{
+    const uint32_t cells[8] = {
+        (uint32_t)(base0 >> 32), (uint32_t)base0, (uint32_t)(size0 >> 32), (uint32_t)size0,
+        (uint32_t)(base1 >> 32), (uint32_t)base1, (uint32_t)(size1 >> 32), (uint32_t)size1,
+    };
+    return dt_cells(fdt, "reg", cells, 4u * pairs);
+}
+
+static int dt_root_props(void *fdt, const struct sys_part_desc *p)
+{
+    char model[64];
+    snprintf(model, sizeof(model), "Bulkhead partition %s", p->name);
+    int rc = fdt_property_u32(fdt, "#address-cells", 2);
+    rc |= fdt_property_u32(fdt, "#size-cells", 2);
+    rc |= fdt_property_string(fdt, "compatible", "bulkhead,partition");
+    rc |= fdt_property_string(fdt, "model", model);
+    rc |= fdt_property_u32(fdt, "interrupt-parent", BHI_GIC_PHANDLE);
+    return rc;
+}
+
+static int dt_chosen_memory(void *fdt, const struct sys_part_desc *p)
+{
+    char name[48];
+    snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VUART_BASE);
+    int rc = fdt_begin_node(fdt, "chosen");
+    rc |= fdt_property_string(fdt, "stdout-path", name);
+    rc |= fdt_end_node(fdt);
+    snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_gpa);
+    rc |= fdt_begin_node(fdt, name);
+    rc |= fdt_property_string(fdt, "device_type", "memory");
+    rc |= dt_reg2(fdt, p->ram_gpa, p->ram_size, 0, 0, 1);
+    return rc | fdt_end_node(fdt);
+}
+
+static int dt_cpus(void *fdt, const struct sys_part_desc *p)
+{
+    int rc = fdt_begin_node(fdt, "cpus");
+    rc |= fdt_property_u32(fdt, "#address-cells", 1);
+    rc |= fdt_property_u32(fdt, "#size-cells", 0);
+    for (uint32_t i = 0; i < p->num_vcpus && i < BH_CFG_MAX_VCPUS; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "cpu@%u", i);
+        rc |= fdt_begin_node(fdt, name);
+        rc |= fdt_property_string(fdt, "device_type", "cpu");
+        rc |= fdt_property_string(fdt, "compatible", "arm,armv8");
+        rc |= fdt_property_u32(fdt, "reg", i);
+        rc |= fdt_end_node(fdt);
+    }
+    return rc | fdt_end_node(fdt);
+}
+
+static int dt_gic(void *fdt, const struct sys_part_desc *p)
+{
+    char name[48];
+    snprintf(name, sizeof(name), "interrupt-controller@%llx",
+             (unsigned long long)VGIC_GICD_BASE);
+    int rc = fdt_begin_node(fdt, name);
+    rc |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
+    rc |= fdt_property_u32(fdt, "#interrupt-cells", 3);
+    rc |= fdt_property_u32(fdt, "#address-cells", 2);
+    rc |= fdt_property_u32(fdt, "#size-cells", 2);
+    rc |= fdt_property(fdt, "interrupt-controller", NULL, 0);
+    rc |= dt_reg2(fdt, VGIC_GICD_BASE, VGIC_GICD_SIZE, VGIC_GICR_BASE,
+                  VGIC_GICR_STRIDE * p->num_vcpus, 2);
+    rc |= fdt_property_u32(fdt, "phandle", BHI_GIC_PHANDLE);
+    return rc | fdt_end_node(fdt);
+}
+
+static int dt_timer_hyp(void *fdt)
+{
+    static const char xen_compat[] = "xen,xen-4.17\0xen,xen";
+    const uint32_t timer_irqs[12] = {
+        DT_IRQ_PPI, DT_PPI(BHI_PPI_SEC_PTIMER),  DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(BHI_PPI_NS_PTIMER),   DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(VGIC_PPI_VTIMER),     DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(VGIC_PPI_HYP_TIMER),  DT_IRQ_LEVEL_HIGH,
+    };
+    const uint32_t evtchn_irq[3] = {DT_IRQ_PPI, DT_PPI(VGIC_PPI_EVTCHN), DT_IRQ_LEVEL_HIGH};
+    int rc = fdt_begin_node(fdt, "timer");
+    rc |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+    rc |= dt_cells(fdt, "interrupts", timer_irqs, 12);
+    rc |= fdt_property(fdt, "always-on", NULL, 0);
+    rc |= fdt_end_node(fdt);
+    rc |= fdt_begin_node(fdt, "hypervisor");
+    rc |= fdt_property(fdt, "compatible", xen_compat, (int)sizeof(xen_compat));
+    rc |= dt_reg2(fdt, BHI_XEN_REGION_BASE, BHI_XEN_REGION_SIZE, 0, 0, 1);
+    rc |= dt_cells(fdt, "interrupts", evtchn_irq, 3);
+    return rc | fdt_end_node(fdt);
+}
+
+static int dt_uart(void *fdt)
+{
+    char name[32];
+    const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(VGIC_SPI_VPL011), DT_IRQ_LEVEL_HIGH};
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)VUART_BASE);
+    int rc = fdt_begin_node(fdt, name);
+    rc |= fdt_property_string(fdt, "compatible", "arm,sbsa-uart");
+    rc |= dt_reg2(fdt, VUART_BASE, VUART_SIZE, 0, 0, 1);
+    rc |= dt_cells(fdt, "interrupts", irq, 3);
+    rc |= fdt_property_u32(fdt, "current-speed", BHI_UART_SPEED);
+    return rc | fdt_end_node(fdt);
+}
+
+/* Implements: LLR-TOOL-004 (per-partition device tree: memory, vCPUs, GICv3,
+ * timer, Xen node, PL011, chosen stdout). */
+int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_status *st)
+{
+    void *fdt = calloc(1, BHI_DTB_MAX);
+    if (fdt == NULL) {
+        return fail(st, "out of memory");
+    }
+    int rc = fdt_create(fdt, (int)BHI_DTB_MAX);
+    rc |= fdt_finish_reservemap(fdt);
+    rc |= fdt_begin_node(fdt, "");
+    rc |= dt_root_props(fdt, p);
+    rc |= dt_chosen_memory(fdt, p);
+    rc |= dt_cpus(fdt, p);
+    rc |= dt_gic(fdt, p);
+    rc |= dt_timer_hyp(fdt);
+    rc |= dt_uart(fdt);
+    rc |= fdt_end_node(fdt);
+    rc |= fdt_finish(fdt);
+    rc = rc != 0 ? rc : fdt_pack(fdt);
+    if (rc != 0) {
+        free(fdt);
+        return fail(st, "device tree generation failed: %s", fdt_strerror(rc));
+    }
+    out->data = fdt;
+    out->size = fdt_totalsize(fdt);
+    return 0;
+}
+
+/* Implements: LLR-TOOL-009 (system description fits the blob's tables). */
+int bhi_check_system(const struct sys_desc *sys, struct bhi_status *st)
+{
+    if (sys->num_parts == 0 || sys->num_parts > BH_CFG_MAX_PARTS) {
+        return fail(st, "num_parts: %u, must be 1..%u", sys->num_parts, BH_CFG_MAX_PARTS);
+    }
+    for (uint32_t i = 0; i < sys->num_parts; i++) {
+        const struct sys_part_desc *p = &sys->parts[i];
+        if (p->name == NULL || p->name[0] == '\0' ||
+            strlen(p->name) >= BH_CFG_NAME_LEN) {
+            return fail(st, "parts[%u].name: empty or longer than %u characters", i,
+                        BH_CFG_NAME_LEN - 1u);
+        }
+        if (p->num_vcpus == 0 || p->num_vcpus > BH_CFG_MAX_VCPUS) {
+            return fail(st, "parts[%u].num_vcpus: %u, must be 1..%u", i, p->num_vcpus,
+                        BH_CFG_MAX_VCPUS);
+        }
+        if (p->program == NULL || p->program[0] == '\0') {
+            return fail(st, "parts[%u].program: missing", i);
+        }
+    }
+    return 0;
+}
+
+static struct bh_cfg *blob_cfg(struct bhi_blob *b)
+{
+    return (struct bh_cfg *)(void *)b->buf.data;
+}
+
+/* Append n bytes at the next 8-byte aligned offset; returns that offset. */
+static int blob_append(struct bhi_blob *b, const void *data, size_t n, uint32_t *off,
+                       struct bhi_status *st)
+{
+    uint64_t start = align_up(b->buf.size, BH_CFG_PAYLOAD_ALIGN);
+    uint64_t end = start + n;
+    if (end > UINT32_MAX) {
+        return fail(st, "blob larger than 4 GiB");
+    }
+    uint8_t *grown = realloc(b->buf.data, (size_t)end);
+    if (grown == NULL) {
+        return fail(st, "out of memory");
+    }
+    memset(grown + b->buf.size, 0, (size_t)(start - b->buf.size));
+    memcpy(grown + start, data, n);
+    b->buf.data = grown;
+    b->buf.size = (size_t)end;
+    *off = (uint32_t)start;
+    return 0;
+}
+
+/* Implements: LLR-TOOL-005 (blob header; unused partition entries zero). */
+int bhi_blob_begin(struct bhi_blob *b, const struct sys_desc *sys, struct bhi_status *st)
+{
+    if (bhi_check_system(sys, st) != 0) {
+        return -1;
+    }
+    b->buf.data = calloc(1, sizeof(struct bh_cfg));
+    if (b->buf.data == NULL) {
+        return fail(st, "out of memory");
+    }
+    b->buf.size = sizeof(struct bh_cfg);
+    struct bh_cfg *cfg = blob_cfg(b);
+    cfg->magic = BH_CFG_MAGIC;
+    cfg->version = BH_CFG_VERSION;
+    cfg->num_cpus = sys->num_cpus;
+    cfg->num_parts = sys->num_parts;
+    cfg->slice_us = sys->slice_us;
+    return 0;
+}
+
+/* Implements: LLR-TOOL-005 (partition entry, image and DTB appended to payload). */
+int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_desc *p,
+                      const struct bhi_buf *image, struct bhi_status *st)
+{
+    struct bh_cfg_part part;
+    struct bhi_arm64_hdr hdr;
+    struct bhi_buf dtb = {NULL, 0};
+    memset(&part, 0, sizeof(part));
+    if (idx >= BH_CFG_MAX_PARTS) {
+        return fail(st, "parts[%u]: index beyond the table", idx);
+    }
+    snprintf(part.name, sizeof(part.name), "%s", p->name);
+    part.ram_gpa = p->ram_gpa;
+    part.ram_pa = p->ram_pa;
+    part.ram_size = p->ram_size;
+    part.num_vcpus = p->num_vcpus;
+    for (uint32_t v = 0; v < p->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+        part.vcpu_cpu[v] = p->cpus[v];
+    }
+    int rc = bhi_arm64_parse(image->data, image->size, &hdr, st);
+    rc = rc != 0 ? rc : bhi_place_image(p, &hdr, image->size, &part, st);
+    rc = rc != 0 ? rc : bhi_make_dtb(p, &dtb, st);
+    rc = rc != 0 ? rc : bhi_place_dtb(p, dtb.size, &part, st);
+    rc = rc != 0 ? rc : blob_append(b, image->data, image->size, &part.image_offset, st);
+    rc = rc != 0 ? rc : blob_append(b, dtb.data, dtb.size, &part.dtb_offset, st);
+    bhi_buf_free(&dtb);
+    if (rc == 0) {
+        blob_cfg(b)->parts[idx] = part;
+    }
+    return rc;
+}
+
+/* Implements: LLR-TOOL-005 (total size 8-byte padded, CRC-32C checksum). */
+int bhi_blob_end(struct bhi_blob *b, struct bhi_status *st)
+{
+    uint32_t off = 0;
+    if (blob_append(b, "", 0, &off, st) != 0) {
+        return -1;
+    }
+    struct bh_cfg *cfg = blob_cfg(b);
+    cfg->total_size = (uint32_t)b->buf.size;
+    cfg->checksum = cfg_blob_checksum(cfg);
+    return 0;
+}
+
+int bhi_build_blob(const struct sys_desc *sys, const char *guest_dir, struct bhi_blob *b,
+                   struct bhi_status *st)
+{
+    if (bhi_blob_begin(b, sys, st) != 0) {
+        return -1;
+    }
+    for (uint32_t i = 0; i < sys->num_parts; i++) {
+        const struct sys_part_desc *p = &sys->parts[i];
+        char path[4096];
+        struct bhi_buf img = {NULL, 0};
+        snprintf(path, sizeof(path), "%s/%s.bin", guest_dir, p->program);
+        int rc = bhi_read_file(path, &img, st);
+        rc = rc != 0 ? rc : bhi_blob_add_part(b, i, p, &img, st);
+        bhi_buf_free(&img);
+        if (rc != 0) {
+            char why[BHI_MSG_LEN];
+            snprintf(why, sizeof(why), "%s", st->msg);
+            return fail(st, "parts[%u] (%s, %s): %s", i, p->name, path, why);
+        }
+    }
+    return bhi_blob_end(b, st);
+}
+
+enum corrupt_kind {
+    CORRUPT_CHECKSUM,
+    CORRUPT_MAGIC,
+    CORRUPT_VERSION,
+    CORRUPT_OVERLAP,
+    CORRUPT_HYP_OVERLAP,
+    CORRUPT_CPU,
+    CORRUPT_IMAGE_BOUNDS,
+    CORRUPT_TRUNCATED,
+    CORRUPT_COUNT,
+};
+
+static const char *const corrupt_names[CORRUPT_COUNT] = {
+    "checksum", "magic", "version", "overlap", "hyp-overlap", "cpu", "image-bounds", "truncated",
+};
+
+const char *bhi_corrupt_kind(uint32_t i)
+{
+    return i < CORRUPT_COUNT ? corrupt_names[i] : NULL;
+}
+
+/* Bytes a truncated blob claims beyond its real end. */
+#define CORRUPT_TRUNCATE_EXCESS 0x1000u
+
+/* Change one field; the checksum is recomputed unless noted. */
+static void corrupt_apply(struct bh_cfg *cfg, uint8_t *bytes, enum corrupt_kind k)
+{
+    switch (k) {
+    case CORRUPT_CHECKSUM:
+        bytes[sizeof(struct bh_cfg)] ^= 0xFFu;
+        return; /* stored checksum kept: it no longer matches */
+    case CORRUPT_MAGIC:
+        cfg->magic ^= 0xFFu;
+        break;
+    case CORRUPT_VERSION:
+        cfg->version = BH_CFG_VERSION + 1u;
+        break;
+    case CORRUPT_OVERLAP:
+        cfg->parts[1].ram_pa = cfg->parts[0].ram_pa;
+        break;
+    case CORRUPT_HYP_OVERLAP:
+        cfg->parts[0].ram_pa = PLAT_HYP_BASE;
+        break;
+    case CORRUPT_CPU:
+        cfg->parts[0].vcpu_cpu[0] = 3;
+        break;
+    case CORRUPT_IMAGE_BOUNDS:
+        cfg->parts[0].image_size = cfg->total_size;
+        break;
+    case CORRUPT_TRUNCATED:
+    default:
+        cfg->total_size += CORRUPT_TRUNCATE_EXCESS;
+        return; /* a checksum over bytes that are not there cannot be computed */
+    }
+    cfg->checksum = cfg_blob_checksum(cfg);
+}
+
+/* Implements: LLR-TOOL-008 (deliberately broken blobs for boot-check tests). */
+int bhi_corrupt(struct bhi_blob *b, const char *kind, struct bhi_status *st)
+{
+    uint32_t k = 0;
+    while (k < CORRUPT_COUNT && strcmp(kind, corrupt_names[k]) != 0) {
+        k++;
+    }
+    if (k == CORRUPT_COUNT) {
+        return fail(st, "unknown corruption kind '%s'", kind);
+    }
+    struct bh_cfg *cfg = blob_cfg(b);
+    if (b->buf.size <= sizeof(struct bh_cfg) || (k == CORRUPT_OVERLAP && cfg->num_parts < 2u)) {
+        return fail(st, "corruption '%s' needs a blob with payload and 2 partitions", kind);
+    }
+    corrupt_apply(cfg, b->buf.data, (enum corrupt_kind)k);
+    return 0;
+}
+
+/* Implements: LLR-TOOL-006 (hypervisor, aligned blob, header image_size patched). */
+int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_buf *out,
+             uint64_t *blob_offset, struct bhi_status *st)
+{
+    struct bhi_arm64_hdr hdr;
+    if (bhi_arm64_parse(hyp->data, hyp->size, &hdr, st) != 0) {
+        return -1;
+    }
+    if (hdr.image_size < hyp->size) {
+        return fail(st, "hypervisor header image_size 0x%llx is below its file size 0x%zx",
+                    (unsigned long long)hdr.image_size, hyp->size);
+    }
+    uint64_t off = align_up(hdr.image_size, PLAT_BLOB_ALIGN);
+    uint64_t total = off + blob->size;
+    if (total > BHI_MAX_FILE) {
+        return fail(st, "image of 0x%llx bytes is too large", (unsigned long long)total);
+    }
+    out->data = calloc(1, (size_t)total);
+    if (out->data == NULL) {
+        return fail(st, "out of memory");
+    }
+    out->size = (size_t)total;
+    memcpy(out->data, hyp->data, hyp->size);
+    memcpy(out->data + off, blob->data, blob->size);
+    bhi_put_le64(out->data + BHI_ARM64_OFF_IMAGE_SIZE, total);
+    *blob_offset = off;
+    return 0;
+}
+
+void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
+{
+    pl->ram_base = PLAT_RAM_BASE;
+    pl->ram_size = PLAT_RAM_SIZE;
+    pl->hyp_base = PLAT_HYP_BASE;
+    pl->hyp_end = PLAT_HYP_BASE + image_size;
+    pl->num_cpus = PLAT_NUM_CPUS;
+}
+
+/* Implements: LLR-TOOL-007 (the hypervisor's boot check, applied on the host). */
+uint32_t bhi_validate_image(const struct bhi_buf *image, uint64_t blob_offset,
+                            struct cfg_report *rep)
+{
+    struct cfg_platform pl;
+    bhi_platform(image->size, &pl);
+    uint64_t avail = image->size > blob_offset ? image->size - blob_offset : 0;
+    /* The blob is read from an aligned copy, as the hypervisor sees it in RAM. */
+    void *copy = calloc(1, avail + 1u);
+    if (copy == NULL) {
+        memset(rep, 0, sizeof(*rep));
+        rep->count = 1;
+        snprintf(rep->err[0].field, CFG_FIELD_LEN, "blob");
+        snprintf(rep->err[0].msg, CFG_MSG_LEN, "out of memory");
+        return 1;
+    }
+    memcpy(copy, image->data + blob_offset, (size_t)avail);
+    uint32_t n = cfg_validate(copy, avail, &pl, rep);
+    free(copy);
+    return n;
+}

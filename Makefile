@@ -31,7 +31,7 @@ ifeq ($(TOOLCHAIN),gcc)
   TCC := aarch64-linux-gnu-gcc
   TLD := aarch64-linux-gnu-ld
   TOBJCOPY := aarch64-linux-gnu-objcopy
-  TCFLAGS := $(TCFLAGS_COMMON) -fno-pie -mcmodel=small
+  TCFLAGS := $(TCFLAGS_COMMON) -fno-pie -mcmodel=small -mno-outline-atomics
 else
   TCC := clang-19
   TLD := ld.lld-19

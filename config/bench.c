@@ -10,15 +10,16 @@ const struct sys_desc bh_system = {
     .num_cpus = 2,
     .slice_us = 10000,
     .num_parts = 1,
-    .parts = {
+    .parts =
         {
-            .name = "bench",
-            .ram_gpa = 0x40000000,
-            .ram_pa = 0x48000000,
-            .ram_size = 0x01000000,
-            .program = "bench",
-            .num_vcpus = 1,
-            .cpus = {0},
+            {
+                .name = "bench",
+                .ram_gpa = 0x40000000,
+                .ram_pa = 0x48000000,
+                .ram_size = 0x01000000,
+                .program = "bench",
+                .num_vcpus = 1,
+                .cpus = {0},
+            },
         },
-    },
 };

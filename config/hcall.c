@@ -11,24 +11,25 @@ const struct sys_desc bh_system = {
     .num_cpus = 2,
     .slice_us = 10000,
     .num_parts = 2,
-    .parts = {
+    .parts =
         {
-            .name = "hctest",
-            .ram_gpa = 0x40000000,
-            .ram_pa = 0x48000000,
-            .ram_size = 0x01000000,
-            .program = "test_hcall",
-            .num_vcpus = 1,
-            .cpus = {0},
+            {
+                .name = "hctest",
+                .ram_gpa = 0x40000000,
+                .ram_pa = 0x48000000,
+                .ram_size = 0x01000000,
+                .program = "test_hcall",
+                .num_vcpus = 1,
+                .cpus = {0},
+            },
+            {
+                .name = "witness",
+                .ram_gpa = 0x40000000,
+                .ram_pa = 0x49000000,
+                .ram_size = 0x01000000,
+                .program = "witness",
+                .num_vcpus = 1,
+                .cpus = {1},
+            },
         },
-        {
-            .name = "witness",
-            .ram_gpa = 0x40000000,
-            .ram_pa = 0x49000000,
-            .ram_size = 0x01000000,
-            .program = "witness",
-            .num_vcpus = 1,
-            .cpus = {1},
-        },
-    },
 };

@@ -19,11 +19,10 @@
 #define DT_IRQ_SPI 0u
 #define DT_IRQ_PPI 1u
 #define DT_IRQ_LEVEL_HIGH 4u
-#define DT_PPI(intid) ((intid) - VGIC_NUM_PRIVATE / 2u)
-#define DT_SPI(intid) ((intid) - VGIC_NUM_PRIVATE)
+#define DT_PPI(intid) ((intid)-VGIC_NUM_PRIVATE / 2u)
+#define DT_SPI(intid) ((intid)-VGIC_NUM_PRIVATE)
 
-__attribute__((format(printf, 2, 3))) static int fail(struct bhi_status *st, const char *fmt,
-                                                       ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct bhi_status *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -102,8 +101,7 @@ int bhi_arm64_parse(const uint8_t *img, size_t size, struct bhi_arm64_hdr *hdr,
                     struct bhi_status *st)
 {
     if (size < BHI_ARM64_HDR_SIZE) {
-        return fail(st, "not an arm64 Image: %zu bytes, header needs %u", size,
-                    BHI_ARM64_HDR_SIZE);
+        return fail(st, "not an arm64 Image: %zu bytes, header needs %u", size, BHI_ARM64_HDR_SIZE);
     }
     uint32_t magic = (uint32_t)bhi_get_le64(img + BHI_ARM64_OFF_MAGIC);
     if (magic != BHI_ARM64_MAGIC) {
@@ -117,8 +115,8 @@ int bhi_arm64_parse(const uint8_t *img, size_t size, struct bhi_arm64_hdr *hdr,
 }
 
 /* Implements: LLR-TOOL-002 (image at ram_gpa + text_offset, memory size from header). */
-int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h,
-                    size_t file_size, struct bh_cfg_part *out, struct bhi_status *st)
+int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h, size_t file_size,
+                    struct bh_cfg_part *out, struct bhi_status *st)
 {
     if ((p->ram_gpa & (BHI_RAM_ALIGN - 1u)) != 0) {
         return fail(st, "ram_gpa 0x%llx is not 2 MiB aligned", (unsigned long long)p->ram_gpa);
@@ -157,6 +155,12 @@ int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_
     return 0;
 }
 
+/* String property (libfdt's own macro trips -Wconversion under gcc). */
+static int dt_str(void *fdt, const char *name, const char *str)
+{
+    return fdt_property(fdt, name, str, (int)(strlen(str) + 1u));
+}
+
 /* Property of n 32-bit cells. */
 static int dt_cells(void *fdt, const char *name, const uint32_t *cells, uint32_t n)
 {
@@ -184,8 +188,8 @@ static int dt_root_props(void *fdt, const struct sys_part_desc *p)
     snprintf(model, sizeof(model), "Bulkhead partition %s", p->name);
     int rc = fdt_property_u32(fdt, "#address-cells", 2);
     rc |= fdt_property_u32(fdt, "#size-cells", 2);
-    rc |= fdt_property_string(fdt, "compatible", "bulkhead,partition");
-    rc |= fdt_property_string(fdt, "model", model);
+    rc |= dt_str(fdt, "compatible", "bulkhead,partition");
+    rc |= dt_str(fdt, "model", model);
     rc |= fdt_property_u32(fdt, "interrupt-parent", BHI_GIC_PHANDLE);
     return rc;
 }
@@ -195,11 +199,11 @@ static int dt_chosen_memory(void *fdt, const struct sys_part_desc *p)
     char name[48];
     snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VUART_BASE);
     int rc = fdt_begin_node(fdt, "chosen");
-    rc |= fdt_property_string(fdt, "stdout-path", name);
+    rc |= dt_str(fdt, "stdout-path", name);
     rc |= fdt_end_node(fdt);
     snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_gpa);
     rc |= fdt_begin_node(fdt, name);
-    rc |= fdt_property_string(fdt, "device_type", "memory");
+    rc |= dt_str(fdt, "device_type", "memory");
     rc |= dt_reg2(fdt, p->ram_gpa, p->ram_size, 0, 0, 1);
     return rc | fdt_end_node(fdt);
 }
@@ -213,8 +217,8 @@ static int dt_cpus(void *fdt, const struct sys_part_desc *p)
         char name[16];
         snprintf(name, sizeof(name), "cpu@%u", i);
         rc |= fdt_begin_node(fdt, name);
-        rc |= fdt_property_string(fdt, "device_type", "cpu");
-        rc |= fdt_property_string(fdt, "compatible", "arm,armv8");
+        rc |= dt_str(fdt, "device_type", "cpu");
+        rc |= dt_str(fdt, "compatible", "arm,armv8");
         rc |= fdt_property_u32(fdt, "reg", i);
         rc |= fdt_end_node(fdt);
     }
@@ -224,10 +228,9 @@ static int dt_cpus(void *fdt, const struct sys_part_desc *p)
 static int dt_gic(void *fdt, const struct sys_part_desc *p)
 {
     char name[48];
-    snprintf(name, sizeof(name), "interrupt-controller@%llx",
-             (unsigned long long)VGIC_GICD_BASE);
+    snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)VGIC_GICD_BASE);
     int rc = fdt_begin_node(fdt, name);
-    rc |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
+    rc |= dt_str(fdt, "compatible", "arm,gic-v3");
     rc |= fdt_property_u32(fdt, "#interrupt-cells", 3);
     rc |= fdt_property_u32(fdt, "#address-cells", 2);
     rc |= fdt_property_u32(fdt, "#size-cells", 2);
@@ -242,14 +245,14 @@ static int dt_timer_hyp(void *fdt)
 {
     static const char xen_compat[] = "xen,xen-4.17\0xen,xen";
     const uint32_t timer_irqs[12] = {
-        DT_IRQ_PPI, DT_PPI(BHI_PPI_SEC_PTIMER),  DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(BHI_PPI_NS_PTIMER),   DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(VGIC_PPI_VTIMER),     DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(VGIC_PPI_HYP_TIMER),  DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(BHI_PPI_SEC_PTIMER), DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(BHI_PPI_NS_PTIMER),  DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(VGIC_PPI_VTIMER),    DT_IRQ_LEVEL_HIGH,
+        DT_IRQ_PPI, DT_PPI(VGIC_PPI_HYP_TIMER), DT_IRQ_LEVEL_HIGH,
     };
     const uint32_t evtchn_irq[3] = {DT_IRQ_PPI, DT_PPI(VGIC_PPI_EVTCHN), DT_IRQ_LEVEL_HIGH};
     int rc = fdt_begin_node(fdt, "timer");
-    rc |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+    rc |= dt_str(fdt, "compatible", "arm,armv8-timer");
     rc |= dt_cells(fdt, "interrupts", timer_irqs, 12);
     rc |= fdt_property(fdt, "always-on", NULL, 0);
     rc |= fdt_end_node(fdt);
@@ -266,7 +269,7 @@ static int dt_uart(void *fdt)
     const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(VGIC_SPI_VPL011), DT_IRQ_LEVEL_HIGH};
     snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)VUART_BASE);
     int rc = fdt_begin_node(fdt, name);
-    rc |= fdt_property_string(fdt, "compatible", "arm,sbsa-uart");
+    rc |= dt_str(fdt, "compatible", "arm,sbsa-uart");
     rc |= dt_reg2(fdt, VUART_BASE, VUART_SIZE, 0, 0, 1);
     rc |= dt_cells(fdt, "interrupts", irq, 3);
     rc |= fdt_property_u32(fdt, "current-speed", BHI_UART_SPEED);
@@ -310,8 +313,7 @@ int bhi_check_system(const struct sys_desc *sys, struct bhi_status *st)
     }
     for (uint32_t i = 0; i < sys->num_parts; i++) {
         const struct sys_part_desc *p = &sys->parts[i];
-        if (p->name == NULL || p->name[0] == '\0' ||
-            strlen(p->name) >= BH_CFG_NAME_LEN) {
+        if (p->name == NULL || p->name[0] == '\0' || strlen(p->name) >= BH_CFG_NAME_LEN) {
             return fail(st, "parts[%u].name: empty or longer than %u characters", i,
                         BH_CFG_NAME_LEN - 1u);
         }
@@ -434,7 +436,7 @@ int bhi_build_blob(const struct sys_desc *sys, const char *guest_dir, struct bhi
         if (rc != 0) {
             char why[BHI_MSG_LEN];
             snprintf(why, sizeof(why), "%s", st->msg);
-            return fail(st, "parts[%u] (%s, %s): %s", i, p->name, path, why);
+            return fail(st, "parts[%u] (%s, %.160s): %.80s", i, p->name, path, why);
         }
     }
     return bhi_blob_end(b, st);

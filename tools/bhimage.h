@@ -92,8 +92,8 @@ void bhi_put_le64(uint8_t *p, uint64_t v);
  * partition p loading an Image of file_size bytes with header h.
  * Implements: LLR-TOOL-002.
  */
-int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h,
-                    size_t file_size, struct bh_cfg_part *out, struct bhi_status *st);
+int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h, size_t file_size,
+                    struct bh_cfg_part *out, struct bhi_status *st);
 
 /*
  * Fill dtb_gpa and dtb_size of out (image already placed): the highest 2 MiB

@@ -62,8 +62,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 static int report(const struct cfg_report *rep, uint32_t n)
 {
     for (uint32_t i = 0; i < n && i < CFG_MAX_ERRORS; i++) {
-        fprintf(stderr, "%s: error: %s: %s\n", bh_system.name, rep->err[i].field,
-                rep->err[i].msg);
+        fprintf(stderr, "%s: error: %s: %s\n", bh_system.name, rep->err[i].field, rep->err[i].msg);
     }
     if (n > CFG_MAX_ERRORS) {
         fprintf(stderr, "%s: error: %u more errors not shown\n", bh_system.name,
@@ -92,7 +91,7 @@ static int build(const struct options *o, struct bhi_blob *b, struct bhi_buf *im
     if (rc == 0 && bhi_pack(&hyp, &b->buf, img, blob_off, st) != 0) {
         char why[BHI_MSG_LEN];
         snprintf(why, sizeof(why), "%s", st->msg);
-        snprintf(st->msg, sizeof(st->msg), "%s: %s", o->hyp, why);
+        snprintf(st->msg, sizeof(st->msg), "%.120s: %.120s", o->hyp, why);
         rc = -1;
     }
     bhi_buf_free(&hyp);

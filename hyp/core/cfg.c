@@ -26,6 +26,7 @@
 #define CFG_ENTRY_ALIGN 4u
 
 /* CRC-32C (Castagnoli), reflected polynomial 0x82F63B78, one byte per step. */
+/* clang-format off */
 static const uint32_t crc32c_table[256] = {
     0x00000000u, 0xf26b8303u, 0xe13b70f7u, 0x1350f3f4u, 0xc79a971fu, 0x35f1141cu,
     0x26a1e7e8u, 0xd4ca64ebu, 0x8ad958cfu, 0x78b2dbccu, 0x6be22838u, 0x9989ab3bu,
@@ -71,6 +72,7 @@ static const uint32_t crc32c_table[256] = {
     0xd5cf889du, 0x27a40b9eu, 0x79b737bau, 0x8bdcb4b9u, 0x988c474du, 0x6ae7c44eu,
     0xbe2da0a5u, 0x4c4623a6u, 0x5f16d052u, 0xad7d5351u,
 };
+/* clang-format on */
 
 /* Guest-physical windows of the emulated devices every partition sees. */
 struct cfg_window {
@@ -122,17 +124,16 @@ static void cfg_verr(struct cfg_report *rep, const char *field, const char *fmt,
         bh_snprintf(e->field, sizeof(e->field), "%s", field);
         bh_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
     }
-    if (rep->count < UINT32_MAX) {
-        rep->count++;
-    }
+    /* Cannot wrap: the number of checks in one run is a few hundred. */
+    rep->count++;
 }
 
 /*
  * Implements: LLR-CFG-012 (each error names its field and says what is
  * wrong; the first CFG_MAX_ERRORS are recorded, all are counted).
  */
-__attribute__((format(printf, 3, 4))) static void cfg_err(struct cfg_report *rep,
-                                                          const char *field, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void cfg_err(struct cfg_report *rep, const char *field,
+                                                          const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -141,8 +142,8 @@ __attribute__((format(printf, 3, 4))) static void cfg_err(struct cfg_report *rep
 }
 
 /* Same, for field `name` of parts[i]. */
-__attribute__((format(printf, 4, 5))) static void
-cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void cfg_perr(struct cfg_report *rep, uint32_t i,
+                                                           const char *name, const char *fmt, ...)
 {
     char field[CFG_FIELD_LEN];
     va_list ap;
@@ -205,13 +206,12 @@ static bool cfg_check_structure(const void *blob, uint64_t avail, struct cfg_rep
         return false;
     }
     if (c->version != BH_CFG_VERSION) {
-        cfg_err(rep, "header.version", "%u not supported, expected %u", c->version,
-                BH_CFG_VERSION);
+        cfg_err(rep, "header.version", "%u not supported, expected %u", c->version, BH_CFG_VERSION);
         return false;
     }
     if (c->total_size < CFG_HDR_SIZE || c->total_size > avail) {
-        cfg_err(rep, "header.total_size", "%u not in %llu..%llu", c->total_size,
-                U64(CFG_HDR_SIZE), U64(avail));
+        cfg_err(rep, "header.total_size", "%u not in %llu..%llu", c->total_size, U64(CFG_HDR_SIZE),
+                U64(avail));
         return false;
     }
     uint32_t crc = cfg_blob_checksum(c);
@@ -256,29 +256,12 @@ static bool name_char_ok(char ch)
            ch == '_' || ch == '-';
 }
 
-/* Non-empty, NUL-terminated within the field, allowed characters only. */
-static bool name_valid(const char *name)
+/* a[0..len] (its characters and NUL) equals b[0..len]. Pre: len < NAME_LEN. */
+static bool name_equal(const char *a, const char *b, size_t len)
 {
-    size_t len = bh_strnlen(name, BH_CFG_NAME_LEN);
-    if (len == 0u || len == BH_CFG_NAME_LEN) {
-        return false;
-    }
-    for (size_t k = 0; k < len; k++) {
-        if (!name_char_ok(name[k])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool name_equal(const char *a, const char *b)
-{
-    for (size_t k = 0; k < BH_CFG_NAME_LEN; k++) {
+    for (size_t k = 0; k <= len; k++) {
         if (a[k] != b[k]) {
             return false;
-        }
-        if (a[k] == '\0') {
-            return true;
         }
     }
     return true;
@@ -306,7 +289,7 @@ static void cfg_check_name(const struct bh_cfg *c, uint32_t i, struct cfg_report
         }
     }
     for (uint32_t j = 0; j < i; j++) {
-        if (name_valid(c->parts[j].name) && name_equal(name, c->parts[j].name)) {
+        if (name_equal(name, c->parts[j].name, len)) {
             cfg_perr(rep, i, "name", "\"%s\" already used by parts[%u]", name, j);
             return;
         }
@@ -320,8 +303,8 @@ static void cfg_check_name(const struct bh_cfg *c, uint32_t i, struct cfg_report
  * aligned, no wrap-around, physical range inside platform RAM and outside
  * the hypervisor footprint).
  */
-static void cfg_check_ram_pa(const struct bh_cfg_part *p, uint32_t i,
-                             const struct cfg_platform *pl, struct cfg_report *rep)
+static void cfg_check_ram_pa(const struct bh_cfg_part *p, uint32_t i, const struct cfg_platform *pl,
+                             struct cfg_report *rep)
 {
     if (p->ram_size == 0u || !aligned(p->ram_size, BH_CFG_PAGE_SIZE)) {
         cfg_perr(rep, i, "ram_size", "0x%llx not a non-zero multiple of 0x%x", U64(p->ram_size),
@@ -334,17 +317,16 @@ static void cfg_check_ram_pa(const struct bh_cfg_part *p, uint32_t i,
         cfg_perr(rep, i, "ram_pa", "0x%llx not page aligned", U64(p->ram_pa));
     }
     if (!range_ok(p->ram_pa, p->ram_size)) {
-        cfg_perr(rep, i, "ram_pa", "0x%llx+0x%llx wraps around", U64(p->ram_pa),
-                 U64(p->ram_size));
+        cfg_perr(rep, i, "ram_pa", "0x%llx+0x%llx wraps around", U64(p->ram_pa), U64(p->ram_size));
         return;
     }
     if (!range_inside(p->ram_pa, p->ram_size, pl->ram_base, pl->ram_size)) {
         cfg_perr(rep, i, "ram_pa", "0x%llx+0x%llx outside platform RAM 0x%llx+0x%llx",
                  U64(p->ram_pa), U64(p->ram_size), U64(pl->ram_base), U64(pl->ram_size));
     }
+    /* hyp_base + hyp_size == hyp_end, so the range cannot wrap. */
     uint64_t hyp_size = (pl->hyp_end > pl->hyp_base) ? pl->hyp_end - pl->hyp_base : 0u;
-    if (range_ok(pl->hyp_base, hyp_size) &&
-        range_overlap(p->ram_pa, p->ram_size, pl->hyp_base, hyp_size)) {
+    if (range_overlap(p->ram_pa, p->ram_size, pl->hyp_base, hyp_size)) {
         cfg_perr(rep, i, "ram_pa", "0x%llx+0x%llx overlaps hypervisor 0x%llx..0x%llx",
                  U64(p->ram_pa), U64(p->ram_size), U64(pl->hyp_base), U64(pl->hyp_end));
     }
@@ -380,8 +362,8 @@ static void cfg_check_ram_gpa(const struct bh_cfg_part *p, uint32_t i, struct cf
     for (size_t w = 0; w < CFG_NUM_WINDOWS; w++) {
         const struct cfg_window *d = &cfg_dev_windows[w];
         if (range_overlap(p->ram_gpa, p->ram_size, d->base, d->size)) {
-            cfg_perr(rep, i, "ram_gpa", "0x%llx+0x%llx overlaps %s 0x%llx+0x%llx",
-                     U64(p->ram_gpa), U64(p->ram_size), d->what, U64(d->base), U64(d->size));
+            cfg_perr(rep, i, "ram_gpa", "0x%llx+0x%llx overlaps %s 0x%llx+0x%llx", U64(p->ram_gpa),
+                     U64(p->ram_size), d->what, U64(d->base), U64(d->size));
         }
     }
 }
@@ -417,18 +399,16 @@ static void cfg_check_vcpus(const struct bh_cfg *c, uint32_t i, struct cfg_repor
 /* ------------------------------------------------------ image and dtb --- */
 
 /* A payload piece: 8-aligned offset, after the header, inside total_size. */
-static void cfg_check_payload(const struct bh_cfg *c, uint32_t i, const char *name,
-                              uint32_t offset, uint32_t size, struct cfg_report *rep)
+static void cfg_check_payload(const struct bh_cfg *c, uint32_t i, const char *name, uint32_t offset,
+                              uint32_t size, struct cfg_report *rep)
 {
     if (!aligned(offset, BH_CFG_PAYLOAD_ALIGN)) {
         cfg_perr(rep, i, name, "0x%x not 8-byte aligned", offset);
     }
     if (offset < CFG_HDR_SIZE) {
-        cfg_perr(rep, i, name, "0x%x inside the header (0x%llx bytes)", offset,
-                 U64(CFG_HDR_SIZE));
+        cfg_perr(rep, i, name, "0x%x inside the header (0x%llx bytes)", offset, U64(CFG_HDR_SIZE));
     } else if ((uint64_t)offset + size > c->total_size) {
-        cfg_perr(rep, i, name, "0x%x+0x%x beyond total_size 0x%x", offset, size,
-                 c->total_size);
+        cfg_perr(rep, i, name, "0x%x+0x%x beyond total_size 0x%x", offset, size, c->total_size);
     }
 }
 
@@ -469,8 +449,8 @@ static void cfg_check_dtb(const struct bh_cfg *c, uint32_t i, struct cfg_report 
         cfg_perr(rep, i, "dtb_gpa", "0x%llx not 8-byte aligned", U64(p->dtb_gpa));
     }
     if (!range_inside(p->dtb_gpa, p->dtb_size, p->ram_gpa, p->ram_size)) {
-        cfg_perr(rep, i, "dtb_gpa", "0x%llx+0x%x outside guest RAM 0x%llx+0x%llx",
-                 U64(p->dtb_gpa), p->dtb_size, U64(p->ram_gpa), U64(p->ram_size));
+        cfg_perr(rep, i, "dtb_gpa", "0x%llx+0x%x outside guest RAM 0x%llx+0x%llx", U64(p->dtb_gpa),
+                 p->dtb_size, U64(p->ram_gpa), U64(p->ram_size));
     } else if (range_ok(p->image_gpa, p->image_mem_size) &&
                range_overlap(p->dtb_gpa, p->dtb_size, p->image_gpa, p->image_mem_size)) {
         cfg_perr(rep, i, "dtb_gpa", "0x%llx+0x%x overlaps image 0x%llx+0x%x", U64(p->dtb_gpa),

@@ -22,9 +22,9 @@
 struct con_part {
     char line[CONSOLE_LINE_MAX]; /* pending characters, already sanitised */
     uint32_t len;
-    uint32_t tokens;       /* lines that may be emitted now */
-    uint64_t refill_tick;  /* counter value up to which tokens were credited */
-    uint64_t dropped;      /* lines dropped since the last report */
+    uint32_t tokens;      /* lines that may be emitted now */
+    uint64_t refill_tick; /* counter value up to which tokens were credited */
+    uint64_t dropped;     /* lines dropped since the last report */
 };
 
 static struct con_part con_state[BH_MAX_PARTS];

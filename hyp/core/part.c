@@ -18,6 +18,13 @@ struct vcpu vcpu_table[BH_MAX_VCPUS];
 uint32_t part_count;
 uint32_t vcpu_count;
 
+/*
+ * Invariants every loop below relies on: part_count <= BH_MAX_PARTS and each
+ * num_vcpus <= BH_MAX_VCPUS_PER_PART (both set only by part_build_all), so
+ * the vCPUs of all partitions always fit in vcpu_table.
+ */
+_Static_assert(BH_MAX_VCPUS >= BH_MAX_PARTS * BH_MAX_VCPUS_PER_PART, "vcpu_table size");
+
 /* The blob part_build_all was given; payload offsets are relative to it. */
 static const struct bh_cfg *part_blob;
 
@@ -66,7 +73,7 @@ static bool part_reset(struct partition *p)
         !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size)) {
         return false;
     }
-    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
         struct vcpu *v = p->vcpus[j];
         bool boot = (j == 0u);
         v->vtimer.ctl = 0;
@@ -93,7 +100,7 @@ static void part_fill(const struct bh_cfg *cfg, uint32_t i)
     p->ram_pa = c->ram_pa;
     p->ram_size = c->ram_size;
     p->num_vcpus = (c->num_vcpus < BH_MAX_VCPUS_PER_PART) ? c->num_vcpus : BH_MAX_VCPUS_PER_PART;
-    for (uint32_t j = 0; j < p->num_vcpus && vcpu_count < BH_MAX_VCPUS; j++) {
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
         struct vcpu *v = &vcpu_table[vcpu_count];
         v->part = p;
         v->gid = vcpu_count;
@@ -133,7 +140,7 @@ void part_build_all(const struct bh_cfg *cfg)
 static void part_kick_cpus(const struct partition *p)
 {
     uint32_t self = arch_cpu_id();
-    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
         uint32_t cpu = p->vcpus[j]->pcpu;
         sched_request_pick(cpu);
         if (cpu != self) {
@@ -144,7 +151,7 @@ static void part_kick_cpus(const struct partition *p)
 
 static bool part_any_running(void)
 {
-    for (uint32_t i = 0; i < part_count && i < BH_MAX_PARTS; i++) {
+    for (uint32_t i = 0; i < part_count; i++) {
         if (part_table[i].state == PART_RUNNING) {
             return true;
         }
@@ -165,7 +172,7 @@ void part_stop(struct partition *p, const char *reason)
     console_guest_flush(p);
     console_log("partition %s stopped: %s", p->name, (reason != NULL) ? reason : "unknown");
     p->state = PART_STOPPED;
-    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
         p->vcpus[j]->state = VCPU_OFF;
     }
     part_kick_cpus(p);

@@ -14,7 +14,7 @@
 
 struct sched_cpu {
     struct vcpu *ring[BH_MAX_VCPUS]; /* vCPUs pinned here, gid order */
-    uint32_t count;
+    uint32_t count;         /* <= BH_MAX_VCPUS, set only by sched_init */
     uint32_t last;          /* ring index of the most recent choice */
     struct vcpu *current;   /* NULL while idle */
     uint64_t slice_end;     /* current keeps the CPU while now < slice_end */
@@ -59,7 +59,7 @@ static bool sched_timer_armed(const struct vcpu *v)
 /* Implements: LLR-SCHED-003 */
 static void sched_wake(const struct sched_cpu *sc, uint64_t now)
 {
-    for (uint32_t i = 0; i < sc->count && i < BH_MAX_VCPUS; i++) {
+    for (uint32_t i = 0; i < sc->count; i++) {
         struct vcpu *v = sc->ring[i];
         if (v->state != VCPU_BLOCKED) {
             continue;
@@ -85,7 +85,7 @@ static struct vcpu *sched_choose(struct sched_cpu *sc, uint64_t now)
     }
     /* Start after the last choice; the last one itself comes last, so it
      * runs again only when nothing else on this CPU can. */
-    for (uint32_t i = 1; i <= sc->count && i <= BH_MAX_VCPUS; i++) {
+    for (uint32_t i = 1; i <= sc->count; i++) {
         uint32_t idx = (sc->last + i) % sc->count;
         if (sc->ring[idx]->state == VCPU_RUNNABLE) {
             sc->last = idx;
@@ -100,7 +100,7 @@ static struct vcpu *sched_choose(struct sched_cpu *sc, uint64_t now)
 static uint64_t sched_next_event(const struct sched_cpu *sc, const struct vcpu *chosen)
 {
     uint64_t next = SCHED_NO_EVENT;
-    for (uint32_t i = 0; i < sc->count && i < BH_MAX_VCPUS; i++) {
+    for (uint32_t i = 0; i < sc->count; i++) {
         const struct vcpu *v = sc->ring[i];
         if (chosen != NULL && v != chosen && v->state != VCPU_OFF) {
             /* Someone else may want this CPU: the slice end matters. */
@@ -108,7 +108,7 @@ static uint64_t sched_next_event(const struct sched_cpu *sc, const struct vcpu *
             break;
         }
     }
-    for (uint32_t i = 0; i < sc->count && i < BH_MAX_VCPUS; i++) {
+    for (uint32_t i = 0; i < sc->count; i++) {
         const struct vcpu *v = sc->ring[i];
         if (v->state == VCPU_BLOCKED && sched_timer_armed(v) && v->vtimer.cval < next) {
             next = v->vtimer.cval;

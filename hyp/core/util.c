@@ -10,6 +10,8 @@
 #define FMT_MAX_WIDTH 128u
 /* Digits of the largest 64-bit value in decimal (20) or hex (16). */
 #define FMT_NUM_DIGITS 20u
+/* A field width has at most this many digits (so at most 999 before clamping). */
+#define FMT_WIDTH_DIGITS 3u
 
 /* Implements: LLR-UTIL-001 (copy n bytes, regions must not overlap). */
 void bh_memcpy(void *dst, const void *src, size_t n)
@@ -71,14 +73,14 @@ static void out_char(struct fmt_out *o, char c)
 
 static void out_repeat(struct fmt_out *o, char c, uint32_t count)
 {
-    for (uint32_t i = 0; i < count && !out_full(o); i++) {
+    for (uint32_t i = 0; i < count; i++) {
         out_char(o, c);
     }
 }
 
 static void out_chars(struct fmt_out *o, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n && !out_full(o); i++) {
+    for (size_t i = 0; i < n; i++) {
         out_char(o, s[i]);
     }
 }
@@ -102,11 +104,12 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t ma
     char digits[FMT_NUM_DIGITS];
     uint32_t nd = 0;
     uint64_t base = (sp->conv == 'x') ? 16u : 10u;
+    /* At most FMT_NUM_DIGITS rounds: mag < 2^64 and base >= 10. */
     do {
         digits[FMT_NUM_DIGITS - 1u - nd] = hex_digits[mag % base];
         mag /= base;
         nd++;
-    } while (mag != 0u && nd < FMT_NUM_DIGITS);
+    } while (mag != 0u);
     uint32_t used = nd + (neg ? 1u : 0u);
     uint32_t pad = (sp->width > used) ? sp->width - used : 0u;
     if (!sp->zero) {
@@ -131,10 +134,12 @@ static size_t parse_spec(const char *fmt, size_t i, struct fmt_spec *sp)
         sp->zero = true;
         i++;
     }
-    while (i < FMT_MAX_CHARS && fmt[i] >= '0' && fmt[i] <= '9') {
-        uint32_t w = sp->width * 10u + (uint32_t)(fmt[i] - '0');
-        sp->width = (w > FMT_MAX_WIDTH) ? FMT_MAX_WIDTH : w;
+    for (uint32_t k = 0; k < FMT_WIDTH_DIGITS && fmt[i] >= '0' && fmt[i] <= '9'; k++) {
+        sp->width = sp->width * 10u + (uint32_t)(fmt[i] - '0');
         i++;
+    }
+    if (sp->width > FMT_MAX_WIDTH) {
+        sp->width = FMT_MAX_WIDTH;
     }
     while (fmt[i] == 'l' && sp->lng < 2u) {
         sp->lng++;
@@ -166,29 +171,33 @@ static int64_t fetch_signed(va_list *ap, uint32_t lng)
     return (int64_t)va_arg(*ap, int);
 }
 
+static void out_string(struct fmt_out *o, const struct fmt_spec *sp, const char *s)
+{
+    if (s == NULL) {
+        s = "(null)";
+    }
+    out_padded(o, s, bh_strnlen(s, o->size), sp->width);
+}
+
+static void out_signed(struct fmt_out *o, const struct fmt_spec *sp, int64_t v)
+{
+    uint64_t mag = (v < 0) ? (0u - (uint64_t)v) : (uint64_t)v;
+    out_number(o, sp, mag, v < 0);
+}
+
 /* Emit one known conversion; returns false if conv is not one we support. */
 static bool out_conversion(struct fmt_out *o, const struct fmt_spec *sp, va_list *ap)
 {
     switch (sp->conv) {
-    case 's': {
-        const char *s = va_arg(*ap, const char *);
-        if (s == NULL) {
-            s = "(null)";
-        }
-        out_padded(o, s, bh_strnlen(s, o->size), sp->width);
+    case 's':
+        out_string(o, sp, va_arg(*ap, const char *));
         return true;
-    }
-    case 'c': {
-        char c = (char)va_arg(*ap, int);
-        out_padded(o, &c, 1u, sp->width);
+    case 'c':
+        out_padded(o, (char[1]){(char)va_arg(*ap, int)}, 1u, sp->width);
         return true;
-    }
-    case 'd': {
-        int64_t v = fetch_signed(ap, sp->lng);
-        uint64_t mag = (v < 0) ? (0u - (uint64_t)v) : (uint64_t)v;
-        out_number(o, sp, mag, v < 0);
+    case 'd':
+        out_signed(o, sp, fetch_signed(ap, sp->lng));
         return true;
-    }
     case 'u':
     case 'x':
         out_number(o, sp, fetch_unsigned(ap, sp->lng), false);

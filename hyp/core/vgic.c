@@ -31,9 +31,10 @@ _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count")
 
 #define GICD_CTLR_GRP1 0x2u   /* EnableGrp1 (single Security state view) */
 #define GICD_CTLR_FIXED 0x50u /* ARE (bit 4) and DS (bit 6) read as one */
-#define GICD_TYPER_VALUE ((15u << 19) | (VGIC_NUM_IRQS / 32u - 1u)) /* IDbits, ITLines */
-#define GIC_PIDR2_VALUE 0x3Bu                                       /* ArchRev 3 (GICv3) */
-#define GICR_WAKER_PS 0x2u                                          /* ProcessorSleep */
+/* IDbits 15 (16 bits of INTID), ITLinesNumber for VGIC_NUM_IRQS */
+#define GICD_TYPER_VALUE ((15u << 19) | (VGIC_NUM_IRQS / 32u - 1u))
+#define GIC_PIDR2_VALUE 0x3Bu  /* ArchRev 3 (GICv3) */
+#define GICR_WAKER_PS 0x2u     /* ProcessorSleep */
 #define GICR_WAKER_ASLEEP 0x6u /* ProcessorSleep and ChildrenAsleep */
 #define GICR_TYPER_LAST 0x10u
 #define GICR_SGI_OFFSET 0x10000u /* SGI_base inside a redistributor frame */
@@ -169,15 +170,9 @@ static void irq_pend(struct vgic_irq *q)
 
 static void irq_reset(struct vgic_irq *q, uint8_t edge)
 {
-    q->priority = 0u;
-    q->enabled = 0u;
-    q->pending = 0u;
-    q->active = 0u;
+    bh_memset(q, 0, sizeof(*q)); /* disabled, idle, priority 0, target 0 */
     q->edge = edge;
     q->group1 = 1u;
-    q->in_lr = 0u;
-    q->target = 0u;
-    q->pend_extra = 0u;
 }
 
 /* Implements: LLR-VGIC-001 */
@@ -207,7 +202,7 @@ void vgic_init(struct partition *p)
 static struct vgic_irq *frame_irq(const struct vgic_access *a, uint32_t intid)
 {
     if (a->owner != NULL) {
-        return intid < VGIC_NUM_PRIVATE ? &a->owner->vgic.priv[intid] : NULL;
+        return &a->owner->vgic.priv[intid]; /* SGI_base arrays end at 31 */
     }
     if (intid < VGIC_NUM_PRIVATE || intid >= VGIC_NUM_IRQS) {
         return NULL;
@@ -581,10 +576,11 @@ static uint64_t lr_encode(uint32_t intid, const struct vgic_irq *q, bool show_pe
     return (state << 62) | LR_GROUP1 | ((uint64_t)q->priority << 48) | intid;
 }
 
-/* Forget a fill that was never synced: the in-memory state is still whole. */
+/* Take v's interrupts out of its list registers, state unchanged (a fill
+ * never synced left the in-memory state whole). */
 static void lr_release(struct vcpu *v)
 {
-    for (uint32_t i = 0; i < v->vgic.lr_count && i < VGIC_MAX_LRS; i++) {
+    for (uint32_t i = 0; i < v->vgic.lr_count; i++) { /* <= VGIC_MAX_LRS */
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
         q->in_lr = 0u;
         q->pend_extra = 0u;
@@ -624,7 +620,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
 void vgic_lr_sync(struct vcpu *v, const uint64_t *lr, uint32_t nlr)
 {
     uint32_t count = v->vgic.lr_count;
-    for (uint32_t i = 0; i < count && i < nlr && i < VGIC_MAX_LRS; i++) {
+    for (uint32_t i = 0; i < count && i < nlr; i++) {
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
         uint32_t state = (uint32_t)(lr[i] >> 62);
         q->pending = (uint8_t)((state & LR_STATE_PENDING) | q->pend_extra);

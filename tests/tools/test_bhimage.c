@@ -17,7 +17,7 @@ static int failures_in_test;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
+            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);             \
             failures_in_test++;                                                                    \
         }                                                                                          \
     } while (0)
@@ -39,10 +39,11 @@ static const struct sys_desc two_parts = {
     .num_cpus = 2,
     .slice_us = 10000,
     .num_parts = 2,
-    .parts = {
-        {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}},
-        {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}},
-    },
+    .parts =
+        {
+            {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}},
+            {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}},
+        },
 };
 
 /* The two-partition blob above, built from fake images. */
@@ -156,7 +157,8 @@ static void test_make_dtb(void)
     CHECK(strcmp(prop(fdt, "/chosen", "stdout-path", &len), "/pl011@22000000") == 0);
     const void *reg = prop(fdt, "/memory@40000000", "reg", &len);
     CHECK(reg != NULL && len == 16 && cell(reg, 1) == 0x40000000 && cell(reg, 3) == MIB(16));
-    CHECK(prop(fdt, "/cpus/cpu@1", "reg", &len) != NULL && prop(fdt, "/cpus/cpu@2", "reg", &len) == NULL);
+    CHECK(prop(fdt, "/cpus/cpu@1", "reg", &len) != NULL &&
+          prop(fdt, "/cpus/cpu@2", "reg", &len) == NULL);
     reg = prop(fdt, "/interrupt-controller@3001000", "reg", &len);
     CHECK(reg != NULL && len == 32 && cell(reg, 1) == 0x03001000 && cell(reg, 5) == 0x03020000);
     CHECK(reg != NULL && cell(reg, 7) == 0x40000);
@@ -242,9 +244,8 @@ static void test_blob_bad_part(void)
 static void test_corrupt(void)
 {
     static const char *const expect[] = {
-        "header.checksum",  "header.magic",         "header.version",
-        "parts[1].ram_pa",  "parts[0].ram_pa",      "parts[0].vcpu_cpu[0]",
-        "parts[0].image_offset", "header.total_size",
+        "header.checksum", "header.magic",         "header.version",        "parts[1].ram_pa",
+        "parts[0].ram_pa", "parts[0].vcpu_cpu[0]", "parts[0].image_offset", "header.total_size",
     };
     static struct cfg_report rep;
     struct bhi_status st;
@@ -320,11 +321,16 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } tests[] = {
-    {"arm64_header", test_arm64_header}, {"place_image", test_place_image},
-    {"place_dtb", test_place_dtb},       {"make_dtb", test_make_dtb},
-    {"check_system", test_check_system}, {"blob", test_blob},
-    {"blob_bad_part", test_blob_bad_part}, {"corrupt", test_corrupt},
-    {"pack", test_pack},                 {"files", test_files},
+    {"arm64_header", test_arm64_header},
+    {"place_image", test_place_image},
+    {"place_dtb", test_place_dtb},
+    {"make_dtb", test_make_dtb},
+    {"check_system", test_check_system},
+    {"blob", test_blob},
+    {"blob_bad_part", test_blob_bad_part},
+    {"corrupt", test_corrupt},
+    {"pack", test_pack},
+    {"files", test_files},
 };
 
 int main(void)

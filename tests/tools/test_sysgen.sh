@@ -27,7 +27,7 @@ open(path, 'wb').write(hdr + bytes(size - len(hdr)))
 EOF
 }
 
-# blob_field BLOB PART FIELD_OFFSET: a u32 of parts[PART] (offset within bh_cfg_part)
+# blob_u32 BLOB OFFSET: the little-endian u32 at OFFSET of the blob
 blob_u32() {
     python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); \
 print(struct.unpack_from("<I", d, int(sys.argv[2]))[0])' "$1" "$2"
@@ -41,6 +41,7 @@ done
 run_gen() { "$GEN" --hyp "$HYP" --guests "$WORK/guests" "$@"; }
 
 # A valid system packs, validates and the output declares its full size.
+# Verifies: LLR-TOOL-006, LLR-TOOL-007, LLR-TOOL-010
 t_valid() {
     run_gen -o "$WORK/ok.img" --blob "$WORK/ok.blob" >"$WORK/ok.log" 2>&1 || return 1
     local size; size=$(stat -c %s "$WORK/ok.img")
@@ -59,6 +60,7 @@ t_valid
 result valid_system $?
 
 # Each corruption kind is written but rejected by the host check, naming its field.
+# Verifies: LLR-TOOL-007, LLR-TOOL-008, LLR-TOOL-010
 declare -A FIELD=(
     [checksum]=header.checksum [magic]=header.magic [version]=header.version
     [overlap]='parts\[1\].ram_pa' [hyp-overlap]='parts\[0\].ram_pa'
@@ -72,7 +74,8 @@ for kind in checksum magic version overlap hyp-overlap cpu image-bounds truncate
     result "corrupt_$kind" $?
 done
 
-# Without --corrupt, an invalid blob is never written; unknown kinds are refused.
+# Unknown corruption kinds are refused and nothing is written.
+# Verifies: LLR-TOOL-008, LLR-TOOL-010
 t_unknown_kind() {
     ! run_gen -o "$WORK/x.img" --corrupt nonsense 2>"$WORK/x.log" &&
         grep -q "unknown corruption kind" "$WORK/x.log" && [ ! -e "$WORK/x.img" ]
@@ -80,7 +83,8 @@ t_unknown_kind() {
 t_unknown_kind
 result corrupt_unknown_kind $?
 
-# A guest image without the arm64 magic is rejected, naming the partition.
+# A guest image without the arm64 magic is rejected, naming the partition, and a
+# stale output is removed. Verifies: LLR-TOOL-001, LLR-TOOL-010
 t_guest_magic() {
     mkdir -p "$WORK/badguests"
     cp "$WORK"/guests/*.bin "$WORK/badguests/"
@@ -93,7 +97,7 @@ t_guest_magic() {
 t_guest_magic
 result guest_without_magic $?
 
-# A hypervisor binary without the arm64 magic is rejected.
+# A hypervisor binary without the arm64 magic is rejected. Verifies: LLR-TOOL-001, LLR-TOOL-006
 t_hyp_magic() {
     fake_image "$WORK/badhyp.bin" 0x3000 0x18000 0
     ! "$GEN" --hyp "$WORK/badhyp.bin" --guests "$WORK/guests" -o "$WORK/y.img" 2>"$WORK/hm.log" &&
@@ -102,7 +106,7 @@ t_hyp_magic() {
 t_hyp_magic
 result hyp_without_magic $?
 
-# Missing guest program and bad usage.
+# Missing guest program and bad usage. Verifies: LLR-TOOL-010, LLR-TOOL-011
 t_usage() {
     ! "$GEN" --hyp "$HYP" --guests "$WORK/nowhere" -o "$WORK/z.img" 2>/dev/null || return 1
     "$GEN" --hyp "$HYP" -o "$WORK/z.img" 2>/dev/null; [ $? -eq 2 ] || return 1
@@ -113,6 +117,7 @@ t_usage
 result usage_errors $?
 
 # Every partition's DTB decodes with dtc and has the Xen and memory nodes.
+# Verifies: LLR-TOOL-004, LLR-TOOL-005
 t_dtb() {
     local blob=$WORK/ok.blob
     for i in 0 1 2; do

@@ -251,8 +251,8 @@ static void test_never_reads_past_avail(void **state)
 {
     (void)state;
     long pg = sysconf(_SC_PAGESIZE);
-    uint8_t *map = mmap(NULL, 2u * (size_t)pg, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *map =
+        mmap(NULL, 2u * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(map != MAP_FAILED);
     assert_int_equal(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
     uint8_t *end = map + pg; /* any read at or past end faults */
@@ -344,6 +344,8 @@ static void test_name_bad_character(void **state)
     expect_only("parts[1].name", "character 0x20 at 1");
     strcpy(cfg->parts[1].name, "p1\x1b");
     expect_only("parts[1].name", "character 0x1b at 2");
+    strcpy(cfg->parts[1].name, "p~");
+    expect_only("parts[1].name", "character 0x7e at 1");
     strcpy(cfg->parts[1].name, "p\xe9");
     expect_only("parts[1].name", "character 0xe9 at 1");
 }
@@ -420,7 +422,8 @@ static void test_ram_pa_overlaps_hypervisor(void **state)
 {
     (void)state;
     cfg->parts[1].ram_pa = 0x40000000ull;
-    expect_only("parts[1].ram_pa", "0x40000000+0x1000000 overlaps hypervisor 0x40200000..0x40400000");
+    expect_only("parts[1].ram_pa",
+                "0x40000000+0x1000000 overlaps hypervisor 0x40200000..0x40400000");
     cfg->parts[1].ram_pa = 0x40400000ull; /* right after it: fine */
     reseal();
     assert_int_equal(validate(), 0);
@@ -435,7 +438,8 @@ static void test_ram_pa_overlaps_partition(void **state)
 {
     (void)state;
     cfg->parts[1].ram_pa = 0x48000000ull;
-    expect_only("parts[1].ram_pa", "0x48000000+0x1000000 overlaps parts[0] RAM 0x48000000+0x1000000");
+    expect_only("parts[1].ram_pa",
+                "0x48000000+0x1000000 overlaps parts[0] RAM 0x48000000+0x1000000");
     cfg->parts[1].ram_pa = 0x47001000ull; /* tail of p1 on head of p0 */
     expect_only("parts[1].ram_pa", "overlaps parts[0] RAM");
     /* A wrapping range of an earlier partition is reported once, not again. */
@@ -561,6 +565,18 @@ static void test_image_gpa_outside_ram(void **state)
     p->image_gpa = p->ram_gpa - 0x20000u; /* starts below RAM */
     p->entry_gpa = p->image_gpa;
     expect_only("parts[1].image_gpa", "outside guest RAM");
+}
+
+/* Verifies: LLR-CFG-009, LLR-CFG-010 */
+static void test_image_gpa_wraps(void **state)
+{
+    (void)state;
+    struct bh_cfg_part *p = &cfg->parts[0];
+    p->image_gpa = 0xfffffffffffffff0ull;
+    p->entry_gpa = p->image_gpa;
+    reseal();
+    assert_int_equal(validate(), 1); /* no dtb overlap claimed from a wrapped sum */
+    expect_error("parts[0].image_gpa", "0xfffffffffffffff0+0x10000 outside guest RAM");
 }
 
 /* Verifies: LLR-CFG-009 */
@@ -709,6 +725,7 @@ int main(void)
         T(test_image_offset),
         T(test_image_mem_size),
         T(test_image_gpa_outside_ram),
+        T(test_image_gpa_wraps),
         T(test_entry_gpa),
         T(test_dtb_size),
         T(test_dtb_offset),

@@ -179,8 +179,7 @@ static void test_guest_interleaving_whole_lines(void **state)
     assert_string_equal(fake.console, "[beta] BBb\n[alpha] AAAaaa\n[beta] next\n");
     console_log("between");
     put(&alpha, "x\n");
-    assert_string_equal(strstr(fake.console, "(bulkhead)"),
-                        "(bulkhead) between\n[alpha] x\n");
+    assert_string_equal(strstr(fake.console, "(bulkhead)"), "(bulkhead) between\n[alpha] x\n");
 }
 
 /* Verifies: LLR-CON-003 */

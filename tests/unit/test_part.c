@@ -22,9 +22,9 @@
 /* The blob: header, then image and DTB of each partition. */
 static union {
     struct bh_cfg cfg;
-    uint8_t bytes[sizeof(struct bh_cfg) + 4u * 64u];
+    uint8_t bytes[sizeof(struct bh_cfg) + BH_MAX_PARTS * 128u];
 } blob;
-static _Alignas(4096) uint8_t ram[2][RAM_SIZE];
+static _Alignas(4096) uint8_t ram[BH_MAX_PARTS][RAM_SIZE];
 
 static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv,
                       const uint32_t *cpus)
@@ -226,6 +226,29 @@ static void test_build_bad_load(void **state)
     assert_int_equal(ram[0][0x3000], 0xAA);
 }
 
+/* Verifies: LLR-PART-002 (at most BH_MAX_PARTS partitions and
+ * BH_MAX_VCPUS_PER_PART vCPUs each are built, whatever the counts say) */
+static void test_build_limits(void **state)
+{
+    (void)state;
+    static const uint32_t cpus[BH_MAX_VCPUS_PER_PART] = {0, 1, 0, 1};
+    for (uint32_t i = 0; i < BH_MAX_PARTS; i++) {
+        static const char *names[BH_MAX_PARTS] = {"p0", "p1", "p2", "p3",
+                                                  "p4", "p5", "p6", "p7"};
+        fill_part(i, names[i], GPA0 + (uint64_t)i * 0x100000u, BH_MAX_VCPUS_PER_PART, cpus);
+    }
+    blob.cfg.parts[0].num_vcpus = BH_MAX_VCPUS_PER_PART + 3u;
+    blob.cfg.num_parts = BH_MAX_PARTS + 1u;
+    part_build_all(&blob.cfg);
+    assert_int_equal(part_count, BH_MAX_PARTS);
+    assert_int_equal(vcpu_count, BH_MAX_VCPUS);
+    assert_int_equal(part_table[0].num_vcpus, BH_MAX_VCPUS_PER_PART);
+    assert_int_equal(fake.s2_count, BH_MAX_PARTS);
+    assert_ptr_equal(vcpu_table[BH_MAX_VCPUS - 1u].part, &part_table[BH_MAX_PARTS - 1u]);
+    assert_int_equal(vcpu_table[BH_MAX_VCPUS - 1u].vid, BH_MAX_VCPUS_PER_PART - 1u);
+    assert_int_equal(fake.halted, 0);
+}
+
 /* Verifies: LLR-PART-003 (stop: partial line flushed, message, vCPUs off,
  * picks requested, remote CPUs kicked; a second stop does nothing) */
 static void test_stop(void **state)
@@ -344,6 +367,21 @@ static void test_restart_refused(void **state)
     assert_int_equal(fake.resets, 0);
 }
 
+/* Verifies: LLR-PART-004 (a failed reload stops only that partition) */
+static void test_restart_reload_fails(void **state)
+{
+    (void)state;
+    build();
+    blob.cfg.parts[1].dtb_gpa = GPA1 + RAM_SIZE - 8u;
+    part_restart(&part_table[1]);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting\n"
+                                      "(bulkhead) partition beta stopped: reload failed\n");
+    assert_int_equal(part_table[1].state, PART_STOPPED);
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+    assert_int_equal(fake.system_off, 0);
+}
+
 /* Verifies: LLR-PART-005 (fault report decoded on one line, partition
  * stopped, others untouched) */
 static void test_fault(void **state)
@@ -385,10 +423,12 @@ int main(void)
         cmocka_unit_test_setup(test_build, setup),
         cmocka_unit_test_setup(test_build_s2_fail, setup),
         cmocka_unit_test_setup(test_build_bad_load, setup),
+        cmocka_unit_test_setup(test_build_limits, setup),
         cmocka_unit_test_setup(test_stop, setup),
         cmocka_unit_test_setup(test_stop_last, setup),
         cmocka_unit_test_setup(test_restart, setup),
         cmocka_unit_test_setup(test_restart_refused, setup),
+        cmocka_unit_test_setup(test_restart_reload_fails, setup),
         cmocka_unit_test_setup(test_fault, setup),
     };
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);

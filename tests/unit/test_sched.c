@@ -277,6 +277,13 @@ static void test_full_ring(void **state)
         uint64_t now = (uint64_t)i * SLICE;
         assert_ptr_equal(pick(0, now, now + SLICE), &vcpu_table[i % BH_MAX_VCPUS]);
     }
+    /* A vCPU count beyond the table is clamped to the table. */
+    vcpu_count = BH_MAX_VCPUS + 3u;
+    sched_init(SLICE);
+    for (uint32_t i = 0; i < BH_MAX_VCPUS + 1u; i++) {
+        uint64_t now = (uint64_t)i * SLICE;
+        assert_ptr_equal(pick(0, now, now + SLICE), &vcpu_table[i % BH_MAX_VCPUS]);
+    }
 }
 
 int main(void)

@@ -72,13 +72,13 @@ static void test_fmt_strings_chars(void **state)
     (void)state;
     CHECK_FMT("plain text", "plain text");
     CHECK_FMT("a=foo!", "a=%s!", "foo");
-    CHECK_FMT("(null)", "%s", (const char *)NULL);
+    CHECK_RAW("(null)", "%s", (const char *)NULL);
     CHECK_FMT("[  ab]", "[%4s]", "ab");
     CHECK_FMT("[abcdef]", "[%4s]", "abcdef");
     CHECK_FMT("x-y", "%c-%c", 'x', 'y');
     CHECK_FMT("[  z]", "[%3c]", 'z');
     CHECK_FMT("100%", "100%%");
-    CHECK_FMT("", "");
+    CHECK_RAW("", "");
 }
 
 /* Verifies: LLR-UTIL-003 */
@@ -126,6 +126,10 @@ static void test_fmt_unknown_verbatim(void **state)
     CHECK_RAW("%08lp 3", "%08lp %u", 3u);
     CHECK_RAW("end %", "end %");
     CHECK_RAW("end %05l", "end %05l");
+    /* Three 'l' are one too many: the third is the (unknown) conversion. */
+    CHECK_RAW("%llld", "%llld", 1ll);
+    /* A width has at most three digits; the fourth is the conversion. */
+    CHECK_RAW("%1234d", "%1234d", 1);
 }
 
 /* Verifies: LLR-UTIL-003 */
@@ -171,10 +175,10 @@ static void test_fmt_long_format_cut(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_memcpy_memset),      cmocka_unit_test(test_strnlen),
-        cmocka_unit_test(test_fmt_strings_chars),  cmocka_unit_test(test_fmt_numbers),
-        cmocka_unit_test(test_fmt_width_zero),     cmocka_unit_test(test_fmt_unknown_verbatim),
-        cmocka_unit_test(test_fmt_truncation),     cmocka_unit_test(test_fmt_long_format_cut),
+        cmocka_unit_test(test_memcpy_memset),     cmocka_unit_test(test_strnlen),
+        cmocka_unit_test(test_fmt_strings_chars), cmocka_unit_test(test_fmt_numbers),
+        cmocka_unit_test(test_fmt_width_zero),    cmocka_unit_test(test_fmt_unknown_verbatim),
+        cmocka_unit_test(test_fmt_truncation),    cmocka_unit_test(test_fmt_long_format_cut),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

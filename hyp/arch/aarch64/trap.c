@@ -208,6 +208,11 @@ struct arch_regs *arch_resume(struct arch_cpu *c)
     struct vcpu *v = c->current;
 
     if (v == NULL || v->state != VCPU_RUNNABLE || sched_need_pick(c->id)) {
+        if (v != NULL) {
+            /* The scheduler judges wake-ups by the timer as the guest left it. */
+            v->vtimer.ctl = sysreg_read(cntv_ctl_el0);
+            v->vtimer.cval = sysreg_read(cntv_cval_el0);
+        }
         for (;;) {
             uint64_t next_event = SCHED_NO_EVENT;
             v = sched_pick(c->id, arch_now(), &next_event);

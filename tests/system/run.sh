@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# System tests: boot images in QEMU and check their console output.
+#
+#   tests/system/run.sh [TOOLCHAIN] [CASE...]
+#
+# Each file in tests/system/cases/ is one case:
+#   image: <name>          boots build/<toolchain>/images/<name>.img
+#   timeout: <seconds>     QEMU is killed after this long
+#   expect: <regex>        must match a line after the line the previous
+#                          expect: matched (extended regex, grep -E)
+#   expect-any: <regex>    must match some line, in any order
+#   reject: <regex>        must match no line
+# Lines starting with '#' and blank lines are ignored. The log of each case is
+# kept in build/<toolchain>/system/<case>.log. Prints "PASS system/<case>" or
+# "FAIL system/<case>: <first unmet expectation>" per case; exits 1 if any
+# case failed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TC=${1:-${TOOLCHAIN:-clang}}
+shift $(( $# > 0 ? 1 : 0 ))
+CASES_DIR="$ROOT/tests/system/cases"
+IMG_DIR="$ROOT/build/$TC/images"
+LOG_DIR="$ROOT/build/$TC/system"
+QEMU=${QEMU:-qemu-system-aarch64}
+QEMU_FLAGS=(-M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G -nographic)
+MAX_TIMEOUT=20
+
+mkdir -p "$LOG_DIR"
+
+# First line number > $2 in log $1 matching regex $3; empty if none.
+match_after() {
+    tail -n +"$(($2 + 1))" "$1" | grep -nE -m1 -e "$3" | cut -d: -f1 |
+        { read -r n && echo $(($2 + n)); }
+}
+
+# Check the log of one case against its expectations; prints the first unmet
+# one and returns 1, or returns 0.
+check_log() {
+    local spec=$1 log=$2 pos=0 kind re n
+    while IFS= read -r line || [ -n "$line" ]; do
+        kind=${line%%:*}
+        re=${line#*: }
+        case "$kind" in
+        expect)
+            n=$(match_after "$log" "$pos" "$re")
+            if [ -z "$n" ]; then
+                echo "expected (in order): $re"
+                return 1
+            fi
+            pos=$n
+            ;;
+        expect-any)
+            if ! grep -qE -e "$re" "$log"; then
+                echo "expected: $re"
+                return 1
+            fi
+            ;;
+        reject)
+            if grep -qE -e "$re" "$log"; then
+                echo "rejected line present: $(grep -m1 -E -e "$re" "$log")"
+                return 1
+            fi
+            ;;
+        esac
+    done < <(grep -E '^(expect|expect-any|reject): ' "$spec")
+    return 0
+}
+
+run_case() {
+    local spec=$1 name image secs img log raw why
+    name=$(basename "$spec")
+    image=$(sed -n 's/^image: *//p' "$spec" | head -n1)
+    secs=$(sed -n 's/^timeout: *//p' "$spec" | head -n1)
+    secs=${secs:-10}
+    [ "$secs" -gt "$MAX_TIMEOUT" ] && secs=$MAX_TIMEOUT
+    img="$IMG_DIR/$image.img"
+    log="$LOG_DIR/$name.log"
+    if [ -z "$image" ] || [ ! -f "$img" ]; then
+        echo "FAIL system/$name: image ${img} missing"
+        return 1
+    fi
+    raw="$log.raw"
+    timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" -kernel "$img" \
+        </dev/null >"$raw" 2>&1
+    local rc=$?
+    tr -d '\r' <"$raw" >"$log"
+    rm -f "$raw"
+    [ "$rc" -eq 124 ] && echo "(qemu stopped by the ${secs} s timeout)" >>"$log"
+    if why=$(check_log "$spec" "$log"); then
+        echo "PASS system/$name"
+        return 0
+    fi
+    echo "FAIL system/$name: $why"
+    return 1
+}
+
+if ! command -v "$QEMU" >/dev/null 2>&1; then
+    echo "FAIL system/qemu: $QEMU not found"
+    exit 1
+fi
+
+specs=()
+if [ $# -gt 0 ]; then
+    for c in "$@"; do specs+=("$CASES_DIR/$c"); done
+else
+    for c in "$CASES_DIR"/*; do [ -f "$c" ] && specs+=("$c"); done
+fi
+
+failed=0
+for spec in "${specs[@]}"; do
+    if [ ! -f "$spec" ]; then
+        echo "FAIL system/$(basename "$spec"): no such case"
+        failed=1
+        continue
+    fi
+    run_case "$spec" || failed=1
+done
+exit $failed

@@ -6,12 +6,23 @@
 static char line_buf[LINE_MAX_LEN];
 static size_t line_len;
 
+/* CONSOLEIO_write may take fewer bytes than offered (it returns the count it
+ * took, or 0 for all of them, as Xen does); send the rest, a bounded number
+ * of times. */
 void gflush(void)
 {
-    if (line_len > 0u) {
-        (void)hc_console_write((uint64_t)(uintptr_t)line_buf, line_len);
-        line_len = 0;
+    size_t sent = 0;
+    uint32_t tries;
+    int64_t rc;
+
+    for (tries = 0; tries < LINE_MAX_LEN && sent < line_len; tries++) {
+        rc = hc_console_write((uint64_t)(uintptr_t)&line_buf[sent], line_len - sent);
+        if (rc < 0) {
+            break;
+        }
+        sent = (rc == 0 || (uint64_t)rc > line_len - sent) ? line_len : sent + (size_t)rc;
     }
+    line_len = 0;
 }
 
 static void put_char(char c)

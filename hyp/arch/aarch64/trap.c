@@ -241,6 +241,18 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
 
+    /* Fast path: a hypercall that leaves the choice of vCPU and the virtual
+     * interrupt state unchanged returns straight to the caller. */
+    if (kind == TRAP_SYNC && v->vgic.lr_count == 0u) {
+        uint64_t esr = sysreg_read(esr_el2);
+        if (ESR_EC(esr) == EC_HVC64) {
+            trap_hvc(v, frame, esr);
+            if (v->state == VCPU_RUNNABLE && !v->vgic.dirty && !sched_need_pick(c->id)) {
+                return frame;
+            }
+            return arch_resume(c);
+        }
+    }
     if (v->vgic.lr_count != 0u) {
         vcpu_lrs_sync(v);
         v->vgic.dirty = true;

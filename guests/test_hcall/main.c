@@ -1,6 +1,7 @@
 /*
  * Every success and error path of the hypercall interface, then an HVC with
  * the wrong immediate, which must stop this partition.
+ * Verifies: LLR-HC-001 .. LLR-HC-008, LLR-ARCH-041 (with tests/system/cases/hcall).
  * Assumes the configuration gives 16 MiB of RAM at 0x40000000.
  */
 #include "guest.h"
@@ -65,8 +66,7 @@ static void test_console_io(void)
           "console write straddling the RAM end is -EFAULT");
     check(hc_console_write(0x0, 4) == -XEN_EFAULT, "console write from 0x0 is -EFAULT");
     check(hypercall(HC_CONSOLE_IO, CONSOLEIO_READ, 0, 0, 0, 0) == 0, "console read returns 0");
-    check(hypercall(HC_CONSOLE_IO, 7, 0, 0, 0, 0) == -XEN_ENOSYS,
-          "console_io sub-op 7 is -ENOSYS");
+    check(hypercall(HC_CONSOLE_IO, 7, 0, 0, 0, 0) == -XEN_ENOSYS, "console_io sub-op 7 is -ENOSYS");
 }
 
 static void test_unknown_numbers(void)

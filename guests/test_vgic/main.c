@@ -3,7 +3,8 @@
  * pairs, priority masking, configuration, routing, read-only registers, the
  * redistributor wake-up handshake and an SGI to itself. Finally a read of a
  * redistributor frame this single-vCPU partition does not own, which must
- * stop it.
+ * stop it. Verifies: LLR-VGIC-002 .. LLR-VGIC-006, LLR-VGIC-009, LLR-ARCH-043
+ * (with tests/system/cases/vgic).
  */
 #include "guest.h"
 

@@ -241,12 +241,18 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
 
-    /* Fast path: a hypercall that leaves the choice of vCPU and the virtual
-     * interrupt state unchanged returns straight to the caller. */
+    /* Fast path: a hypercall or an emulated device access that leaves the
+     * choice of vCPU and the virtual interrupt state unchanged returns
+     * straight to the caller. */
     if (kind == TRAP_SYNC && v->vgic.lr_count == 0u) {
         uint64_t esr = sysreg_read(esr_el2);
-        if (ESR_EC(esr) == EC_HVC64) {
-            trap_hvc(v, frame, esr);
+        uint32_t ec = ESR_EC(esr);
+        if (ec == EC_HVC64 || ec == EC_DABT_LOW) {
+            if (ec == EC_HVC64) {
+                trap_hvc(v, frame, esr);
+            } else {
+                trap_dabt(v, frame, esr);
+            }
             if (v->state == VCPU_RUNNABLE && !v->vgic.dirty && !sched_need_pick(c->id)) {
                 return frame;
             }

@@ -55,12 +55,12 @@ static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
 
 /*
  * CONSOLEIO_write: the count is Xen's 32-bit unsigned int. The whole buffer
- * must lie in the caller's RAM; at most HCALL_CONSOLE_CHUNK bytes are taken
- * per call so one call cannot hold the CPU for long, and the call returns how
- * many bytes it took (the rest is the guest's to send again).
+ * must lie in the caller's RAM. At most HCALL_CONSOLE_CHUNK bytes are taken
+ * per entry; a longer write advances its count and buffer in args[] and is
+ * continued, and the finished call returns 0, as Xen's does.
  * Implements: LLR-HC-005, LLR-HC-006
  */
-static int64_t hcall_console_io(struct vcpu *v, const uint64_t args[5])
+static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
 {
     switch ((uint32_t)args[0]) {
     case CONSOLEIO_WRITE: {
@@ -69,9 +69,14 @@ static int64_t hcall_console_io(struct vcpu *v, const uint64_t args[5])
         if (buf == NULL) {
             return -XEN_EFAULT;
         }
-        uint32_t n = (count < HCALL_CONSOLE_CHUNK) ? count : HCALL_CONSOLE_CHUNK;
-        console_guest_write(v->part, buf, n);
-        return (int64_t)n;
+        if (count > HCALL_CONSOLE_CHUNK) {
+            console_guest_write(v->part, buf, HCALL_CONSOLE_CHUNK);
+            args[1] = count - HCALL_CONSOLE_CHUNK;
+            args[2] += HCALL_CONSOLE_CHUNK;
+            return HCALL_CONTINUE;
+        }
+        console_guest_write(v->part, buf, count);
+        return 0;
     }
     case CONSOLEIO_READ:
         return 0; /* no console input for partitions */
@@ -130,7 +135,7 @@ static int64_t hcall_sched_op(struct vcpu *v, const uint64_t args[5])
 }
 
 /* Implements: LLR-HC-001 */
-int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
 {
     switch (nr) {
     case XEN_HC_XEN_VERSION:

@@ -43,17 +43,24 @@ struct vcpu;
 #define SHUTDOWN_CRASH 3u
 #define SHUTDOWN_WATCHDOG 4u
 
-/* Largest CONSOLEIO_write handled in one call; longer writes are cut there
- * and the count written is what the call reports. */
+/* Largest piece of a CONSOLEIO_write handled per entry into the hypervisor.
+ * A longer write is continued: the arguments are advanced and the guest
+ * re-issues the call, so no hypercall holds the CPU for long and the
+ * scheduler can preempt between pieces (Xen continues such calls too). */
 #define HCALL_CONSOLE_CHUNK 1024u
+
+/* hcall_dispatch result: not a value for x0, but "re-issue the call with the
+ * updated arguments" (the arch layer rewinds the PC to the HVC). */
+#define HCALL_CONTINUE INT64_MIN
 
 /*
  * Perform hypercall nr for vCPU v with arguments args[0..4] and return the
  * value for x0: >= 0 on success, -XEN_E* on failure, -XEN_ENOSYS for any
- * number or sub-operation not implemented. Every guest pointer is checked
- * with part_guest_ptr() before use.
+ * number or sub-operation not implemented; or HCALL_CONTINUE after updating
+ * args[] in place for a call that is not finished. Every guest pointer is
+ * checked with part_guest_ptr() before use.
  * Implements: LLR-HC-001 .. LLR-HC-008.
  */
-int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5]);
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5]);
 
 #endif

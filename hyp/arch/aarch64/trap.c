@@ -51,7 +51,12 @@ static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
         fault(v, "HVC with an immediate other than 0xEA1", esr, f->pc);
         return;
     }
-    f->x[0] = (uint64_t)hcall_dispatch(v, f->x[16], f->x);
+    int64_t ret = hcall_dispatch(v, f->x[16], f->x);
+    if (ret == HCALL_CONTINUE) {
+        f->pc -= 4u; /* re-issue the HVC with the advanced arguments */
+    } else {
+        f->x[0] = (uint64_t)ret;
+    }
 }
 
 /* Implements: LLR-ARCH-042 (stage-2 data aborts become MMIO emulation or a fault). */

@@ -17,4 +17,12 @@
 #define TRAP_FIQ 2
 #define TRAP_SERROR 3
 
+/* arch_hvc's answer to the vectors. */
+#define HVC_FAST 0
+#define HVC_FULL 1
+#define HVC_FULL_RESET 2
+
+#define ESR_EC_HVC64 0x16
+#define HVC_XEN_IMM_ASM 0xea1
+
 #endif

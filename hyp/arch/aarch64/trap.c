@@ -246,18 +246,13 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
 
-    /* Fast path: a hypercall or an emulated device access that leaves the
-     * choice of vCPU and the virtual interrupt state unchanged returns
-     * straight to the caller. */
+    /* Fast path: an emulated device access that leaves the choice of vCPU
+     * and the virtual interrupt state unchanged returns straight to the
+     * caller. */
     if (kind == TRAP_SYNC && v->vgic.lr_count == 0u) {
         uint64_t esr = sysreg_read(esr_el2);
-        uint32_t ec = ESR_EC(esr);
-        if (ec == EC_HVC64 || ec == EC_DABT_LOW) {
-            if (ec == EC_HVC64) {
-                trap_hvc(v, frame, esr);
-            } else {
-                trap_dabt(v, frame, esr);
-            }
+        if (ESR_EC(esr) == EC_DABT_LOW) {
+            trap_dabt(v, frame, esr);
             if (v->state == VCPU_RUNNABLE && !v->vgic.dirty && !sched_need_pick(c->id)) {
                 return frame;
             }
@@ -276,6 +271,46 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
         fault(v, kind == TRAP_SERROR ? "SError" : "FIQ", sysreg_read(esr_el2), frame->pc);
     }
     return arch_resume(c);
+}
+
+/* What the HVC path of the vectors receives: the frame to resume and how
+ * (HVC_FAST, HVC_FULL, HVC_FULL_RESET; see vectors.S). */
+struct hvc_return {
+    struct arch_regs *frame;
+    uint64_t how;
+};
+
+struct hvc_return arch_hvc(struct arch_regs *frame);
+
+/*
+ * HVC #0xEA1 from the current vCPU (the vectors checked the immediate).
+ * frame holds x0..x18, x30, PC and SPSR; x19..x29 are still in the CPU.
+ * Implements: LLR-ARCH-041.
+ */
+struct hvc_return arch_hvc(struct arch_regs *frame)
+{
+    struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
+    struct vcpu *v = c->current;
+    struct hvc_return r;
+    int64_t ret = hcall_dispatch(v, frame->x[16], frame->x);
+
+    if (ret == HCALL_CONTINUE) {
+        frame->pc -= 4u; /* re-issue the HVC with the advanced arguments */
+    } else {
+        frame->x[0] = (uint64_t)ret;
+    }
+    r.frame = frame;
+    r.how = HVC_FAST;
+    if (arch_vcpus[v->gid].reload) {
+        r.how = HVC_FULL_RESET;
+    } else if (v->state != VCPU_RUNNABLE || v->vgic.dirty || v->vgic.lr_count != 0u ||
+               sched_need_pick(c->id)) {
+        r.how = HVC_FULL;
+    }
+    if (r.how != HVC_FAST) {
+        r.frame = arch_resume(c);
+    }
+    return r;
 }
 
 void arch_hyp_fault(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);

@@ -6,6 +6,14 @@
  * register. It then moves to the CPU's own stack (from TPIDR_EL2) and calls
  * arch_trap(frame, kind), which returns the frame to resume: the same vCPU,
  * or another one after a context switch.
+ *
+ * HVC #0xEA1 takes a shorter path: only the registers a C call may clobber
+ * (x0..x18, x30) are stored, since the C code preserves x19..x29 for the
+ * guest. arch_hvc() says how to return: HVC_FAST restores the caller-saved
+ * registers of the same vCPU; HVC_FULL first stores x19..x29 into the
+ * caller's frame (it is leaving the CPU, or its frame must be complete) and
+ * restores a whole frame; HVC_FULL_RESET restores a whole frame without that
+ * store, because the caller's frame was just reset and is authoritative.
  * Exceptions taken from EL2 itself are hypervisor faults: arch_hyp_fault.
  * Implements: LLR-ARCH-003 (trap entry/exit).
  */
@@ -40,6 +48,28 @@
     b       guest_trap
 .endm
 
+/* Synchronous exception from a partition: HVC #0xEA1 or anything else. */
+.macro guest_exit_sync
+    .balign 128
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    mrs     x0, esr_el2
+    lsr     x1, x0, #26
+    cmp     x1, #ESR_EC_HVC64
+    b.ne    sync_full_entry
+    and     x1, x0, #0xffff
+    cmp     x1, #HVC_XEN_IMM_ASM
+    b.eq    hvc_entry
+    b       sync_full_entry
+.endm
+
 .macro hyp_exception kind
     .balign 128
     sub     sp, sp, #32
@@ -63,7 +93,7 @@ el2_vectors:
     hyp_exception TRAP_FIQ
     hyp_exception TRAP_SERROR
     /* Lower EL, AArch64: the partitions. */
-    guest_exit TRAP_SYNC
+    guest_exit_sync
     guest_exit TRAP_IRQ
     guest_exit TRAP_FIQ
     guest_exit TRAP_SERROR
@@ -72,6 +102,66 @@ el2_vectors:
     hyp_exception TRAP_IRQ
     hyp_exception TRAP_FIQ
     hyp_exception TRAP_SERROR
+
+sync_full_entry:
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x30, x0, [sp, #REGS_X30]
+    str     x1, [sp, #REGS_SPSR]
+    mov     x0, sp
+    mrs     x2, tpidr_el2
+    ldr     x2, [x2, #CPU_STACK_TOP]
+    mov     sp, x2
+    mov     x1, #TRAP_SYNC
+    b       guest_trap
+
+hvc_entry:
+    str     x18, [sp, #144]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x30, x0, [sp, #REGS_X30]
+    str     x1, [sp, #REGS_SPSR]
+    mov     x0, sp
+    mrs     x2, tpidr_el2
+    ldr     x2, [x2, #CPU_STACK_TOP]
+    mov     sp, x2
+    str     x0, [sp, #-16]!
+    bl      arch_hvc                    /* x0 = frame to resume, x1 = how */
+    ldr     x2, [sp], #16               /* the caller's frame */
+    cbnz    x1, hvc_full
+    mov     sp, x0
+    ldp     x30, x1, [sp, #REGS_X30]
+    ldr     x2, [sp, #REGS_SPSR]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldr     x18, [sp, #144]
+    eret
+
+hvc_full:
+    cmp     x1, #HVC_FULL_RESET
+    b.eq    guest_resume
+    stp     x19, x20, [x2, #152]
+    stp     x21, x22, [x2, #168]
+    stp     x23, x24, [x2, #184]
+    stp     x25, x26, [x2, #200]
+    stp     x27, x28, [x2, #216]
+    str     x29, [x2, #232]
+    b       guest_resume
 
 guest_trap:
     bl      arch_trap

@@ -79,6 +79,7 @@ include guests/guests.mk
 include config/config.mk
 include tests/unit/unit.mk
 include tests/system/system.mk
+include evidence.mk
 
 all: hyp tools guests images
 .PHONY: all

@@ -78,5 +78,17 @@ elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     failed=$((failed + 1))
 fi
 
+# (4) certification evidence: trace and coverage gates, and the evidence
+# tools' own tests on fixtures with seeded defects.
+echo "== evidence"
+make --no-print-directory TOOLCHAIN="$TC" evidence-gate evidence-test >"$out" 2>&1
+rc=$?
+cat "$out"
+tally "$out" '^PASS evidence' '^FAIL evidence'
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL evidence: make exited with status $rc"
+    failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -110,8 +110,28 @@ static void test_sched_op(void)
           "shutdown reason 9 is -EINVAL");
 }
 
+/* The emulated PL011 (SBSA subset) at Xen's GUEST_PL011_BASE: a line written
+ * byte by byte through UARTDR reaches the console with this partition's
+ * prefix, and UARTFR says the transmitter is empty. */
+#define VPL011_BASE 0x22000000ull
+#define VPL011_FR 0x18u
+#define VPL011_FR_TXFE (1u << 7)
+
+static void test_vpl011(void)
+{
+    static const char line[] = "written through the emulated PL011\n";
+
+    gflush();
+    for (uint32_t i = 0; i + 1u < sizeof(line); i++) {
+        mmio_write8(VPL011_BASE, (uint8_t)line[i]);
+    }
+    check((mmio_read32(VPL011_BASE + VPL011_FR) & VPL011_FR_TXFE) != 0u,
+          "PL011 flag register reports the transmitter empty");
+}
+
 int main(void)
 {
+    test_vpl011();
     test_xen_version();
     test_console_io();
     test_unknown_numbers();

@@ -250,10 +250,19 @@ static void cfg_check_header(const struct bh_cfg *c, const struct cfg_platform *
 
 /* --------------------------------------------------------------- names --- */
 
+/* Characters allowed in a partition name, [A-Za-z0-9_-], as a bitmap of the
+ * 128 ASCII codes (a table rather than a chain of range tests). */
+static const uint32_t name_chars[4] = {
+    0x00000000u, /*   0..31: none */
+    0x03ff2000u, /*  32..63: '-' (45), '0'..'9' (48..57) */
+    0x87fffffeu, /*  64..95: 'A'..'Z' (65..90), '_' (95) */
+    0x07fffffeu, /* 96..127: 'a'..'z' (97..122) */
+};
+
 static bool name_char_ok(char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_' || ch == '-';
+    uint32_t c = (uint32_t)(uint8_t)ch;
+    return c < 128u && ((name_chars[c >> 5] >> (c & 31u)) & 1u) != 0u;
 }
 
 /* a[0..len] (its characters and NUL) equals b[0..len]. Pre: len < NAME_LEN. */

@@ -207,7 +207,6 @@ void part_fault(struct vcpu *v, const struct fault_report *r)
     console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
                 "pc 0x%llx",
                 p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
-                (unsigned long long)r->esr, (unsigned long long)r->addr,
-                (unsigned long long)r->pc);
+                (unsigned long long)r->esr, (unsigned long long)r->addr, (unsigned long long)r->pc);
     part_stop(p, "fault");
 }

@@ -14,11 +14,11 @@
 
 struct sched_cpu {
     struct vcpu *ring[BH_MAX_VCPUS]; /* vCPUs pinned here, gid order */
-    uint32_t count;         /* <= BH_MAX_VCPUS, set only by sched_init */
-    uint32_t last;          /* ring index of the most recent choice */
-    struct vcpu *current;   /* NULL while idle */
-    uint64_t slice_end;     /* current keeps the CPU while now < slice_end */
-    volatile bool need_pick; /* written by other CPUs (part_stop) */
+    uint32_t count;                  /* <= BH_MAX_VCPUS, set only by sched_init */
+    uint32_t last;                   /* ring index of the most recent choice */
+    struct vcpu *current;            /* NULL while idle */
+    uint64_t slice_end;              /* current keeps the CPU while now < slice_end */
+    volatile bool need_pick;         /* written by other CPUs (part_stop) */
 };
 
 static struct sched_cpu sched_cpus[BH_MAX_CPUS];

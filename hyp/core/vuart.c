@@ -74,14 +74,19 @@ static uint64_t vuart_read(const struct vuart_state *s, uint32_t off)
     return 0u;
 }
 
+/* The low byte of a UARTDR write is one character of the partition's output. */
+static void vuart_putc(struct vcpu *v, uint64_t val)
+{
+    char c = (char)(uint8_t)(val & 0xFFu);
+    console_guest_write(v->part, &c, 1u);
+}
+
 static void vuart_write(struct vcpu *v, struct vuart_state *s, uint32_t off, uint64_t val)
 {
     switch (off) {
-    case UART_DR: {
-        char c = (char)(uint8_t)(val & 0xFFu);
-        console_guest_write(v->part, &c, 1u);
+    case UART_DR:
+        vuart_putc(v, val);
         break;
-    }
     case UART_CR:
         s->cr = (uint32_t)val & UART_CR_MASK;
         break;
@@ -102,8 +107,8 @@ enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wr
         return MMIO_NOT_MINE;
     }
     uint32_t off = (uint32_t)(gpa - VUART_BASE);
-    if (!vuart_width_ok(off, size) || v == NULL || v->part == NULL ||
-        v->part->id >= BH_MAX_PARTS || val == NULL) {
+    if (!vuart_width_ok(off, size) || v == NULL || v->part == NULL || v->part->id >= BH_MAX_PARTS ||
+        val == NULL) {
         return MMIO_BAD_ACCESS;
     }
     struct vuart_state *s = &vuart_state[v->part->id];

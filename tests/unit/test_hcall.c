@@ -1,8 +1,10 @@
 /* Unit tests of hyp/core/hcall.c (Xen hypercall subset). */
+/* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <string.h>
 
@@ -92,8 +94,8 @@ static void assert_ram_unchanged(void)
 static void test_unknown(void **state)
 {
     (void)state;
-    static const uint64_t nr[] = {0, 1, 16, 19, XEN_HC_EVENT_CHANNEL_OP, 40, UINT64_MAX,
-                                  (1ull << 32) | XEN_HC_XEN_VERSION};
+    static const uint64_t nr[] = {
+        0, 1, 16, 19, XEN_HC_EVENT_CHANNEL_OP, 40, UINT64_MAX, (1ull << 32) | XEN_HC_XEN_VERSION};
     for (size_t i = 0; i < sizeof(nr) / sizeof(nr[0]); i++) {
         assert_int_equal(call(0, nr[i], 0, GPA0, 0), -XEN_ENOSYS);
     }
@@ -135,8 +137,7 @@ static void test_extraversion(void **state)
     memcpy(ram_before, ram[0], RAM_SIZE);
     static const uint64_t bad[] = {END0 - 15u, END0, GPA0 - 1u, 0, UINT64_MAX - 7u, GPA1};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_EXTRAVERSION, bad[i], 0),
-                         -XEN_EFAULT);
+        assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_EXTRAVERSION, bad[i], 0), -XEN_EFAULT);
     }
     assert_ram_unchanged();
     assert_int_equal(ram[1][0], 0x3C); /* g1's RAM: its image, untouched */
@@ -170,8 +171,7 @@ static void test_get_features(void **state)
     memcpy(ram_before, ram[0], RAM_SIZE);
     static const uint64_t bad[] = {END0 - 7u, END0 - 4u, END0, GPA0 - 4u, UINT64_MAX - 3u};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_GET_FEATURES, bad[i], 0),
-                         -XEN_EFAULT);
+        assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_GET_FEATURES, bad[i], 0), -XEN_EFAULT);
     }
     assert_ram_unchanged();
 }
@@ -188,8 +188,7 @@ static void test_console_write(void **state)
     fake_console_clear();
     memcpy(at(END0 - 3u), "ab\n", 3);
     /* Upper 32 bits of the count are not part of Xen's ABI. */
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, (7ull << 32) | 3u, END0 - 3u),
-                     0);
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, (7ull << 32) | 3u, END0 - 3u), 0);
     assert_string_equal(fake.console, "[g0] ab\n");
 
     fake_console_clear();
@@ -205,12 +204,9 @@ static void test_console_write_bad(void **state)
     (void)state;
     memset(at(END0 - 4u), 'z', 4);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 5, END0 - 4u), -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, RAM_SIZE + 1u, GPA0),
-                     -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 4, UINT64_MAX - 1u),
-                     -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0xFFFFFFFFu, GPA0),
-                     -XEN_EFAULT);
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, RAM_SIZE + 1u, GPA0), -XEN_EFAULT);
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 4, UINT64_MAX - 1u), -XEN_EFAULT);
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0xFFFFFFFFu, GPA0), -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 1, GPA0 - 1u), -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, END0 + 1u), -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 1, GPA1), -XEN_EFAULT);

@@ -1,8 +1,10 @@
 /* Unit tests of hyp/core/mmio.c (routing of trapped MMIO to the devices). */
+/* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <string.h>
 
@@ -57,17 +59,14 @@ static void test_gic(void **state)
 {
     (void)state;
     uint64_t val = 0;
-    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 4, false, &val),
-                     MMIO_HANDLED);
+    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 4, false, &val), MMIO_HANDLED);
     assert_int_equal(val & 0x50u, 0x50u); /* GICD_CTLR: ARE and DS read as one */
     val = 2;
-    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 4, true, &val),
-                     MMIO_HANDLED);
+    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 4, true, &val), MMIO_HANDLED);
     assert_int_equal(part_table[0].vgic.ctlr & 2u, 2u);
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 2, false, &val),
                      MMIO_BAD_ACCESS);
-    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICR_BASE, 4, false, &val),
-                     MMIO_HANDLED);
+    assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICR_BASE, 4, false, &val), MMIO_HANDLED);
     assert_string_equal(fake.console, "");
 }
 
@@ -76,8 +75,9 @@ static void test_unclaimed(void **state)
 {
     (void)state;
     uint64_t val = 0x77;
-    static const uint64_t gpa[] = {0, VGIC_GICD_BASE - 4u, VUART_BASE - 4u,
-                                   VUART_BASE + VUART_SIZE, 0x40000000u, UINT64_MAX - 3u};
+    static const uint64_t gpa[] = {
+        0,           VGIC_GICD_BASE - 4u, VUART_BASE - 4u, VUART_BASE + VUART_SIZE,
+        0x40000000u, UINT64_MAX - 3u};
     for (size_t i = 0; i < sizeof(gpa) / sizeof(gpa[0]); i++) {
         assert_int_equal(mmio_dispatch(&vcpu_table[0], gpa[i], 4, false, &val), MMIO_NOT_MINE);
         assert_int_equal(mmio_dispatch(&vcpu_table[0], gpa[i], 4, true, &val), MMIO_NOT_MINE);

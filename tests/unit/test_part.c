@@ -1,8 +1,10 @@
 /* Unit tests of hyp/core/part.c (build, guest pointers, stop, restart, fault). */
+/* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <string.h>
 
@@ -26,8 +28,7 @@ static union {
 } blob;
 static _Alignas(4096) uint8_t ram[BH_MAX_PARTS][RAM_SIZE];
 
-static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv,
-                      const uint32_t *cpus)
+static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv, const uint32_t *cpus)
 {
     struct bh_cfg_part *c = &blob.cfg.parts[i];
     uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 128u;
@@ -233,8 +234,7 @@ static void test_build_limits(void **state)
     (void)state;
     static const uint32_t cpus[BH_MAX_VCPUS_PER_PART] = {0, 1, 0, 1};
     for (uint32_t i = 0; i < BH_MAX_PARTS; i++) {
-        static const char *names[BH_MAX_PARTS] = {"p0", "p1", "p2", "p3",
-                                                  "p4", "p5", "p6", "p7"};
+        static const char *names[BH_MAX_PARTS] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"};
         fill_part(i, names[i], GPA0 + (uint64_t)i * 0x100000u, BH_MAX_VCPUS_PER_PART, cpus);
     }
     blob.cfg.parts[0].num_vcpus = BH_MAX_VCPUS_PER_PART + 3u;
@@ -317,8 +317,7 @@ static void test_restart(void **state)
     console_guest_write(p, "partial", 7);
     fake.cpu_id = 0;
     part_restart(p);
-    assert_string_equal(fake.console,
-                        "[beta] partial\n(bulkhead) partition beta restarting\n");
+    assert_string_equal(fake.console, "[beta] partial\n(bulkhead) partition beta restarting\n");
     assert_int_equal(p->state, PART_RUNNING);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
     assert_int_equal(ram[1][0x1000u + IMG_SIZE], 0);

@@ -1,8 +1,10 @@
 /* Unit tests of hyp/core/sched.c (per-CPU round-robin). */
+/* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <string.h>
 

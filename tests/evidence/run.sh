@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Tool-confidence tests of tools/evidence/trace.py: each case is the clean
+# fixture tree with an overlay (tests/evidence/fixtures/<case>/) copied over
+# it; trace.py must pass the clean tree and catch every seeded defect.
+# Prints "PASS evidence-test/<case>" or "FAIL evidence-test/<case>: reason";
+# exits 1 if any case failed.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FIX="$ROOT/tests/evidence/fixtures"
+TRACE="$ROOT/tools/evidence/trace.py"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failed=0
+
+# case name, expected exit status (0 or 1), then regexes that must match a
+# line of trace.py's output.
+check() {
+    local name=$1 want_rc=$2 dir="$WORK/$1" out rc re
+    shift 2
+    mkdir -p "$dir"
+    cp -r "$FIX/clean/." "$dir/"
+    [ "$name" != clean ] && cp -r "$FIX/$name/." "$dir/"
+    out=$(python3 "$TRACE" --root "$dir" --json "$dir/t.json" --html "$dir/t.html" 2>&1)
+    rc=$?
+    if [ "$rc" -ne "$want_rc" ]; then
+        echo "FAIL evidence-test/$name: exit status $rc, expected $want_rc"
+        printf '%s\n' "$out" | sed 's/^/    /'
+        failed=$((failed + 1))
+        return
+    fi
+    for re in "$@"; do
+        if ! grep -qE -e "$re" <<<"$out"; then
+            echo "FAIL evidence-test/$name: no line matching: $re"
+            printf '%s\n' "$out" | sed 's/^/    /'
+            failed=$((failed + 1))
+            return
+        fi
+    done
+    if [ ! -s "$dir/t.json" ] || [ ! -s "$dir/t.html" ]; then
+        echo "FAIL evidence-test/$name: JSON or HTML output missing"
+        failed=$((failed + 1))
+        return
+    fi
+    echo "PASS evidence-test/$name"
+}
+
+# Clean tree: every gate passes; the range tag covered LLR-FIX-002 and -003;
+# the analysis-verified HLR-002 needs no test.
+check clean 0 '^PASS evidence/trace-hlr-tested$' '^PASS evidence/trace-llr-code$' \
+    '^PASS evidence/trace-llr-tested$' '^PASS evidence/trace-unknown-ids$' \
+    '^PASS evidence/trace-hyp-files-tagged$' '^PASS evidence/trace-llr-refines$'
+check hlr-no-test 1 '^FAIL evidence/trace-hlr-tested: 1 .*HLR-003' '^PASS evidence/trace-llr-code$'
+check llr-no-code 1 '^FAIL evidence/trace-llr-code: 1 .*LLR-FIX-004' '^PASS evidence/trace-llr-tested$'
+check llr-no-test 1 '^FAIL evidence/trace-llr-tested: 1 .*LLR-FIX-005' '^PASS evidence/trace-llr-code$'
+check unknown-id 1 '^FAIL evidence/trace-unknown-ids: 1 .*LLR-FIX-099 \(tests/unit/test_fix\.c:[0-9]+\)'
+check untagged-file 1 '^FAIL evidence/trace-hyp-files-tagged: 1 .*hyp/core/orphan\.c'
+check bad-refines 1 '^FAIL evidence/trace-llr-refines: 1 .*LLR-FIX-006'
+check accepted-gap 0 '^PASS evidence/trace-hlr-tested$'
+
+# The JSON of the clean tree traces both ways.
+dir="$WORK/clean"
+if python3 - "$dir/t.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["counts"] == {"hlr": 2, "llr": 3, "code_tags": 2, "test_tags": 3,
+                       "hlr_by_analysis": 1, "llr_by_analysis": 0}, t["counts"]
+assert sorted(t["hlr"]["HLR-001"]["llrs"]) == ["LLR-FIX-001", "LLR-FIX-002", "LLR-FIX-003"]
+assert [w["site"] for w in t["llr"]["LLR-FIX-003"]["code"]] == ["fix_get"]
+assert [w["kind"] for w in t["hlr"]["HLR-001"]["tests"]] == ["system"]
+assert [w["site"] for w in t["llr"]["LLR-FIX-001"]["tests"]] == ["test_init"]
+PY
+then
+    echo "PASS evidence-test/clean-json"
+else
+    echo "FAIL evidence-test/clean-json: trace JSON of the clean tree is wrong"
+    failed=$((failed + 1))
+fi
+[ "$failed" -eq 0 ]

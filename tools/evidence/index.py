@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Front page of the certification evidence.
+
+Reads build/evidence/{trace,coverage,size}.json (any may be missing) and
+writes build/evidence/index.html (one row per objective, status and link),
+build/evidence/coverage.html (per-file figures, uncovered items) and
+build/evidence/summary.json.
+
+  index.py [--dir build/evidence]
+"""
+import argparse
+import datetime
+import html
+import json
+import os
+import sys
+
+e = html.escape
+STYLE = ("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+         "margin-bottom:1.5em}td,th{border:1px solid #bbb;padding:3px 8px}th{background:#eee}"
+         ".PASS{background:#393;color:#fff}.FAIL{background:#c33;color:#fff}"
+         ".NOTBUILT{background:#999;color:#fff}.num{text-align:right}</style>")
+PLACEHOLDERS = [
+    ("MISRA C:2012 compliance", "coding standard checker report and deviations"),
+    ("Coupling (data and control)", "DO-178C 6.4.4.2(c): calls and shared data between modules"),
+    ("Stack usage", "worst-case stack per entry point from -fstack-usage and the call graph"),
+    ("Source-to-object traceability", "code the compiler added that has no source (Level A)"),
+]
+
+
+def load(d, name):
+    p = os.path.join(d, name)
+    try:
+        return json.load(open(p))
+    except (OSError, ValueError):
+        return None
+
+
+def status_of(gates, prefix=""):
+    if not gates:
+        return "FAIL", "not run"
+    bad = [k for k, g in gates.items() if k.startswith(prefix) and g["status"] != "PASS"]
+    return ("FAIL", ", ".join(bad)) if bad else ("PASS", "")
+
+
+def coverage_page(cov):
+    h = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>Coverage</title>', STYLE,
+         '</head><body><h1>Structural coverage of hyp/core (host unit tests)</h1>',
+         '<p><a href="index.html">evidence index</a></p>']
+    if not cov or cov.get("error"):
+        h.append("<p class=FAIL>%s</p>" % e(str(cov and cov.get("error") or "not run")))
+    if cov:
+        h.append("<p>%s. Statement = line coverage, branch = each condition outcome, "
+                 "MC/DC = conditions shown to independently affect their decision.</p>"
+                 % e(cov["tool"]))
+        h.append("<table><tr><th>file</th>%s</tr>" % "".join(
+            "<th>%s</th>" % m for m in ("lines", "regions", "branches", "MC/DC", "functions")))
+        rows = sorted(cov["files"].items()) + [("TOTAL", cov.get("totals", {}))]
+        for f, v in rows:
+            if not v:
+                continue
+            h.append("<tr><td>%s</td>%s</tr>" % (e(f), "".join(
+                "<td class=num>%.2f%% (%d/%d)</td>" % (v[m]["percent"], v[m]["covered"],
+                                                       v[m]["count"])
+                for m in ("lines", "regions", "branches", "mcdc", "functions"))))
+        h.append("</table><h2>Gates</h2><table>")
+        for k, g in cov["gates"].items():
+            h.append("<tr><td>%s</td><td class=%s>%s</td><td>%s</td></tr>" % (
+                e(k), g["status"], g["status"], e(g["reason"] if g["status"] != "PASS" else "")))
+        h.append("</table>")
+        if cov.get("waived"):
+            h.append("<h2>Below 100%, under a file floor of gates.json (open)</h2><ul>")
+            for m, items in cov["waived"].items():
+                for i in items:
+                    h.append("<li>%s: %s</li>" % (e(m), e(i)))
+            h.append("</ul>")
+        h.append("<h2>Uncovered items not justified</h2><table><tr><th>where</th><th>what</th></tr>")
+        for i in cov.get("unjustified", []):
+            h.append("<tr><td>%s:%d</td><td>%s</td></tr>" % (e(i["file"]), i["line"], e(i["what"])))
+        h.append("</table><h2>Accepted (coverage-justifications.json)</h2><table>"
+                 "<tr><th>ID</th><th>where</th><th>what</th><th>reason</th></tr>")
+        for i in cov.get("accepted", []):
+            h.append("<tr><td>%s</td><td>%s:%d</td><td>%s</td><td>%s</td></tr>" % (
+                e(i["justification"]), e(i["file"]), i["line"], e(i["what"]), e(i["reason"])))
+        h.append("</table>")
+        if cov.get("warnings"):
+            h.append("<h2>Compiler warnings (coverage build)</h2><pre>%s</pre>"
+                     % e("\n".join(cov["warnings"])))
+    h.append("</body></html>")
+    return "\n".join(h)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default="build/evidence")
+    a = ap.parse_args()
+    trace, cov, size = (load(a.dir, n) for n in ("trace.json", "coverage.json", "size.json"))
+    with open(os.path.join(a.dir, "coverage.html"), "w") as fh:
+        fh.write(coverage_page(cov))
+
+    objectives = []
+    st, why = status_of(trace and trace.get("gates"))
+    c = trace["counts"] if trace else {}
+    objectives.append({"name": "Requirements traceability (HLR, LLR, code, tests)",
+                       "status": st, "link": "trace.html", "detail": why or
+                       "%d HLR, %d LLR, %d Implements and %d Verifies tags" % (
+                           c.get("hlr", 0), c.get("llr", 0), c.get("code_tags", 0),
+                           c.get("test_tags", 0))})
+    for label, metric, key in (("statement", "statement", "lines"),
+                               ("branch", "branch", "branches"), ("MC/DC", "mcdc", "mcdc")):
+        g = (cov or {}).get("gates", {})
+        parts = {k: v for k, v in g.items() if k in ("coverage-" + metric, "coverage-build",
+                                                      "coverage-justified",
+                                                      "coverage-mcdc-supported")}
+        st, why = status_of(parts)
+        tot = (cov or {}).get("totals", {}).get(key)
+        objectives.append({"name": "Structural coverage, %s (hyp/core)" % label, "status": st,
+                           "link": "coverage.html",
+                           "detail": why or ("%.2f%% total (%d/%d)" % (
+                               tot["percent"], tot["covered"], tot["count"]) if tot else "")})
+    objectives.append({"name": "Size and certification cost", "status":
+                       "PASS" if size else "FAIL", "link": "size.html", "detail":
+                       "trusted hyp/ %d SLOC, Level A estimate $%s" % (
+                           size["hyp_sloc"], format(size["estimate"][0]["cost_usd"], ","))
+                       if size else "not run"})
+    for name, what in PLACEHOLDERS:
+        objectives.append({"name": name, "status": "NOTBUILT", "link": None,
+                           "detail": "not yet built: " + what})
+
+    summary = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+               "objectives": objectives,
+               "trace": trace and {"counts": trace["counts"], "gates": trace["gates"],
+                                   "findings": trace["findings"]},
+               "coverage": cov and {"files": cov["files"], "totals": cov["totals"],
+                                    "gates": cov["gates"], "waived": cov.get("waived"),
+                                    "unjustified": cov.get("unjustified"),
+                                    "accepted": cov.get("accepted")},
+               "size": size}
+    with open(os.path.join(a.dir, "summary.json"), "w") as fh:
+        json.dump(summary, fh, indent=1)
+
+    h = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bulkhead evidence</title>',
+         STYLE, "</head><body><h1>Bulkhead certification evidence</h1>",
+         "<p>Generated %s by <code>make evidence</code>. Green: the objective's gates pass "
+         "(thresholds in tools/evidence/gates.json); red: a gate fails; grey: not yet built.</p>"
+         % e(summary["generated"]), "<table><tr><th>objective</th><th>status</th>"
+         "<th>detail</th></tr>"]
+    for o in objectives:
+        name = '<a href="%s">%s</a>' % (o["link"], e(o["name"])) if o["link"] else e(o["name"])
+        label = "not yet built" if o["status"] == "NOTBUILT" else o["status"]
+        h.append("<tr><td>%s</td><td class=%s>%s</td><td>%s</td></tr>" % (
+            name, o["status"], label, e(o["detail"])))
+    h.append('</table><p><a href="summary.json">summary.json</a></p></body></html>')
+    with open(os.path.join(a.dir, "index.html"), "w") as fh:
+        fh.write("\n".join(h))
+    for o in objectives:
+        print("%-9s %s" % (o["status"], o["name"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

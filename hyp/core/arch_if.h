@@ -56,6 +56,9 @@ void arch_kick(uint32_t pcpu);
 /* Stop the whole machine after a module-level error; does not return. */
 void arch_halt(void) __attribute__((noreturn));
 
+/* Reset the whole machine (PSCI SYSTEM_RESET); does not return. */
+void arch_reset(void) __attribute__((noreturn));
+
 /* Power the machine off (PSCI SYSTEM_OFF) once no partition is left
  * running; does not return. */
 void arch_system_off(void) __attribute__((noreturn));

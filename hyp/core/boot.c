@@ -3,6 +3,7 @@
 
 #include "arch_if.h"
 #include "console.h"
+#include "hm.h"
 #include "part.h"
 #include "sched.h"
 
@@ -34,8 +35,10 @@ void boot_primary(const char *platform, const struct cfg_platform *pl, const voi
     console_log("Bulkhead %s on %s: %u CPUs, %u MiB RAM, %u partitions", BH_VERSION, platform,
                 pl->num_cpus, (unsigned)(pl->ram_size >> 20), cfg->num_parts);
     boot_cpus = cfg->num_cpus;
+    hm_init();
+    hm_set_module_action(cfg->module_hm_action);
     part_build_all(cfg);
-    sched_init((uint64_t)cfg->slice_us * arch_ticks_per_sec() / 1000000u);
+    sched_init(cfg, arch_ticks_per_sec(), arch_now());
 }
 
 /* Implements: LLR-BOOT-004. */

@@ -8,6 +8,7 @@
  * (only its offsets and sizes are checked).
  */
 #include "cfg.h"
+#include "cfg_int.h"
 
 #include <stdarg.h>
 
@@ -22,7 +23,7 @@
 #define CFG_MAX_SLICE_US 10000000u
 #define CFG_MAX_DTB_SIZE 0x200000u /* 2 MiB */
 #define CFG_IPA_LIMIT (1ull << 39) /* stage-2 input range */
-#define CFG_KNOWN_FLAGS BH_CFG_PART_F_NONE
+#define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL)
 #define CFG_ENTRY_ALIGN 4u
 
 /* CRC-32C (Castagnoli), reflected polynomial 0x82F63B78, one byte per step. */
@@ -132,8 +133,7 @@ static void cfg_verr(struct cfg_report *rep, const char *field, const char *fmt,
  * Implements: LLR-CFG-012 (each error names its field and says what is
  * wrong; the first CFG_MAX_ERRORS are recorded, all are counted).
  */
-__attribute__((format(printf, 3, 4))) static void cfg_err(struct cfg_report *rep, const char *field,
-                                                          const char *fmt, ...)
+void cfg_err(struct cfg_report *rep, const char *field, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -142,8 +142,7 @@ __attribute__((format(printf, 3, 4))) static void cfg_err(struct cfg_report *rep
 }
 
 /* Same, for field `name` of parts[i]. */
-__attribute__((format(printf, 4, 5))) static void cfg_perr(struct cfg_report *rep, uint32_t i,
-                                                           const char *name, const char *fmt, ...)
+void cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *fmt, ...)
 {
     char field[CFG_FIELD_LEN];
     va_list ap;
@@ -516,6 +515,8 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_vcpus(c, i, rep);
         cfg_check_image(c, i, rep);
         cfg_check_dtb(c, i, rep);
+        cfg_check_part_hm(c, i, rep);
     }
+    cfg_check_schedules(c, rep);
     return rep->count;
 }

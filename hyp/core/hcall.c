@@ -8,6 +8,8 @@
 #include "hcall.h"
 
 #include "console.h"
+#include "hcall_int.h"
+#include "hm.h"
 #include "part.h"
 #include "sched.h"
 #include "util.h"
@@ -107,10 +109,10 @@ static int64_t hcall_shutdown(struct vcpu *v, uint64_t arg_ptr)
         part_stop(v->part, "poweroff");
         return 0;
     case SHUTDOWN_CRASH:
-        part_stop(v->part, "crash");
+        (void)hm_raise(v, HM_ERR_CRASH, 0);
         return 0;
     case SHUTDOWN_REBOOT:
-        part_restart(v->part);
+        part_restart(v->part, true, false);
         return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
     default:
         return -XEN_EINVAL;
@@ -135,7 +137,8 @@ static int64_t hcall_sched_op(struct vcpu *v, const uint64_t args[5])
 }
 
 /* Implements: LLR-HC-001 */
-int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
+/* The Xen hypercalls and Bulkhead's own range. */
+static int64_t hcall_route(struct vcpu *v, uint64_t nr, uint64_t args[5])
 {
     switch (nr) {
     case XEN_HC_XEN_VERSION:
@@ -146,6 +149,21 @@ int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
         return hcall_sched_op(v, args);
     default:
         /* Includes event_channel_op until event channels exist. */
-        return -XEN_ENOSYS;
+        return hcall_bulkhead(v, nr, args);
     }
+}
+
+/*
+ * A partition whose configuration flags it (BH_CFG_PART_F_HM_HCALL) has
+ * every refused (-EPERM) or unknown (-ENOSYS) hypercall raised as a
+ * health-monitor error. Implements: LLR-HC-001, LLR-HC-013
+ */
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
+{
+    int64_t rc = hcall_route(v, nr, args);
+    bool flagged = (v->part->cfg != NULL) && ((v->part->cfg->flags & BH_CFG_PART_F_HM_HCALL) != 0u);
+    if (flagged && (rc == -XEN_EPERM || rc == -XEN_ENOSYS)) {
+        (void)hm_raise(v, HM_ERR_HCALL, nr);
+    }
+    return rc;
 }

@@ -43,6 +43,22 @@ struct vcpu;
 #define SHUTDOWN_CRASH 3u
 #define SHUTDOWN_WATCHDOG 4u
 
+/*
+ * Bulkhead's own hypercalls, in a range Xen does not use (Xen numbers stay
+ * below 64). Arguments in x0..x2 as for Xen's; documented in docs/hypercalls.md.
+ */
+#define BH_HC_FIRST 0x100u
+#define BH_HC_SCHED_GET 0x100u    /* x0: struct sched_status * -> 0 */
+#define BH_HC_SCHED_SWITCH 0x101u /* x0: schedule id -> 0 (system partition only) */
+#define BH_HC_MODE_GET 0x102u     /* x0: partition id or BH_SELF -> mode */
+#define BH_HC_MODE_SET 0x103u     /* x0: partition id or BH_SELF, x1: mode -> 0 */
+#define BH_HC_HM_REPORT 0x104u    /* x0: code -> 0 (raises HM "reported error") */
+#define BH_HC_HM_LOG_READ 0x105u  /* x0: struct hm_event *, x1: max, x2: from seq -> count (system) */
+#define BH_HC_PART_ID 0x106u      /* -> the caller's partition id */
+#define BH_HC_LAST 0x106u
+#define BH_SELF 0xffffffffu
+#define BH_HM_LOG_READ_MAX 64u
+
 /* Largest piece of a CONSOLEIO_write handled per entry into the hypervisor.
  * A longer write is continued: the arguments are advanced and the guest
  * re-issues the call, so no hypercall holds the CPU for long and the

@@ -66,11 +66,11 @@ static bool part_copy(const struct partition *p, uint64_t gpa, uint32_t src_off,
  * Returns false, touching no vCPU, when the load is out of bounds.
  * Implements: LLR-PART-006
  */
-static bool part_reset(struct partition *p)
+static bool part_reset(struct partition *p, bool cold)
 {
     const struct bh_cfg_part *c = p->cfg;
-    if (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
-        !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size)) {
+    if (cold && (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
+                 !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size))) {
         return false;
     }
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
@@ -99,6 +99,7 @@ static void part_fill(const struct bh_cfg *cfg, uint32_t i)
     p->ram_gpa = c->ram_gpa;
     p->ram_pa = c->ram_pa;
     p->ram_size = c->ram_size;
+    p->system = (c->flags & BH_CFG_PART_F_SYSTEM) != 0u;
     p->num_vcpus = (c->num_vcpus < BH_MAX_VCPUS_PER_PART) ? c->num_vcpus : BH_MAX_VCPUS_PER_PART;
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
         struct vcpu *v = &vcpu_table[vcpu_count];
@@ -128,11 +129,12 @@ void part_build_all(const struct bh_cfg *cfg)
             console_log("partition %s: stage-2 table pool exhausted mapping RAM", p->name);
             arch_halt();
         }
-        if (!part_reset(p)) {
+        if (!part_reset(p, true)) {
             console_log("partition %s: image or device tree outside RAM or blob", p->name);
             arch_halt();
         }
         p->state = PART_RUNNING;
+        p->mode = PART_MODE_COLD_START;
     }
 }
 
@@ -172,6 +174,7 @@ void part_stop(struct partition *p, const char *reason)
     console_guest_flush(p);
     console_log("partition %s stopped: %s", p->name, (reason != NULL) ? reason : "unknown");
     p->state = PART_STOPPED;
+    p->mode = PART_MODE_IDLE;
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
         p->vcpus[j]->state = VCPU_OFF;
     }
@@ -183,30 +186,82 @@ void part_stop(struct partition *p, const char *reason)
 }
 
 /*
- * A stopped partition never runs again, so only a running one restarts.
+ * Only a running partition restarts, unless the system partition asks
+ * (from_idle). A reload that no longer fits leaves the partition IDLE.
  * Implements: LLR-PART-004
  */
-void part_restart(struct partition *p)
+void part_restart(struct partition *p, bool cold, bool from_idle)
 {
-    if (p->state != PART_RUNNING) {
+    if (p->state != PART_RUNNING && !from_idle) {
         return;
     }
     console_guest_flush(p);
-    console_log("partition %s restarting", p->name);
-    if (!part_reset(p)) {
+    console_log("partition %s restarting (%s)", p->name, cold ? "cold" : "warm");
+    if (!part_reset(p, cold)) {
+        p->state = PART_RUNNING; /* so that part_stop acts */
         part_stop(p, "reload failed");
         return;
     }
+    p->state = PART_RUNNING;
+    p->mode = cold ? PART_MODE_COLD_START : PART_MODE_WARM_START;
     part_kick_cpus(p);
 }
 
-/* Implements: LLR-PART-005 */
-void part_fault(struct vcpu *v, const struct fault_report *r)
+/* The partition caller may address as target, or NULL with *err set. */
+static struct partition *part_target(const struct vcpu *caller, uint32_t target, int64_t *err)
 {
-    struct partition *p = v->part;
-    console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
-                "pc 0x%llx",
-                p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
-                (unsigned long long)r->esr, (unsigned long long)r->addr, (unsigned long long)r->pc);
-    part_stop(p, "fault");
+    if (target >= part_count) {
+        *err = -XEN_EINVAL;
+        return NULL;
+    }
+    struct partition *p = &part_table[target];
+    if (p != caller->part && !caller->part->system) {
+        *err = -XEN_EPERM;
+        return NULL;
+    }
+    return p;
+}
+
+/* Implements: LLR-PART-008 */
+int64_t part_get_mode(const struct vcpu *caller, uint32_t target, uint32_t *mode)
+{
+    int64_t err = 0;
+    const struct partition *p = part_target(caller, target, &err);
+    if (p != NULL) {
+        *mode = (uint32_t)p->mode;
+    }
+    return err;
+}
+
+/* Implements: LLR-PART-008 */
+int64_t part_set_mode(struct vcpu *caller, uint32_t target, uint32_t mode)
+{
+    int64_t err = 0;
+    struct partition *p = part_target(caller, target, &err);
+    if (p == NULL) {
+        return err;
+    }
+    bool idle = (p->state != PART_RUNNING);
+    switch (mode) {
+    case PART_MODE_NORMAL:
+        if (idle) {
+            return -XEN_EINVAL;
+        }
+        p->mode = PART_MODE_NORMAL;
+        return 0;
+    case PART_MODE_IDLE:
+        part_stop(p, "mode IDLE requested");
+        return 0;
+    case PART_MODE_WARM_START:
+        if (p->mode == PART_MODE_COLD_START) {
+            return -XEN_EINVAL;
+        }
+        part_restart(p, false, idle);
+        return 0;
+    case PART_MODE_COLD_START:
+        part_restart(p, true, idle);
+        return 0;
+    default:
+        return -XEN_EINVAL;
+    }
 }

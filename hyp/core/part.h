@@ -17,8 +17,17 @@ enum vcpu_state {
 
 enum part_state {
     PART_UNUSED = 0,
-    PART_RUNNING,
-    PART_STOPPED, /* halted after shutdown or fault; never runs again */
+    PART_RUNNING, /* mode COLD_START, WARM_START or NORMAL */
+    PART_STOPPED, /* mode IDLE: keeps its windows, uses none of their time */
+};
+
+/* ARINC 653 partition operating modes (values as ARINC 653 numbers them;
+ * guest ABI of the mode hypercalls). */
+enum part_mode {
+    PART_MODE_IDLE = 0,
+    PART_MODE_COLD_START = 1,
+    PART_MODE_WARM_START = 2,
+    PART_MODE_NORMAL = 3,
 };
 
 /* Virtual timer registers as last seen (saved by the arch on switch-out). */
@@ -42,6 +51,9 @@ struct vcpu {
 struct partition {
     uint32_t id;    /* index in part_table; VMID is id + 1 */
     enum part_state state;
+    enum part_mode mode;
+    uint32_t restarts;  /* restarts the health monitor ordered so far */
+    bool system;        /* the system partition (BH_CFG_PART_F_SYSTEM) */
     char name[BH_CFG_NAME_LEN];
     uint64_t ram_gpa;
     uint64_t ram_pa;
@@ -82,25 +94,30 @@ void part_build_all(const struct bh_cfg *cfg);
 void part_stop(struct partition *p, const char *reason);
 
 /*
- * Restart partition p: reload its image and device tree from the
- * configuration payload and reset every vCPU to its entry point.
+ * Restart partition p. A cold restart restores its image and device tree
+ * from the configuration payload (the pristine copy) and enters COLD_START;
+ * a warm restart keeps memory and enters WARM_START. Both reset the virtual
+ * devices and every vCPU (vCPU 0 at the entry point). An IDLE partition is
+ * restarted only with from_idle set (by the system partition).
  * Implements: LLR-PART-004.
  */
-void part_restart(struct partition *p);
-
-/* What a trap decoder tells the core about a fault in a partition. */
-struct fault_report {
-    const char *what;   /* "stage-2 abort", "undefined instruction", ... */
-    uint32_t esr_class; /* exception class (ESR_EL2.EC) */
-    uint64_t esr;       /* full syndrome */
-    uint64_t addr;      /* faulting guest-physical or virtual address */
-    uint64_t pc;        /* guest PC of the faulting instruction */
-};
+void part_restart(struct partition *p, bool cold, bool from_idle);
 
 /*
- * A vCPU of a partition faulted: print a decoded report and stop that
- * partition only. Implements: LLR-PART-005.
+ * The mode hypercall: caller asks that partition target (its own id, or any
+ * id for the system partition) enter mode. Allowed: NORMAL from COLD_START or
+ * WARM_START (NORMAL again is no action); IDLE; COLD_START; WARM_START
+ * except from COLD_START (ARINC 653); an IDLE target may only be restarted,
+ * and only by the system partition. Returns 0, -XEN_EPERM (another partition
+ * without the privilege), -XEN_EINVAL (unknown id, mode or transition).
+ * Implements: LLR-PART-008.
  */
-void part_fault(struct vcpu *v, const struct fault_report *r);
+int64_t part_set_mode(struct vcpu *caller, uint32_t target, uint32_t mode);
+
+/* Mode of partition target (own id, or any for the system partition) in
+ * *mode. Returns 0, -XEN_EPERM or -XEN_EINVAL. Implements: LLR-PART-008. */
+int64_t part_get_mode(const struct vcpu *caller, uint32_t target, uint32_t *mode);
+
+
 
 #endif

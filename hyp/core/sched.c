@@ -1,150 +1,248 @@
 /*
- * Round-robin sharing of each physical CPU among the vCPUs pinned to it.
- * Each CPU has a fixed ring of vCPUs (built once from vcpu_table in gid
- * order) and rotates through it; CPUs never look at each other's rings, so
- * a partition can only take time from CPUs its configuration names.
+ * ARINC 653 time partitioning; see sched.h.
+ *
+ * Windows are kept per schedule as one array ordered by CPU then offset,
+ * with each CPU's slice of it, in counter ticks, so the lookup at a
+ * boundary is one bounded scan of at most BH_CFG_MAX_WINDOWS entries.
+ * Which schedule is in force is a function of time: the schedule and the
+ * epoch its frames count from, plus a pending switch with its own epoch.
+ * Every CPU evaluates the same function of the same module time, so all
+ * CPUs change schedule at the same boundary without talking to each other.
  */
 #include "sched.h"
 
+#include "arch_if.h"
 #include "part.h"
 #include "vgic.h"
 
 #define VTIMER_CTL_ENABLE 1u
 #define VTIMER_CTL_IMASK 2u
+#define US_PER_SEC 1000000u
 
-struct sched_cpu {
-    struct vcpu *ring[BH_MAX_VCPUS]; /* vCPUs pinned here, gid order */
-    uint32_t count;                  /* <= BH_MAX_VCPUS, set only by sched_init */
-    uint32_t last;                   /* ring index of the most recent choice */
-    struct vcpu *current;            /* NULL while idle */
-    uint64_t slice_end;              /* current keeps the CPU while now < slice_end */
-    volatile bool need_pick;         /* written by other CPUs (part_stop) */
+struct sched_win {
+    uint64_t start; /* ticks from the frame start */
+    uint64_t end;
+    struct vcpu *v;
 };
 
-static struct sched_cpu sched_cpus[BH_MAX_CPUS];
-static uint64_t sched_slice;
+struct sched_plan {
+    uint64_t frame; /* ticks, > 0 for a configured plan */
+    uint32_t first[BH_MAX_CPUS];
+    uint32_t count[BH_MAX_CPUS];
+    struct sched_win win[BH_CFG_MAX_WINDOWS];
+};
 
-/* Implements: LLR-SCHED-001 */
-void sched_init(uint64_t slice_ticks)
+struct sched_cpu {
+    struct vcpu *current;    /* NULL while idle */
+    volatile bool need_pick; /* written by other CPUs (part_stop, kicks) */
+};
+
+/* The schedule in force and a pending switch; shared by all CPUs. */
+struct sched_timeline {
+    bh_lock_t lock;
+    uint32_t cur;          /* plan in force from cur_epoch */
+    uint64_t cur_epoch;    /* a frame boundary of plan cur */
+    uint64_t frames_before; /* frames completed under earlier plans */
+    bool pending;
+    uint32_t next;         /* plan from next_epoch */
+    uint64_t next_epoch;
+};
+
+static struct sched_plan sched_plans[BH_CFG_MAX_SCHEDS];
+static uint32_t sched_num_plans;
+static struct sched_cpu sched_cpus[BH_MAX_CPUS];
+static struct sched_timeline sched_tl;
+
+static uint64_t sched_us_to_ticks(uint32_t us, uint64_t tps)
 {
-    sched_slice = slice_ticks;
-    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
-        struct sched_cpu *sc = &sched_cpus[c];
-        sc->count = 0;
-        sc->current = NULL;
-        sc->slice_end = 0;
-        sc->need_pick = true;
+    return (uint64_t)us * tps / US_PER_SEC;
+}
+
+/* The vCPU a window names, or NULL when the names are out of range (the
+ * validator rejects those; this keeps the table safe regardless). */
+static struct vcpu *sched_window_vcpu(const struct bh_cfg_window *w)
+{
+    if (w->part >= part_count || w->vcpu >= part_table[w->part].num_vcpus) {
+        return NULL;
     }
-    for (uint32_t g = 0; g < vcpu_count && g < BH_MAX_VCPUS; g++) {
-        struct vcpu *v = &vcpu_table[g];
-        if (v->pcpu < BH_MAX_CPUS) {
-            struct sched_cpu *sc = &sched_cpus[v->pcpu];
-            sc->ring[sc->count] = v;
-            sc->count++;
+    return part_table[w->part].vcpus[w->vcpu];
+}
+
+/* Plan s from a configured schedule. Windows arrive ordered by CPU. */
+static void sched_plan_from_cfg(struct sched_plan *pl, const struct bh_cfg_sched *cs,
+                                uint64_t tps)
+{
+    uint32_t n = (cs->num_windows < BH_CFG_MAX_WINDOWS) ? cs->num_windows : BH_CFG_MAX_WINDOWS;
+    pl->frame = sched_us_to_ticks(cs->major_frame_us, tps);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct bh_cfg_window *w = &cs->windows[i];
+        uint32_t cpu = (w->cpu < BH_MAX_CPUS) ? w->cpu : BH_MAX_CPUS - 1u;
+        if (pl->count[cpu] == 0u) {
+            pl->first[cpu] = i;
         }
-    }
-    /* The first rotation starts at ring index 0. */
-    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
-        struct sched_cpu *sc = &sched_cpus[c];
-        sc->last = (sc->count == 0u) ? 0u : sc->count - 1u;
+        pl->count[cpu]++;
+        pl->win[i].start = sched_us_to_ticks(w->offset_us, tps);
+        pl->win[i].end = sched_us_to_ticks(w->offset_us + w->duration_us, tps);
+        pl->win[i].v = sched_window_vcpu(w);
     }
 }
 
-/* An enabled, unmasked virtual timer: its deadline can wake the vCPU. */
+/* Without configured schedules: one slice-long window per pinned vCPU. */
+static void sched_plan_from_slice(struct sched_plan *pl, uint64_t slice)
+{
+    uint32_t busiest = 1;
+    uint32_t i = 0;
+    for (uint32_t cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
+        pl->first[cpu] = i;
+        for (uint32_t g = 0; g < vcpu_count && i < BH_CFG_MAX_WINDOWS; g++) {
+            struct vcpu *v = &vcpu_table[g];
+            if (v->pcpu == cpu) {
+                pl->win[i].start = (uint64_t)pl->count[cpu] * slice;
+                pl->win[i].end = pl->win[i].start + slice;
+                pl->win[i].v = v;
+                pl->count[cpu]++;
+                i++;
+            }
+        }
+        busiest = (pl->count[cpu] > busiest) ? pl->count[cpu] : busiest;
+    }
+    pl->frame = (uint64_t)busiest * slice;
+}
+
+/* Implements: LLR-SCHED-001 */
+void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch)
+{
+    for (uint32_t s = 0; s < BH_CFG_MAX_SCHEDS; s++) {
+        struct sched_plan *pl = &sched_plans[s];
+        pl->frame = 0;
+        for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
+            pl->first[c] = 0;
+            pl->count[c] = 0;
+        }
+    }
+    sched_num_plans = (cfg->num_scheds < BH_CFG_MAX_SCHEDS) ? cfg->num_scheds : BH_CFG_MAX_SCHEDS;
+    for (uint32_t s = 0; s < sched_num_plans; s++) {
+        sched_plan_from_cfg(&sched_plans[s], &cfg->scheds[s], ticks_per_sec);
+    }
+    if (sched_num_plans == 0u) {
+        uint64_t slice = sched_us_to_ticks(cfg->slice_us, ticks_per_sec);
+        sched_plan_from_slice(&sched_plans[0], (slice > 0u) ? slice : 1u);
+        sched_num_plans = 1;
+    }
+    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
+        sched_cpus[c].current = NULL;
+        sched_cpus[c].need_pick = true;
+    }
+    sched_tl.cur = 0;
+    sched_tl.cur_epoch = epoch;
+    sched_tl.frames_before = 0;
+    sched_tl.pending = false;
+    sched_tl.next = 0;
+    sched_tl.next_epoch = 0;
+}
+
+/* Make a switch whose boundary has come the schedule in force. Caller
+ * holds the timeline lock. */
+static void sched_commit_locked(uint64_t now)
+{
+    if (sched_tl.pending && now >= sched_tl.next_epoch) {
+        const struct sched_plan *old = &sched_plans[sched_tl.cur];
+        sched_tl.frames_before += (sched_tl.next_epoch - sched_tl.cur_epoch) / old->frame;
+        sched_tl.cur = sched_tl.next;
+        sched_tl.cur_epoch = sched_tl.next_epoch;
+        sched_tl.pending = false;
+    }
+}
+
+static void sched_commit(uint64_t now)
+{
+    /* Unlocked look first: a switch is rare, picks are frequent. */
+    if (sched_tl.pending) {
+        arch_lock(&sched_tl.lock);
+        sched_commit_locked(now);
+        arch_unlock(&sched_tl.lock);
+    }
+}
+
+/*
+ * The window of plan pl containing now on cpu: its vCPU (NULL for a gap)
+ * and in *boundary the module time at which that answer next changes.
+ * Pre: now >= epoch, pl->frame > 0. Implements: LLR-SCHED-002.
+ */
+static struct vcpu *sched_window_at(const struct sched_plan *pl, uint32_t cpu, uint64_t now,
+                                    uint64_t epoch, uint64_t *boundary)
+{
+    uint64_t off = (now - epoch) % pl->frame;
+    uint64_t frame_start = now - off;
+    uint32_t first = pl->first[cpu];
+    uint32_t n = pl->count[cpu];
+
+    for (uint32_t i = first; i < first + n; i++) {
+        const struct sched_win *w = &pl->win[i];
+        if (off < w->start) {
+            *boundary = frame_start + w->start;
+            return NULL;
+        }
+        if (off < w->end) {
+            *boundary = frame_start + w->end;
+            return w->v;
+        }
+    }
+    *boundary = frame_start + pl->frame + ((n > 0u) ? pl->win[first].start : 0u);
+    return NULL;
+}
+
 static bool sched_timer_armed(const struct vcpu *v)
 {
     return (v->vtimer.ctl & VTIMER_CTL_ENABLE) != 0u && (v->vtimer.ctl & VTIMER_CTL_IMASK) == 0u;
 }
 
-/* Implements: LLR-SCHED-003 */
-static void sched_wake(const struct sched_cpu *sc, uint64_t now)
-{
-    for (uint32_t i = 0; i < sc->count; i++) {
-        struct vcpu *v = sc->ring[i];
-        if (v->state != VCPU_BLOCKED) {
-            continue;
-        }
-        bool timer_fired = sched_timer_armed(v) && v->vtimer.cval <= now;
-        if (timer_fired || vgic_has_pending(v)) {
-            v->state = VCPU_RUNNABLE;
-        }
-    }
-}
-
-static uint64_t sched_add_sat(uint64_t a, uint64_t b)
-{
-    return (a > UINT64_MAX - b) ? UINT64_MAX : a + b;
-}
-
-/* Implements: LLR-SCHED-002 */
-static struct vcpu *sched_choose(struct sched_cpu *sc, uint64_t now)
-{
-    struct vcpu *cur = sc->current;
-    if (cur != NULL && cur->state == VCPU_RUNNABLE && now < sc->slice_end) {
-        return cur;
-    }
-    /* Start after the last choice; the last one itself comes last, so it
-     * runs again only when nothing else on this CPU can. */
-    for (uint32_t i = 1; i <= sc->count; i++) {
-        uint32_t idx = (sc->last + i) % sc->count;
-        if (sc->ring[idx]->state == VCPU_RUNNABLE) {
-            sc->last = idx;
-            sc->slice_end = sched_add_sat(now, sched_slice);
-            return sc->ring[idx];
-        }
-    }
-    return NULL;
-}
-
-/* Implements: LLR-SCHED-004 */
-static uint64_t sched_next_event(const struct sched_cpu *sc, const struct vcpu *chosen)
-{
-    uint64_t next = SCHED_NO_EVENT;
-    for (uint32_t i = 0; i < sc->count; i++) {
-        const struct vcpu *v = sc->ring[i];
-        if (chosen != NULL && v != chosen && v->state != VCPU_OFF) {
-            /* Someone else may want this CPU: the slice end matters. */
-            next = sc->slice_end;
-            break;
-        }
-    }
-    for (uint32_t i = 0; i < sc->count; i++) {
-        const struct vcpu *v = sc->ring[i];
-        if (v->state == VCPU_BLOCKED && sched_timer_armed(v) && v->vtimer.cval < next) {
-            next = v->vtimer.cval;
-        }
-    }
-    return next;
-}
-
 /* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
+    uint64_t boundary;
+    struct vcpu *v;
+    struct vcpu *chosen = NULL;
+
     if (cpu >= BH_MAX_CPUS) {
         *next_event = SCHED_NO_EVENT;
         return NULL;
     }
-    struct sched_cpu *sc = &sched_cpus[cpu];
-    sc->need_pick = false;
-    sched_wake(sc, now);
-    struct vcpu *chosen = sched_choose(sc, now);
-    sc->current = chosen;
-    *next_event = sched_next_event(sc, chosen);
+    sched_cpus[cpu].need_pick = false;
+    sched_commit(now);
+    if (now < sched_tl.cur_epoch) {
+        sched_cpus[cpu].current = NULL;
+        *next_event = sched_tl.cur_epoch;
+        return NULL;
+    }
+    v = sched_window_at(&sched_plans[sched_tl.cur], cpu, now, sched_tl.cur_epoch, &boundary);
+    if (sched_tl.pending && sched_tl.next_epoch < boundary) {
+        boundary = sched_tl.next_epoch;
+    }
+    if (v != NULL && v->state == VCPU_BLOCKED &&
+        ((sched_timer_armed(v) && v->vtimer.cval <= now) || vgic_has_pending(v))) {
+        v->state = VCPU_RUNNABLE; /* Implements: LLR-SCHED-003 */
+    }
+    if (v != NULL && v->state == VCPU_RUNNABLE) {
+        chosen = v;
+    } else if (v != NULL && v->state == VCPU_BLOCKED && sched_timer_armed(v) &&
+               v->vtimer.cval < boundary) {
+        boundary = v->vtimer.cval;
+    }
+    sched_cpus[cpu].current = chosen;
+    *next_event = boundary;
     return chosen;
 }
 
 /* Implements: LLR-SCHED-005 */
 void sched_yield(struct vcpu *v)
 {
-    if (v->pcpu < BH_MAX_CPUS && sched_cpus[v->pcpu].current == v) {
-        sched_cpus[v->pcpu].slice_end = 0; /* every now is past it */
-    }
-    sched_request_pick(v->pcpu);
+    BH_UNUSED(v);
 }
 
 /*
- * Only a runnable vCPU blocks: an OFF one (its partition was stopped)
- * stays OFF. A vCPU with an interrupt already pending does not block, so a
+ * Only a runnable vCPU blocks: an OFF one (its partition is idle) stays
+ * OFF. A vCPU with an interrupt already pending does not block, so a
  * wake-up that arrived before the WFI is never lost.
  * Implements: LLR-SCHED-006
  */
@@ -174,4 +272,50 @@ void sched_request_pick(uint32_t cpu)
 struct vcpu *sched_current(uint32_t cpu)
 {
     return (cpu < BH_MAX_CPUS) ? sched_cpus[cpu].current : NULL;
+}
+
+/*
+ * Every CPU must look again: one waiting for a boundary beyond the new
+ * epoch would otherwise miss the switch.
+ * Implements: LLR-SCHED-008
+ */
+int64_t sched_request_switch(uint32_t id, uint64_t now)
+{
+    uint32_t self = arch_cpu_id();
+    if (id >= sched_num_plans) {
+        return -XEN_EINVAL;
+    }
+    arch_lock(&sched_tl.lock);
+    sched_commit_locked(now);
+    if (now < sched_tl.cur_epoch) {
+        now = sched_tl.cur_epoch;
+    }
+    const struct sched_plan *pl = &sched_plans[sched_tl.cur];
+    uint64_t frames = (now - sched_tl.cur_epoch) / pl->frame + 1u;
+    sched_tl.next = id;
+    sched_tl.next_epoch = sched_tl.cur_epoch + frames * pl->frame;
+    sched_tl.pending = true;
+    arch_unlock(&sched_tl.lock);
+    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
+        sched_request_pick(c);
+        if (c != self) {
+            arch_kick(c);
+        }
+    }
+    return 0;
+}
+
+/* Implements: LLR-SCHED-009 */
+void sched_get_status(uint64_t now, struct sched_status *st)
+{
+    arch_lock(&sched_tl.lock);
+    sched_commit_locked(now);
+    const struct sched_plan *pl = &sched_plans[sched_tl.cur];
+    uint64_t since = (now > sched_tl.cur_epoch) ? now - sched_tl.cur_epoch : 0u;
+    st->current = sched_tl.cur;
+    st->next = sched_tl.pending ? sched_tl.next : sched_tl.cur;
+    st->frames = sched_tl.frames_before + since / pl->frame + 1u;
+    st->last_switch = sched_tl.cur_epoch;
+    st->frame_start = sched_tl.cur_epoch + (since / pl->frame) * pl->frame;
+    arch_unlock(&sched_tl.lock);
 }

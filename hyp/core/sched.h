@@ -1,7 +1,9 @@
 /*
- * CPU sharing. Each physical CPU owns the vCPUs pinned to it and rotates
- * among the runnable ones with a fixed slice. The ARINC 653 scheduler will
- * replace this module behind the same functions.
+ * ARINC 653 time partitioning. Each schedule is a major frame and, per
+ * physical CPU, a list of windows (partition vCPU, offset, duration). All
+ * CPUs follow one module time: frames start together everywhere. Time in no
+ * window is idle. The system partition may request another schedule; the
+ * switch happens at the next major frame boundary, never inside a frame.
  */
 #ifndef BH_SCHED_H
 #define BH_SCHED_H
@@ -9,26 +11,43 @@
 #include "types.h"
 
 struct vcpu;
+struct bh_cfg;
 
 #define SCHED_NO_EVENT UINT64_MAX
 
-/* Build the per-CPU rotation from vcpu_table; slice in counter ticks.
- * Implements: LLR-SCHED-001. */
-void sched_init(uint64_t slice_ticks);
+/* What the system partition may read about scheduling (BH_HC_SCHED_GET). */
+struct sched_status {
+    uint32_t current;     /* schedule in force now */
+    uint32_t next;        /* schedule requested for the next frame (== current if none) */
+    uint64_t frames;      /* major frames started since boot, all schedules */
+    uint64_t last_switch; /* module time of the last schedule switch (boot: the epoch) */
+    uint64_t frame_start; /* module time the current frame started */
+};
 
 /*
- * Decide what cpu runs from time now. Keeps the current vCPU while it is
- * runnable and its slice has not ended; otherwise moves to the next runnable
- * vCPU of the cpu in rotation order (bounded by the number pinned there).
- * Blocked vCPUs whose virtual timer has expired or that have a pending
- * virtual interrupt become runnable first. Returns NULL when nothing can run.
- * *next_event is the absolute time at which the cpu must decide again
- * (slice end, or the earliest timer of a blocked vCPU), or SCHED_NO_EVENT.
+ * Build the window tables of every configured schedule (microseconds
+ * converted to counter ticks at ticks_per_sec) and start schedule 0 with
+ * its first frame at module time epoch. A configuration without schedules
+ * gets one built from the rotation slice: each vCPU pinned to a CPU has one
+ * slice-long window, and the frame is as long as the busiest CPU needs.
+ * Pre: cfg validated, part_build_all done. Implements: LLR-SCHED-001.
+ */
+void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch);
+
+/*
+ * Decide what cpu runs at time now: the vCPU of the window containing now
+ * on that cpu, if it can run (its partition is not IDLE and it is runnable
+ * or wakes: pending virtual interrupt or expired virtual timer); otherwise
+ * nothing (the window's time is not given to anyone else). *next_event is
+ * the next window boundary on that cpu, or earlier the virtual-timer
+ * deadline of the window's blocked vCPU. A requested schedule switch takes
+ * effect here once now reaches its frame boundary.
  * Implements: LLR-SCHED-002 .. LLR-SCHED-004.
  */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event);
 
-/* The running vCPU gives up the rest of its slice. Implements: LLR-SCHED-005. */
+/* The running vCPU gives up the CPU: in a window nobody else may use, so
+ * it simply continues. Implements: LLR-SCHED-005. */
 void sched_yield(struct vcpu *v);
 
 /* v waits for an interrupt (WFI, SCHEDOP_block). Implements: LLR-SCHED-006. */
@@ -42,5 +61,15 @@ void sched_request_pick(uint32_t cpu);
 
 /* The vCPU currently chosen on cpu (NULL when idle). */
 struct vcpu *sched_current(uint32_t cpu);
+
+/*
+ * Request schedule id from the next major frame boundary after now.
+ * Returns 0, or -XEN_EINVAL for an unknown schedule. A second request
+ * before the boundary replaces the first. Implements: LLR-SCHED-008.
+ */
+int64_t sched_request_switch(uint32_t id, uint64_t now);
+
+/* Fill *st as of time now. Implements: LLR-SCHED-009. */
+void sched_get_status(uint64_t now, struct sched_status *st);
 
 #endif

@@ -30,12 +30,13 @@ struct fake_arch_state {
     uint64_t reset_arg0[BH_MAX_VCPUS];
     uint32_t halted;
     uint32_t system_off;
+    uint32_t resets_module;          /* arch_reset() calls */
 };
 
 extern struct fake_arch_state fake;
 
 /* When non-NULL, arch_halt() longjmps here with value 1 and
- * arch_system_off() with value 2, instead of aborting the test program. */
+ * arch_system_off() with value 2, arch_reset() with 3, instead of aborting the test program. */
 #include <setjmp.h>
 extern jmp_buf *fake_halt_jmp;
 

@@ -18,7 +18,7 @@
 #define DTB_SIZE 32u
 #define TOTAL (HDR + 2u * (IMG_SIZE + DTB_SIZE))
 
-static _Alignas(8) uint8_t blob_mem[4096];
+static _Alignas(8) uint8_t blob_mem[16384];
 static struct bh_cfg *const cfg = (struct bh_cfg *)blob_mem;
 static struct cfg_report rep;
 
@@ -210,18 +210,26 @@ static void test_structure_magic_version(void **state)
     expect_only("header.version", "2 not supported");
 }
 
+/* printf into a static buffer: expected messages that quote layout sizes. */
+static const char *fmt(const char *f, unsigned a, unsigned b)
+{
+    static char buf[96];
+    snprintf(buf, sizeof(buf), f, a, b);
+    return buf;
+}
+
 /* Verifies: LLR-CFG-002 */
 static void test_structure_total_size(void **state)
 {
     (void)state;
     cfg->total_size = HDR - 1u;
-    expect_only("header.total_size", "not in 928..4096");
+    expect_only("header.total_size", fmt("not in %u..%u", HDR, (unsigned)sizeof(blob_mem)));
     cfg->total_size = sizeof(blob_mem) + 1u;
-    expect_only("header.total_size", "4097 not in");
+    expect_only("header.total_size", fmt("%u not in", (unsigned)sizeof(blob_mem) + 1u, 0));
     cfg->total_size = TOTAL;
     reseal();
     assert_int_equal(cfg_validate(blob_mem, TOTAL - 1u, &plat, &rep), 1);
-    expect_error("header.total_size", "not in 928..1119");
+    expect_error("header.total_size", fmt("not in %u..%u", HDR, TOTAL - 1u));
 }
 
 /* Verifies: LLR-CFG-002 */
@@ -250,12 +258,12 @@ static void test_structure_missing_arguments(void **state)
 static void test_never_reads_past_avail(void **state)
 {
     (void)state;
-    long pg = sysconf(_SC_PAGESIZE);
-    uint8_t *map =
-        mmap(NULL, 2u * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t body = (TOTAL + pg - 1u) / pg * pg;
+    uint8_t *map = mmap(NULL, body + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(map != MAP_FAILED);
-    assert_int_equal(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
-    uint8_t *end = map + pg; /* any read at or past end faults */
+    assert_int_equal(mprotect(map + body, pg, PROT_NONE), 0);
+    uint8_t *end = map + body; /* any read at or past end faults */
     /* A valid blob ending exactly at the guard page. */
     memcpy(end - TOTAL, blob_mem, TOTAL);
     assert_int_equal(cfg_validate(end - TOTAL, TOTAL, &plat, &rep), 0);
@@ -265,8 +273,8 @@ static void test_never_reads_past_avail(void **state)
     expect_error("header.total_size", "not in");
     /* Fewer bytes than a header. */
     assert_int_equal(cfg_validate(end - 96, 96, &plat, &rep), 1);
-    expect_error("header", "blob truncated: 96 bytes, need 928");
-    munmap(map, 2u * (size_t)pg);
+    expect_error("header", fmt("blob truncated: 96 bytes, need %u", HDR, 0));
+    munmap(map, body + pg);
 }
 
 /* --------------------------------------------------------------- header --- */
@@ -509,8 +517,8 @@ static void test_vcpu_cpu(void **state)
 static void test_flags_and_reserved(void **state)
 {
     (void)state;
-    cfg->parts[0].flags = 0x80000001u;
-    expect_only("parts[0].flags", "unknown bits 0x80000001");
+    cfg->parts[0].flags = 0x80000007u;
+    expect_only("parts[0].flags", "unknown bits 0x80000004");
     cfg->parts[0].flags = 0;
     cfg->parts[1].reserved = 3;
     expect_only("parts[1].reserved", "0x3, must be zero");
@@ -534,11 +542,11 @@ static void test_image_offset(void **state)
 {
     (void)state;
     cfg->parts[0].image_offset = HDR + 4u;
-    expect_only("parts[0].image_offset", "0x3a4 not 8-byte aligned");
+    expect_only("parts[0].image_offset", fmt("0x%x not 8-byte aligned", HDR + 4u, 0));
     cfg->parts[0].image_offset = 8u;
-    expect_only("parts[0].image_offset", "0x8 inside the header (0x3a0 bytes)");
+    expect_only("parts[0].image_offset", fmt("0x8 inside the header (0x%x bytes)", HDR, 0));
     cfg->parts[0].image_offset = TOTAL - 56u;
-    expect_only("parts[0].image_offset", "0x428+0x40 beyond total_size 0x460");
+    expect_only("parts[0].image_offset", fmt("0x%x+0x40 beyond total_size 0x%x", TOTAL - 56u, TOTAL));
     cfg->parts[0].image_offset = 0xfffffff8u; /* a 32-bit sum would wrap */
     expect_only("parts[0].image_offset", "0xfffffff8+0x40 beyond total_size");
     cfg->parts[0].image_offset = TOTAL - IMG_SIZE; /* ends at total_size: fine */
@@ -611,9 +619,9 @@ static void test_dtb_offset(void **state)
     cfg->parts[1].dtb_offset -= 1u;
     expect_only("parts[1].dtb_offset", "not 8-byte aligned");
     cfg->parts[1].dtb_offset = HDR - 8u;
-    expect_only("parts[1].dtb_offset", "0x398 inside the header");
+    expect_only("parts[1].dtb_offset", fmt("0x%x inside the header", HDR - 8u, 0));
     cfg->parts[1].dtb_offset = TOTAL;
-    expect_only("parts[1].dtb_offset", "0x460+0x20 beyond total_size 0x460");
+    expect_only("parts[1].dtb_offset", fmt("0x%x+0x20 beyond total_size 0x%x", TOTAL, TOTAL));
 }
 
 /* Verifies: LLR-CFG-010 */
@@ -650,7 +658,7 @@ static void test_multiple_errors_collected(void **state)
 {
     (void)state;
     cfg->reserved = 1;
-    cfg->parts[0].flags = 2;
+    cfg->parts[0].flags = 4;
     cfg->parts[1].dtb_size = 0;
     reseal();
     assert_int_equal(validate(), 3);

@@ -81,7 +81,8 @@ static int setup(void **state)
 static void build(void)
 {
     part_build_all(&blob.cfg);
-    sched_init(100);
+    static const struct bh_cfg no_schedules;
+    sched_init(&no_schedules, 1000000u, 0);
     uint64_t next;
     (void)sched_pick(0, 0, &next);
     (void)sched_pick(1, 0, &next);
@@ -316,8 +317,9 @@ static void test_restart(void **state)
     vcpu_table[1].vtimer.cval = 77;
     console_guest_write(p, "partial", 7);
     fake.cpu_id = 0;
-    part_restart(p);
-    assert_string_equal(fake.console, "[beta] partial\n(bulkhead) partition beta restarting\n");
+    part_restart(p, true, false);
+    assert_string_equal(fake.console, "[beta] partial\n(bulkhead) partition beta restarting (cold)\n");
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_int_equal(p->state, PART_RUNNING);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
     assert_int_equal(ram[1][0x1000u + IMG_SIZE], 0);
@@ -346,7 +348,7 @@ static void test_restart_refused(void **state)
     part_stop(&part_table[1], "crash");
     fake_console_clear();
     fake.resets = 0;
-    part_restart(&part_table[1]);
+    part_restart(&part_table[1], true, false);
     assert_string_equal(fake.console, "");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -356,11 +358,11 @@ static void test_restart_refused(void **state)
     jmp_buf jb;
     fake_halt_jmp = &jb;
     if (setjmp(jb) == 0) {
-        part_restart(&part_table[0]);
+        part_restart(&part_table[0], true, false);
         fail_msg("no system off");
     }
     fake_halt_jmp = NULL;
-    assert_string_equal(fake.console, "(bulkhead) partition alpha restarting\n"
+    assert_string_equal(fake.console, "(bulkhead) partition alpha restarting (cold)\n"
                                       "(bulkhead) partition alpha stopped: reload failed\n"
                                       "(bulkhead) all partitions stopped; system off\n");
     assert_int_equal(fake.resets, 0);
@@ -372,8 +374,8 @@ static void test_restart_reload_fails(void **state)
     (void)state;
     build();
     blob.cfg.parts[1].dtb_gpa = GPA1 + RAM_SIZE - 8u;
-    part_restart(&part_table[1]);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting\n"
+    part_restart(&part_table[1], true, false);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n"
                                       "(bulkhead) partition beta stopped: reload failed\n");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -381,39 +383,6 @@ static void test_restart_reload_fails(void **state)
     assert_int_equal(fake.system_off, 0);
 }
 
-/* Verifies: LLR-PART-005 (fault report decoded on one line, partition
- * stopped, others untouched) */
-static void test_fault(void **state)
-{
-    (void)state;
-    build();
-    struct fault_report r = {
-        .what = "stage-2 abort",
-        .esr_class = 0x24,
-        .esr = 0x93C08004ull,
-        .addr = 0x12345678abcull,
-        .pc = 0x40001008ull,
-    };
-    part_fault(&vcpu_table[2], &r);
-    assert_string_equal(fake.console,
-                        "(bulkhead) partition beta vcpu 1 fault: stage-2 abort, ESR class 0x24, "
-                        "ESR 0x93c08004, address 0x12345678abc, pc 0x40001008\n"
-                        "(bulkhead) partition beta stopped: fault\n");
-    assert_int_equal(part_table[1].state, PART_STOPPED);
-    assert_int_equal(part_table[0].state, PART_RUNNING);
-
-    fake_console_clear();
-    r.what = NULL;
-    jmp_buf jb;
-    fake_halt_jmp = &jb;
-    if (setjmp(jb) == 0) {
-        part_fault(&vcpu_table[0], &r);
-        fail_msg("no system off");
-    }
-    fake_halt_jmp = NULL;
-    assert_non_null(strstr(fake.console, "partition alpha vcpu 0 fault: unknown, ESR class"));
-    assert_int_equal(fake.system_off, 1);
-}
 
 int main(void)
 {
@@ -428,7 +397,6 @@ int main(void)
         cmocka_unit_test_setup(test_restart, setup),
         cmocka_unit_test_setup(test_restart_refused, setup),
         cmocka_unit_test_setup(test_restart_reload_fails, setup),
-        cmocka_unit_test_setup(test_fault, setup),
     };
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);
 }

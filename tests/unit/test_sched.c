@@ -1,4 +1,4 @@
-/* Unit tests of hyp/core/sched.c (per-CPU round-robin). */
+/* Unit tests of hyp/core/sched.c (ARINC 653 time partitioning). */
 /* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,21 +13,23 @@
 #include "sched.h"
 #include "vgic.h"
 
-#define SLICE 100u
+/* 1 MHz counter: one tick per microsecond keeps the arithmetic readable. */
+#define TPS 1000000u
+#define EPOCH 5000u
 
-/*
- * Lay out n vCPUs, gid i pinned to pcpu[i], spread over partitions of up to
- * BH_MAX_VCPUS_PER_PART vCPUs each; all runnable, timers off.
- */
-static void layout(uint32_t n, const uint32_t *pcpu)
+static struct bh_cfg cfg;
+
+/* Partitions: p0 with vCPUs 0 (cpu0) and 1 (cpu1), p1 with vCPU 0 (cpu0). */
+static void layout(void)
 {
+    static const uint32_t owner[3] = {0, 0, 1};
+    static const uint32_t pcpu[3] = {0, 1, 0};
     memset(part_table, 0, sizeof(part_table));
     memset(vcpu_table, 0, sizeof(vcpu_table));
-    part_count = 0;
-    for (uint32_t g = 0; g < n; g++) {
-        struct partition *p = &part_table[g / BH_MAX_VCPUS_PER_PART];
+    for (uint32_t g = 0; g < 3u; g++) {
+        struct partition *p = &part_table[owner[g]];
         struct vcpu *v = &vcpu_table[g];
-        p->id = g / BH_MAX_VCPUS_PER_PART;
+        p->id = owner[g];
         p->state = PART_RUNNING;
         v->part = p;
         v->gid = g;
@@ -36,25 +38,44 @@ static void layout(uint32_t n, const uint32_t *pcpu)
         v->state = VCPU_RUNNABLE;
         p->vcpus[p->num_vcpus] = v;
         p->num_vcpus++;
-        part_count = p->id + 1u;
     }
-    vcpu_count = n;
-    for (uint32_t i = 0; i < part_count; i++) {
-        vgic_init(&part_table[i]);
-    }
-    sched_init(SLICE);
+    part_count = 2;
+    vcpu_count = 3;
+    vgic_init(&part_table[0]);
+    vgic_init(&part_table[1]);
 }
 
-/* Give v a pending, enabled virtual timer interrupt its distributor forwards. */
-static void make_pending(struct vcpu *v)
+static void win(struct bh_cfg_sched *s, uint32_t cpu, uint32_t part, uint32_t vcpu, uint32_t off,
+                uint32_t dur)
 {
-    v->part->vgic.ctlr = 0x12u; /* ARE_NS | EnableGrp1NS */
-    v->vgic.priv[VGIC_PPI_VTIMER].enabled = 1;
-    v->vgic.priv[VGIC_PPI_VTIMER].group1 = 1;
-    v->vgic.priv[VGIC_PPI_VTIMER].priority = 0x80;
-    v->vgic.waker = 0;
-    vgic_inject(v, VGIC_PPI_VTIMER);
-    assert_true(vgic_has_pending(v));
+    struct bh_cfg_window *w = &s->windows[s->num_windows];
+    w->cpu = (uint8_t)cpu;
+    w->part = (uint8_t)part;
+    w->vcpu = (uint8_t)vcpu;
+    w->offset_us = off;
+    w->duration_us = dur;
+    s->num_windows++;
+}
+
+/*
+ * Schedule 0 (frame 1000): cpu0 p0v0 [100,400) p1v0 [500,900); cpu1 p0v1
+ * [0,1000). Schedule 1 (frame 2000): cpu0 p1v0 [0,2000); cpu1 none.
+ */
+static int setup(void **state)
+{
+    (void)state;
+    fake_arch_reset();
+    layout();
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.num_scheds = 2;
+    cfg.scheds[0].major_frame_us = 1000;
+    win(&cfg.scheds[0], 0, 0, 0, 100, 300);
+    win(&cfg.scheds[0], 0, 1, 0, 500, 400);
+    win(&cfg.scheds[0], 1, 0, 1, 0, 1000);
+    cfg.scheds[1].major_frame_us = 2000;
+    win(&cfg.scheds[1], 0, 1, 0, 0, 2000);
+    sched_init(&cfg, TPS, EPOCH);
+    return 0;
 }
 
 static struct vcpu *pick(uint32_t cpu, uint64_t now, uint64_t expect_next)
@@ -66,243 +87,169 @@ static struct vcpu *pick(uint32_t cpu, uint64_t now, uint64_t expect_next)
     return v;
 }
 
-/* Verifies: LLR-SCHED-001, LLR-SCHED-007 (rings built per CPU; every CPU
- * starts needing a pick and idle; out-of-range CPUs are inert) */
-static void test_init(void **state)
+/* Verifies: LLR-SCHED-001, LLR-SCHED-002, LLR-SCHED-004 (the window
+ * containing now decides; gaps are idle; boundaries are window edges) */
+static void test_window_lookup(void **state)
 {
     (void)state;
-    static const uint32_t pc[4] = {0, 1, 0, 7};
-    layout(4, pc);
-    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
-        assert_true(sched_need_pick(c));
-        assert_null(sched_current(c));
-    }
-    assert_ptr_equal(pick(0, 0, SLICE), &vcpu_table[0]);
-    assert_false(sched_need_pick(0));
-    assert_true(sched_need_pick(1));
-    assert_ptr_equal(pick(0, SLICE, 2 * SLICE), &vcpu_table[2]);
-    assert_ptr_equal(pick(0, 2 * SLICE, 3 * SLICE), &vcpu_table[0]);
-    assert_ptr_equal(pick(1, 0, SCHED_NO_EVENT), &vcpu_table[1]);
-    /* gid 3 is pinned to a CPU that does not exist: never picked. */
-    assert_null(pick(2, 0, SCHED_NO_EVENT));
-    assert_null(pick(3, 0, SCHED_NO_EVENT));
-    assert_null(pick(BH_MAX_CPUS, 0, SCHED_NO_EVENT));
-    assert_false(sched_need_pick(BH_MAX_CPUS));
-    sched_request_pick(BH_MAX_CPUS);
-    assert_false(sched_need_pick(BH_MAX_CPUS));
+    assert_null(pick(0, EPOCH, EPOCH + 100));              /* gap before the first */
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, EPOCH + 399, EPOCH + 400), &vcpu_table[0]);
+    assert_null(pick(0, EPOCH + 400, EPOCH + 500));        /* gap between */
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]);
+    assert_null(pick(0, EPOCH + 900, EPOCH + 1100));       /* after the last: next frame */
+    assert_ptr_equal(pick(1, EPOCH + 999, EPOCH + 1000), &vcpu_table[1]);
+    /* Frame 7 behaves like frame 0. */
+    assert_ptr_equal(pick(0, EPOCH + 7000 + 150, EPOCH + 7400), &vcpu_table[0]);
+    assert_null(pick(3, EPOCH + 10, EPOCH + 1000));        /* a CPU without windows */
+}
+
+/* Verifies: LLR-SCHED-002, LLR-SCHED-007 (before the epoch nothing runs;
+ * CPU numbers out of range) */
+static void test_before_epoch_and_bad_cpu(void **state)
+{
+    (void)state;
+    assert_null(pick(0, EPOCH - 1u, EPOCH));
+    uint64_t next = 0;
+    assert_null(sched_pick(BH_MAX_CPUS, EPOCH, &next));
+    assert_int_equal(next, SCHED_NO_EVENT);
     assert_null(sched_current(BH_MAX_CPUS));
-    sched_request_pick(1);
-    assert_true(sched_need_pick(1));
+    assert_false(sched_need_pick(BH_MAX_CPUS));
+    sched_request_pick(BH_MAX_CPUS); /* ignored */
 }
 
-/* Verifies: LLR-SCHED-002, LLR-SCHED-004 (current kept within its slice,
- * rotation in gid order, new slice on each switch) */
-static void test_rotation(void **state)
+/* Verifies: LLR-SCHED-003, LLR-SCHED-004, LLR-SCHED-006 (a blocked vCPU
+ * keeps its window idle, wakes on its timer or a pending interrupt, and its
+ * timer deadline inside the window is the next event) */
+static void test_block_and_wake(void **state)
 {
     (void)state;
-    static const uint32_t pc[3] = {0, 0, 0};
-    layout(3, pc);
-    assert_ptr_equal(pick(0, 0, 100), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 50, 100), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 99, 100), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 100, 200), &vcpu_table[1]);
-    assert_ptr_equal(pick(0, 230, 330), &vcpu_table[2]);
-    assert_ptr_equal(pick(0, 330, 430), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 430, 530), &vcpu_table[1]);
+    struct vcpu *v = &vcpu_table[0];
+    sched_block(v);
+    assert_int_equal(v->state, VCPU_BLOCKED);
+    assert_true(sched_need_pick(0));
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));        /* timer off */
+    v->vtimer.ctl = 1;
+    v->vtimer.cval = EPOCH + 300;
+    assert_null(pick(0, EPOCH + 150, EPOCH + 300));        /* deadline first */
+    v->vtimer.cval = EPOCH + 450;
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));        /* after the window end */
+    v->vtimer.ctl = 3;                                    /* masked: no wake */
+    v->vtimer.cval = EPOCH + 100;
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
+    v->vtimer.ctl = 1;                                    /* expired: wakes */
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
+    assert_int_equal(v->state, VCPU_RUNNABLE);
+
+    /* A pending virtual interrupt wakes it too, and prevents blocking. */
+    v->vtimer.ctl = 0;
+    sched_block(v);
+    v->part->vgic.ctlr = 0x12u;
+    v->vgic.priv[VGIC_PPI_EVTCHN].enabled = 1;
+    v->vgic.waker = 0;
+    vgic_inject(v, VGIC_PPI_EVTCHN);
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
+    sched_block(v);
+    assert_int_equal(v->state, VCPU_RUNNABLE);
 }
 
-/* Verifies: LLR-SCHED-002 (vCPUs that are off, e.g. of a stopped
- * partition, or blocked are skipped; the current one loses the CPU at once) */
-static void test_skip_not_runnable(void **state)
+/* Verifies: LLR-SCHED-002, LLR-SCHED-005, LLR-SCHED-006 (an OFF vCPU never runs and
+ * cannot be blocked; yield keeps the caller in its window) */
+static void test_off_and_yield(void **state)
 {
     (void)state;
-    static const uint32_t pc[3] = {0, 0, 0};
-    layout(3, pc);
-    vcpu_table[1].state = VCPU_OFF;
+    struct vcpu *v = &vcpu_table[0];
+    v->state = VCPU_OFF;
+    sched_block(v);
+    assert_int_equal(v->state, VCPU_OFF);
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
+    v->state = VCPU_RUNNABLE;
+    sched_yield(v);
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
+}
+
+/* Verifies: LLR-SCHED-008, LLR-SCHED-009 (a switch waits for the next frame
+ * boundary, replaces an earlier request, kicks the other CPUs, and the
+ * status reports schedule, frames and switch time) */
+static void test_switch(void **state)
+{
+    (void)state;
+    struct sched_status st;
+    fake.cpu_id = 0;
+    assert_int_equal(sched_request_switch(2, EPOCH + 10), -XEN_EINVAL);
+    assert_int_equal(sched_request_switch(0, EPOCH + 10), 0);
+    assert_int_equal(sched_request_switch(1, EPOCH + 2300), 0); /* replaces: frame 3 */
+    assert_int_equal(fake.kicks & 0xeu, 0xeu);
+    sched_get_status(EPOCH + 2300, &st);
+    assert_int_equal(st.current, 0);
+    assert_int_equal(st.next, 1);
+    assert_int_equal(st.frames, 3);
+    assert_int_equal(st.frame_start, EPOCH + 2000);
+    /* Still schedule 0 inside frame 2; the boundary is the switch epoch. */
+    assert_null(pick(0, EPOCH + 2950, EPOCH + 3000));
+    assert_ptr_equal(pick(1, EPOCH + 2950, EPOCH + 3000), &vcpu_table[1]);
+    /* From the boundary on, schedule 1. */
+    assert_ptr_equal(pick(0, EPOCH + 3000, EPOCH + 5000), &vcpu_table[2]);
+    assert_null(pick(1, EPOCH + 3001, EPOCH + 5000));
+    sched_get_status(EPOCH + 5100, &st);
+    assert_int_equal(st.current, 1);
+    assert_int_equal(st.next, 1);
+    assert_int_equal(st.frames, 3 + 2);
+    assert_int_equal(st.last_switch, EPOCH + 3000);
+    /* A request before the epoch counts from the epoch. */
+    sched_init(&cfg, TPS, EPOCH);
+    assert_int_equal(sched_request_switch(1, EPOCH - 100), 0);
+    sched_get_status(EPOCH - 100, &st);
+    assert_int_equal(st.frames, 1);
+    assert_int_equal(st.next, 1);
+    assert_ptr_equal(pick(0, EPOCH + 1000, EPOCH + 3000), &vcpu_table[2]);
+}
+
+/* Verifies: LLR-SCHED-001 (without configured schedules each pinned vCPU
+ * gets one slice per frame, the frame sized by the busiest CPU) */
+static void test_slice_plan(void **state)
+{
+    (void)state;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.slice_us = 100;
+    sched_init(&cfg, TPS, 0);
     assert_ptr_equal(pick(0, 0, 100), &vcpu_table[0]);
     assert_ptr_equal(pick(0, 100, 200), &vcpu_table[2]);
+    assert_ptr_equal(pick(1, 50, 100), &vcpu_table[1]);
+    assert_null(pick(1, 150, 200));
     assert_ptr_equal(pick(0, 200, 300), &vcpu_table[0]);
-    /* Current turned off mid-slice: the next runnable takes over now. */
-    vcpu_table[0].state = VCPU_OFF;
-    assert_ptr_equal(pick(0, 210, SCHED_NO_EVENT), &vcpu_table[2]);
-    vcpu_table[2].state = VCPU_BLOCKED;
-    assert_null(pick(0, 220, SCHED_NO_EVENT));
-    assert_null(sched_current(0));
+    cfg.slice_us = 0; /* a zero slice still gives a usable plan */
+    sched_init(&cfg, TPS, 0);
+    assert_ptr_equal(pick(0, 0, 1), &vcpu_table[0]);
 }
 
-/* Verifies: LLR-SCHED-002, LLR-SCHED-004 (a vCPU alone on its CPU keeps it:
- * no slice event; its slice is renewed when it runs out) */
-static void test_alone(void **state)
+/* Verifies: LLR-SCHED-001 (a window naming a partition or vCPU that does
+ * not exist is idle time; a CPU number out of range is clamped) */
+static void test_bad_names(void **state)
 {
     (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    vcpu_table[1].state = VCPU_OFF;
-    assert_ptr_equal(pick(0, 0, SCHED_NO_EVENT), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 1000, SCHED_NO_EVENT), &vcpu_table[0]);
-    /* A blocked companion is not off: the slice end matters again. */
-    vcpu_table[1].state = VCPU_BLOCKED;
-    assert_ptr_equal(pick(0, 1050, 1100), &vcpu_table[0]);
-}
-
-/* Verifies: LLR-SCHED-005 (yield ends the slice and requests a pick) */
-static void test_yield(void **state)
-{
-    (void)state;
-    static const uint32_t pc[3] = {0, 0, 1};
-    layout(3, pc);
-    assert_ptr_equal(pick(0, 0, 100), &vcpu_table[0]);
-    sched_yield(&vcpu_table[0]);
-    assert_true(sched_need_pick(0));
-    assert_ptr_equal(pick(0, 10, 110), &vcpu_table[1]);
-    /* Yielding a vCPU that is not current changes no slice. */
-    sched_yield(&vcpu_table[0]);
-    assert_true(sched_need_pick(0));
-    assert_ptr_equal(pick(0, 20, 110), &vcpu_table[1]);
-    /* Alone on its CPU, the yielder runs again with a new slice. */
-    assert_ptr_equal(pick(1, 0, SCHED_NO_EVENT), &vcpu_table[2]);
-    sched_yield(&vcpu_table[2]);
-    assert_ptr_equal(pick(1, 5, SCHED_NO_EVENT), &vcpu_table[2]);
-    /* A vCPU pinned to no CPU: nothing happens. */
-    vcpu_table[2].pcpu = 9;
-    sched_yield(&vcpu_table[2]);
-    assert_false(sched_need_pick(1));
-}
-
-/* Verifies: LLR-SCHED-006 (block: BLOCKED and a pick requested, unless an
- * interrupt is already pending; an off vCPU stays off) */
-static void test_block(void **state)
-{
-    (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    assert_ptr_equal(pick(0, 0, 100), &vcpu_table[0]);
-    sched_block(&vcpu_table[0]);
-    assert_int_equal(vcpu_table[0].state, VCPU_BLOCKED);
-    assert_true(sched_need_pick(0));
-    assert_ptr_equal(pick(0, 10, 110), &vcpu_table[1]);
-
-    make_pending(&vcpu_table[1]);
-    sched_block(&vcpu_table[1]);
-    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
-    assert_true(sched_need_pick(0));
-
-    vcpu_table[1].state = VCPU_OFF;
-    sched_block(&vcpu_table[1]);
-    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
-}
-
-/* Verifies: LLR-SCHED-003, LLR-SCHED-004 (a blocked vCPU wakes when its
- * enabled, unmasked timer expires; its deadline bounds next_event) */
-static void test_wake_timer(void **state)
-{
-    (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    vcpu_table[0].state = VCPU_BLOCKED;
-    vcpu_table[0].vtimer.ctl = 1;
-    vcpu_table[0].vtimer.cval = 500;
-    assert_ptr_equal(pick(0, 0, 100), &vcpu_table[1]);
-    vcpu_table[0].vtimer.cval = 50;
-    assert_ptr_equal(pick(0, 10, 50), &vcpu_table[1]);
-    /* Expired: runnable again, and next in rotation. */
-    assert_ptr_equal(pick(0, 100, 200), &vcpu_table[0]);
-    assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
-
-    /* Idle CPU: the only event is the timer. */
-    vcpu_table[0].state = VCPU_BLOCKED;
-    vcpu_table[0].vtimer.cval = 900;
-    vcpu_table[1].state = VCPU_OFF;
-    assert_null(pick(0, 200, 900));
-    assert_ptr_equal(pick(0, 900, SCHED_NO_EVENT), &vcpu_table[0]);
-}
-
-/* Verifies: LLR-SCHED-003, LLR-SCHED-004 (masked or disabled timers neither
- * wake nor set an event) */
-static void test_timer_masked(void **state)
-{
-    (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    vcpu_table[1].state = VCPU_OFF;
-    vcpu_table[0].state = VCPU_BLOCKED;
-    vcpu_table[0].vtimer.cval = 5;
-    vcpu_table[0].vtimer.ctl = 3; /* enabled, masked */
-    assert_null(pick(0, 10, SCHED_NO_EVENT));
-    vcpu_table[0].vtimer.ctl = 0; /* disabled */
-    assert_null(pick(0, 10, SCHED_NO_EVENT));
-    vcpu_table[0].vtimer.ctl = 2; /* disabled, masked */
-    assert_null(pick(0, 10, SCHED_NO_EVENT));
-    assert_int_equal(vcpu_table[0].state, VCPU_BLOCKED);
-    /* Of two blocked timers the earlier one is the event. */
-    vcpu_table[0].vtimer.ctl = 1;
-    vcpu_table[0].vtimer.cval = 70;
-    vcpu_table[1].state = VCPU_BLOCKED;
-    vcpu_table[1].vtimer.ctl = 1;
-    vcpu_table[1].vtimer.cval = 60;
-    assert_null(pick(0, 10, 60));
-}
-
-/* Verifies: LLR-SCHED-003 (a blocked vCPU with a pending virtual interrupt
- * becomes runnable at the next pick) */
-static void test_wake_vgic(void **state)
-{
-    (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    vcpu_table[1].state = VCPU_OFF;
-    vcpu_table[0].state = VCPU_BLOCKED;
-    assert_null(pick(0, 0, SCHED_NO_EVENT));
-    make_pending(&vcpu_table[0]);
-    assert_ptr_equal(pick(0, 10, SCHED_NO_EVENT), &vcpu_table[0]);
-    assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
-}
-
-/* Verifies: LLR-SCHED-002 (the slice end saturates instead of wrapping) */
-static void test_slice_saturates(void **state)
-{
-    (void)state;
-    static const uint32_t pc[2] = {0, 0};
-    layout(2, pc);
-    assert_ptr_equal(pick(0, UINT64_MAX - 10u, UINT64_MAX), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, UINT64_MAX - 1u, UINT64_MAX), &vcpu_table[0]);
-}
-
-/* Verifies: LLR-SCHED-001 (a full table of vCPUs on one CPU rotates through
- * all of them) */
-static void test_full_ring(void **state)
-{
-    (void)state;
-    uint32_t pc[BH_MAX_VCPUS] = {0};
-    layout(BH_MAX_VCPUS, pc);
-    for (uint32_t i = 0; i < 2u * BH_MAX_VCPUS; i++) {
-        uint64_t now = (uint64_t)i * SLICE;
-        assert_ptr_equal(pick(0, now, now + SLICE), &vcpu_table[i % BH_MAX_VCPUS]);
-    }
-    /* A vCPU count beyond the table is clamped to the table. */
-    vcpu_count = BH_MAX_VCPUS + 3u;
-    sched_init(SLICE);
-    for (uint32_t i = 0; i < BH_MAX_VCPUS + 1u; i++) {
-        uint64_t now = (uint64_t)i * SLICE;
-        assert_ptr_equal(pick(0, now, now + SLICE), &vcpu_table[i % BH_MAX_VCPUS]);
-    }
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.num_scheds = 1;
+    cfg.scheds[0].major_frame_us = 100;
+    win(&cfg.scheds[0], 0, 7, 0, 0, 10);
+    win(&cfg.scheds[0], 0, 1, 3, 10, 10);
+    win(&cfg.scheds[0], 9, 0, 0, 20, 10);
+    sched_init(&cfg, TPS, 0);
+    assert_null(pick(0, 5, 10));
+    assert_null(pick(0, 15, 20));
+    assert_ptr_equal(pick(BH_MAX_CPUS - 1u, 25, 30), &vcpu_table[0]);
 }
 
 int main(void)
 {
-    fake_arch_reset();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_init),
-        cmocka_unit_test(test_rotation),
-        cmocka_unit_test(test_skip_not_runnable),
-        cmocka_unit_test(test_alone),
-        cmocka_unit_test(test_yield),
-        cmocka_unit_test(test_block),
-        cmocka_unit_test(test_wake_timer),
-        cmocka_unit_test(test_timer_masked),
-        cmocka_unit_test(test_wake_vgic),
-        cmocka_unit_test(test_slice_saturates),
-        cmocka_unit_test(test_full_ring),
+        cmocka_unit_test_setup(test_window_lookup, setup),
+        cmocka_unit_test_setup(test_before_epoch_and_bad_cpu, setup),
+        cmocka_unit_test_setup(test_block_and_wake, setup),
+        cmocka_unit_test_setup(test_off_and_yield, setup),
+        cmocka_unit_test_setup(test_switch, setup),
+        cmocka_unit_test_setup(test_slice_plan, setup),
+        cmocka_unit_test_setup(test_bad_names, setup),
     };
-    return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

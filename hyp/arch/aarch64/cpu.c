@@ -12,6 +12,7 @@
 
 #define PSCI_CPU_ON 0xc4000003ull
 #define PSCI_SYSTEM_OFF 0x84000008ull
+#define PSCI_SYSTEM_RESET 0x84000009ull
 #define MPIDR_AFF_MASK 0xff00ffffffull
 
 struct arch_cpu arch_cpus[BH_MAX_CPUS];
@@ -122,6 +123,14 @@ void arch_halt(void)
 {
     console_log("module halted");
     (void)arch_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+    for (;;) {
+        wfi();
+    }
+}
+
+void arch_reset(void)
+{
+    (void)arch_smc(PSCI_SYSTEM_RESET, 0, 0, 0);
     for (;;) {
         wfi();
     }

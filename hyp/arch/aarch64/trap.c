@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hcall.h"
+#include "hm.h"
 #include "mmio.h"
 #include "sched.h"
 #include "sysreg.h"
@@ -21,15 +22,25 @@
 #define SYSREG_ICC_SGI1R 0x3a3016u /* Op0/Op2/Op1/CRn/CRm of ICC_SGI1R_EL1 */
 #define INTID_SPURIOUS 1020u
 
-static void fault(struct vcpu *v, const char *what, uint64_t esr, uint64_t addr)
+/*
+ * Report a fault of v to the health monitor. When its action is IGNORE the
+ * faulting instruction is skipped (its ELR is the instruction itself for
+ * every synchronous fault reported here, except a rejected HVC, whose ELR is
+ * already the next one). Implements: LLR-ARCH-046.
+ */
+static void fault(struct vcpu *v, uint32_t error, const char *what, uint64_t esr, uint64_t addr)
 {
+    struct arch_regs *f = &arch_vcpus[v->gid].regs;
     struct fault_report r;
     r.what = what;
+    r.hm_error = error;
     r.esr_class = ESR_EC(esr);
     r.esr = esr;
     r.addr = addr;
-    r.pc = arch_vcpus[v->gid].regs.pc;
-    part_fault(v, &r);
+    r.pc = f->pc;
+    if (hm_fault(v, &r) == (uint32_t)HM_IGNORE && ESR_EC(esr) != EC_HVC64) {
+        f->pc += 4u;
+    }
 }
 
 static uint64_t reg_get(const struct arch_regs *f, uint32_t rt)
@@ -48,7 +59,7 @@ static void reg_set(struct arch_regs *f, uint32_t rt, uint64_t val)
 static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 {
     if ((esr & 0xffffu) != HVC_XEN_IMM) {
-        fault(v, "HVC with an immediate other than 0xEA1", esr, f->pc);
+        fault(v, HM_ERR_UNDEF, "HVC with an immediate other than 0xEA1", esr, f->pc - 4u);
         return;
     }
     int64_t ret = hcall_dispatch(v, f->x[16], f->x);
@@ -72,13 +83,14 @@ static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
     enum mmio_result res;
 
     if ((iss & ISS_DA_ISV) == 0u || (iss & 0x3cu) != ISS_DA_FSC_TRANS) {
-        fault(v, "stage-2 abort", esr, ipa);
+        fault(v, HM_ERR_STAGE2, "stage-2 abort", esr, ipa);
         return;
     }
     res = mmio_dispatch(v, ipa, size, write, &val);
     if (res != MMIO_HANDLED) {
-        fault(v, res == MMIO_BAD_ACCESS ? "stage-2 abort (bad device access)" : "stage-2 abort",
-              esr, ipa);
+        fault(v, HM_ERR_STAGE2,
+              res == MMIO_BAD_ACCESS ? "stage-2 abort (bad device access)" : "stage-2 abort", esr,
+              ipa);
         return;
     }
     if (!write) {
@@ -105,7 +117,7 @@ static void trap_sysreg(struct vcpu *v, struct arch_regs *f, uint64_t esr)
     uint32_t cpu;
 
     if (key != SYSREG_ICC_SGI1R || read) {
-        fault(v, "trapped system register access", esr, f->pc);
+        fault(v, HM_ERR_UNDEF, "trapped system register access", esr, f->pc);
         return;
     }
     kick = vgic_sgi(v, reg_get(f, rt));
@@ -139,16 +151,16 @@ static void trap_sync(struct vcpu *v, struct arch_regs *f)
         trap_sysreg(v, f, esr);
         break;
     case EC_SMC64:
-        fault(v, "SMC", esr, f->pc);
+        fault(v, HM_ERR_UNDEF, "SMC", esr, f->pc);
         break;
     case EC_IABT_LOW:
-        fault(v, "stage-2 instruction abort", esr, sysreg_read(far_el2));
+        fault(v, HM_ERR_STAGE2, "stage-2 instruction abort", esr, sysreg_read(far_el2));
         break;
     case EC_UNKNOWN:
-        fault(v, "undefined instruction", esr, f->pc);
+        fault(v, HM_ERR_UNDEF, "undefined instruction", esr, f->pc);
         break;
     default:
-        fault(v, "trapped instruction", esr, f->pc);
+        fault(v, HM_ERR_UNDEF, "trapped instruction", esr, f->pc);
         break;
     }
 }
@@ -268,7 +280,8 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     } else if (kind == TRAP_IRQ) {
         take_irqs(c);
     } else {
-        fault(v, kind == TRAP_SERROR ? "SError" : "FIQ", sysreg_read(esr_el2), frame->pc);
+        fault(v, HM_ERR_MODE, kind == TRAP_SERROR ? "SError" : "FIQ", sysreg_read(esr_el2),
+              frame->pc);
     }
     return arch_resume(c);
 }
@@ -321,5 +334,5 @@ void arch_hyp_fault(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
     console_log("hypervisor fault on cpu%u: kind %u ESR 0x%lx ELR 0x%lx FAR 0x%lx",
                 arch_cpu_id(), (unsigned)kind, (unsigned long)esr, (unsigned long)elr,
                 (unsigned long)far);
-    arch_halt();
+    hm_module_error("hypervisor exception");
 }

@@ -38,6 +38,39 @@
 
 /* bh_cfg_part.flags */
 #define BH_CFG_PART_F_NONE 0u
+#define BH_CFG_PART_F_SYSTEM 1u /* may switch schedules, set others' modes, read the HM log */
+#define BH_CFG_PART_F_HM_HCALL 2u /* refused or unknown hypercalls raise an HM error */
+
+/* ARINC 653 schedules. */
+#define BH_CFG_MAX_SCHEDS 16u
+#define BH_CFG_MAX_WINDOWS 32u      /* per schedule, all CPUs together */
+#define BH_CFG_MIN_WINDOW_US 50u    /* shortest window the hypervisor honours */
+#define BH_CFG_MAX_FRAME_US 10000000u /* 10 s */
+
+/* Health monitor tables (values are enum hm_error / enum hm_action). */
+#define BH_CFG_HM_ERRORS 8u
+#define BH_CFG_HM_ACTIONS 4u
+#define BH_CFG_MAX_RESTARTS 1000u
+#define BH_CFG_MODULE_HALT 0u  /* module_hm_action: stop the module */
+#define BH_CFG_MODULE_RESET 1u /* module_hm_action: reset the module */
+
+/* One window: a partition vCPU runs on a CPU from offset_us for duration_us
+ * in every major frame. Windows are listed by CPU, then by offset. */
+struct bh_cfg_window {
+    uint32_t offset_us;
+    uint32_t duration_us;
+    uint8_t cpu;
+    uint8_t part;
+    uint8_t vcpu;
+    uint8_t reserved0; /* must be zero */
+    uint32_t reserved1; /* must be zero */
+};
+
+struct bh_cfg_sched {
+    uint32_t major_frame_us; /* BH_CFG_MIN_WINDOW_US .. BH_CFG_MAX_FRAME_US */
+    uint32_t num_windows;    /* 0 .. BH_CFG_MAX_WINDOWS */
+    struct bh_cfg_window windows[BH_CFG_MAX_WINDOWS]; /* unused entries zero */
+};
 
 struct bh_cfg_part {
     char name[BH_CFG_NAME_LEN]; /* NUL-terminated, [A-Za-z0-9_-], non-empty */
@@ -56,6 +89,11 @@ struct bh_cfg_part {
     uint32_t vcpu_cpu[BH_CFG_MAX_VCPUS]; /* physical CPU of each vCPU */
     uint32_t flags;             /* BH_CFG_PART_F_*, unknown bits rejected */
     uint32_t reserved;          /* must be zero */
+    uint32_t period_us;         /* ARINC 653 period, 0: none declared */
+    uint32_t no_window_mask;    /* bit s: declared to have no window in schedule s */
+    uint32_t restart_limit;     /* restarts before a restart action becomes IDLE */
+    uint32_t reserved2;         /* must be zero */
+    uint8_t hm_action[BH_CFG_HM_ERRORS]; /* per error kind; unused entries zero */
 };
 
 struct bh_cfg {
@@ -65,13 +103,18 @@ struct bh_cfg {
     uint32_t checksum;    /* CRC-32C, see above */
     uint32_t num_cpus;    /* physical CPUs the system uses, 1..MAX_CPUS */
     uint32_t num_parts;   /* 1..BH_CFG_MAX_PARTS */
-    uint32_t slice_us;    /* rotation slice for CPUs shared by vCPUs */
+    uint32_t slice_us;    /* rotation slice, used only when num_scheds == 0 */
     uint32_t reserved;    /* must be zero */
     struct bh_cfg_part parts[BH_CFG_MAX_PARTS]; /* unused entries all zero */
+    uint32_t num_scheds;  /* 0 .. BH_CFG_MAX_SCHEDS; schedule 0 runs at boot */
+    uint32_t module_hm_action; /* BH_CFG_MODULE_HALT or BH_CFG_MODULE_RESET */
+    struct bh_cfg_sched scheds[BH_CFG_MAX_SCHEDS]; /* unused entries all zero */
 };
 
 /* The header is fixed so old and new tools agree byte for byte. */
-_Static_assert(sizeof(struct bh_cfg_part) == 112, "bh_cfg_part layout");
-_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 112, "bh_cfg layout");
+_Static_assert(sizeof(struct bh_cfg_window) == 16, "bh_cfg_window layout");
+_Static_assert(sizeof(struct bh_cfg_sched) == 8 + 32 * 16, "bh_cfg_sched layout");
+_Static_assert(sizeof(struct bh_cfg_part) == 136, "bh_cfg_part layout");
+_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 136 + 8 + 16 * 520, "bh_cfg layout");
 
 #endif

@@ -1,0 +1,28 @@
+/*
+ * Internal to the configuration checker (cfg.c, cfg_sched.c): error
+ * reporting and the checks of the time-partitioning and health-monitor
+ * tables. Not for other modules.
+ */
+#ifndef BH_CFG_INT_H
+#define BH_CFG_INT_H
+
+#include "cfg.h"
+
+/* Record one error against field; the first CFG_MAX_ERRORS are kept, all
+ * are counted. Implements: LLR-CFG-012. */
+void cfg_err(struct cfg_report *rep, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Same, for field `name` of parts[i]. */
+void cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Health-monitor table, restart limit, period and no-window mask of parts[i];
+ * at most one system partition. Pre: header fields checked. Implements: LLR-CFG-013. */
+void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *rep);
+
+/* Every schedule and window, and every partition's presence in each
+ * schedule. Implements: LLR-CFG-014 .. LLR-CFG-016. */
+void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep);
+
+#endif

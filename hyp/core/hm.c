@@ -1,0 +1,150 @@
+/*
+ * Health monitor; see hm.h. The decision is a table lookup; the only state
+ * is the log ring and each partition's restart count.
+ */
+#include "hm.h"
+
+#include "arch_if.h"
+#include "console.h"
+#include "part.h"
+
+static const char *const hm_error_names[HM_NUM_ERRORS] = {
+    "stage-2 violation", "undefined or trapped instruction", "unexpected mode",
+    "illegal hypercall", "reported error",                    "crash",
+};
+
+/* The reason part_stop prints when the action is IDLE. */
+static const char *const hm_idle_reasons[HM_NUM_ERRORS] = {
+    "fault", "fault", "fault", "illegal hypercall", "reported error", "crash",
+};
+
+static const char *const hm_action_names[HM_NUM_ACTIONS] = {
+    "IDLE", "IGNORE", "WARM_RESTART", "COLD_RESTART",
+};
+
+static struct {
+    bh_lock_t lock;
+    uint32_t next_seq; /* seq of the next event; 1 for the first */
+    struct hm_event ring[HM_LOG_SIZE];
+} hm_log;
+
+static uint32_t hm_module_action;
+
+/* Implements: LLR-HM-006 */
+void hm_set_module_action(uint32_t action)
+{
+    hm_module_action = action;
+}
+
+/* Implements: LLR-HM-006 */
+void hm_module_error(const char *what)
+{
+    bool reset = (hm_module_action == BH_CFG_MODULE_RESET);
+    console_log("module error: %s -> %s", what, reset ? "RESET" : "HALT");
+    if (reset) {
+        arch_reset();
+    }
+    arch_halt();
+}
+
+/* Implements: LLR-HM-001 */
+void hm_init(void)
+{
+    hm_log.next_seq = 1;
+    for (uint32_t i = 0; i < HM_LOG_SIZE; i++) {
+        hm_log.ring[i].seq = 0;
+    }
+}
+
+const char *hm_error_name(uint32_t e)
+{
+    return (e < (uint32_t)HM_NUM_ERRORS) ? hm_error_names[e] : "?";
+}
+
+const char *hm_action_name(uint32_t a)
+{
+    return (a < (uint32_t)HM_NUM_ACTIONS) ? hm_action_names[a] : "?";
+}
+
+/* Implements: LLR-HM-002 */
+enum hm_action hm_decide(const struct partition *p, uint32_t e)
+{
+    if (e >= (uint32_t)HM_NUM_ERRORS || p->cfg == NULL) {
+        return HM_IDLE;
+    }
+    uint32_t a = p->cfg->hm_action[e];
+    if (a >= (uint32_t)HM_NUM_ACTIONS) {
+        return HM_IDLE;
+    }
+    bool restart = (a == (uint32_t)HM_WARM_RESTART || a == (uint32_t)HM_COLD_RESTART);
+    if (restart && p->restarts >= p->cfg->restart_limit) {
+        return HM_IDLE;
+    }
+    return (enum hm_action)a;
+}
+
+static void hm_log_append(const struct vcpu *v, uint32_t e, uint64_t detail, enum hm_action a)
+{
+    arch_lock(&hm_log.lock);
+    struct hm_event *ev = &hm_log.ring[hm_log.next_seq % HM_LOG_SIZE];
+    ev->time = arch_now();
+    ev->detail = detail;
+    ev->seq = hm_log.next_seq;
+    ev->part = (uint8_t)v->part->id;
+    ev->vcpu = (uint8_t)v->vid;
+    ev->error = (uint8_t)e;
+    ev->action = (uint8_t)a;
+    hm_log.next_seq++;
+    arch_unlock(&hm_log.lock);
+}
+
+/* Implements: LLR-HM-003 */
+enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
+{
+    struct partition *p = v->part;
+    enum hm_action a = hm_decide(p, e);
+    uint32_t ei = (e < (uint32_t)HM_NUM_ERRORS) ? e : (uint32_t)HM_ERR_MODE;
+
+    hm_log_append(v, ei, detail, a);
+    console_log("partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
+                hm_error_names[ei], hm_action_names[a]);
+    switch (a) {
+    case HM_IGNORE:
+        break;
+    case HM_WARM_RESTART:
+    case HM_COLD_RESTART:
+        p->restarts++;
+        part_restart(p, a == HM_COLD_RESTART, false);
+        break;
+    default:
+        part_stop(p, hm_idle_reasons[ei]);
+        break;
+    }
+    return a;
+}
+
+/* Implements: LLR-HM-004 */
+uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq)
+{
+    uint32_t n = 0;
+    arch_lock(&hm_log.lock);
+    uint32_t oldest = (hm_log.next_seq > HM_LOG_SIZE) ? hm_log.next_seq - HM_LOG_SIZE : 1u;
+    uint32_t seq = (from_seq > oldest) ? from_seq : oldest;
+    for (; seq < hm_log.next_seq && n < max; seq++) { /* at most HM_LOG_SIZE */
+        out[n] = hm_log.ring[seq % HM_LOG_SIZE];
+        n++;
+    }
+    arch_unlock(&hm_log.lock);
+    return n;
+}
+
+/* Implements: LLR-HM-005 */
+uint32_t hm_fault(struct vcpu *v, const struct fault_report *r)
+{
+    struct partition *p = v->part;
+    console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
+                "pc 0x%llx",
+                p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
+                (unsigned long long)r->esr, (unsigned long long)r->addr, (unsigned long long)r->pc);
+    return (uint32_t)hm_raise(v, r->hm_error, r->esr);
+}

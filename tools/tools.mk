@@ -1,9 +1,9 @@
 # Host tools: the bhimage library (blob, device trees, packing), linked with
-# the hypervisor's own configuration check (hyp/core/cfg.c), and the
+# the hypervisor's own configuration check (hyp/core/cfg.c, cfg_sched.c), and the
 # command-line driver. config/config.mk links one generator per system.
 TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
-BHI_SRC := tools/bhimage.c hyp/core/cfg.c hyp/core/util.c
+BHI_SRC := tools/bhimage.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
 SYSGEN_OBJ := $(H)/tools/obj/tools/sysgen_main.o
 

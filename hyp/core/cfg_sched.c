@@ -70,11 +70,13 @@ static void cfg_check_window(const struct bh_cfg *c, uint32_t s, uint32_t k,
     if (w->cpu >= c->num_cpus) {
         cfg_err(rep, field, "cpu %u not below num_cpus %u", w->cpu, c->num_cpus);
     }
-    if (w->part >= c->num_parts) {
-        cfg_err(rep, field, "partition %u not below num_parts %u", w->part, c->num_parts);
-    } else if (w->vcpu >= c->parts[w->part].num_vcpus) {
-        cfg_err(rep, field, "vcpu %u: partition %u has %u", w->vcpu, w->part,
-                c->parts[w->part].num_vcpus);
+    /* num_parts and num_vcpus may themselves be out of range (reported
+     * elsewhere): the table bounds keep the lookups below inside the blob. */
+    if (w->part >= c->num_parts || w->part >= BH_CFG_MAX_PARTS) {
+        cfg_err(rep, field, "partition %u not configured (num_parts %u)", w->part, c->num_parts);
+    } else if (w->vcpu >= c->parts[w->part].num_vcpus || w->vcpu >= BH_CFG_MAX_VCPUS) {
+        cfg_err(rep, field, "vcpu %u not configured in partition %u (num_vcpus %u)", w->vcpu,
+                w->part, c->parts[w->part].num_vcpus);
     } else if (c->parts[w->part].vcpu_cpu[w->vcpu] != w->cpu) {
         cfg_err(rep, field, "on cpu %u, but partition %u vcpu %u is pinned to cpu %u", w->cpu,
                 w->part, w->vcpu, c->parts[w->part].vcpu_cpu[w->vcpu]);

@@ -242,6 +242,9 @@ int64_t part_set_mode(struct vcpu *caller, uint32_t target, uint32_t mode)
         return err;
     }
     bool idle = (p->state != PART_RUNNING);
+    if (idle && !caller->part->system) {
+        return -XEN_EPERM; /* a vCPU still in a call while its partition stopped */
+    }
     switch (mode) {
     case PART_MODE_NORMAL:
         if (idle) {

@@ -121,7 +121,7 @@ result usage_errors $?
 t_dtb() {
     local blob=$WORK/ok.blob
     for i in 0 1 2; do
-        local base=$((32 + 112 * i))
+        local base=$((32 + 136 * i)) # sizeof(struct bh_cfg_part)
         local off size
         off=$(blob_u32 "$blob" $((base + 76))) && size=$(blob_u32 "$blob" $((base + 80))) ||
             return 1

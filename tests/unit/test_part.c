@@ -1,4 +1,5 @@
-/* Unit tests of hyp/core/part.c (build, guest pointers, stop, restart, fault). */
+/* Unit tests of hyp/core/part.c (build, guest pointers, stop, restart,
+ * partition modes). */
 /* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -383,6 +384,210 @@ static void test_restart_reload_fails(void **state)
     assert_int_equal(fake.system_off, 0);
 }
 
+/* Build with alpha as the system partition. */
+static void build_with_system(void)
+{
+    blob.cfg.parts[0].flags = BH_CFG_PART_F_SYSTEM;
+    build();
+    assert_true(part_table[0].system);
+    assert_false(part_table[1].system);
+}
+
+/* Verifies: LLR-PART-004 (a warm restart keeps memory, resets the vCPUs and
+ * devices and enters WARM_START) */
+static void test_restart_warm(void **state)
+{
+    (void)state;
+    build();
+    struct partition *p = &part_table[1];
+    memset(ram[1], 0x55, RAM_SIZE);
+    vcpu_table[2].state = VCPU_RUNNABLE;
+    vcpu_table[1].vtimer.ctl = 1;
+    fake.cpu_id = 1;
+    part_restart(p, false, false);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
+    assert_int_equal(p->mode, PART_MODE_WARM_START);
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_int_equal(ram[1][0x1000], 0x55);
+    assert_int_equal(ram[1][0x3000], 0x55);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+    assert_int_equal(vcpu_table[2].state, VCPU_OFF);
+    assert_int_equal(vcpu_table[1].vtimer.ctl, 0);
+    assert_int_equal(fake.resets, 2);
+    assert_int_equal(fake.reset_entry[1], GPA1 + 0x1008u);
+    assert_int_equal(fake.kicks, 1u << 0);
+    /* A warm restart needs no reload, so a layout that no longer fits does
+     * not matter to it. */
+    blob.cfg.parts[1].image_gpa = GPA1 + RAM_SIZE;
+    part_restart(p, false, false);
+    assert_int_equal(p->state, PART_RUNNING);
+}
+
+/* Verifies: LLR-PART-004 (a stopped partition restarts only with from_idle;
+ * then cold reloads its image, warm keeps its memory) */
+static void test_restart_from_idle(void **state)
+{
+    (void)state;
+    build();
+    struct partition *p = &part_table[1];
+    part_stop(p, "crash");
+    memset(ram[1], 0x55, RAM_SIZE);
+    fake_console_clear();
+    part_restart(p, false, false);
+    assert_int_equal(p->state, PART_STOPPED);
+    assert_string_equal(fake.console, "");
+    part_restart(p, false, true);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_int_equal(p->mode, PART_MODE_WARM_START);
+    assert_int_equal(ram[1][0x1000], 0x55);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+    part_stop(p, "again");
+    part_restart(p, true, true);
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
+    assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
+}
+
+/* Verifies: LLR-PART-008 (a partition starts in COLD_START; NORMAL from
+ * COLD_START and from WARM_START, NORMAL again changes nothing) */
+static void test_mode_normal(void **state)
+{
+    (void)state;
+    build();
+    struct vcpu *beta0 = &vcpu_table[1];
+    uint32_t mode = 99;
+    assert_int_equal(part_get_mode(beta0, 1, &mode), 0);
+    assert_int_equal(mode, PART_MODE_COLD_START);
+    assert_int_equal(part_set_mode(beta0, 1, PART_MODE_NORMAL), 0);
+    assert_int_equal(part_get_mode(&vcpu_table[2], 1, &mode), 0);
+    assert_int_equal(mode, PART_MODE_NORMAL);
+    assert_int_equal(part_set_mode(beta0, 1, PART_MODE_NORMAL), 0);
+    assert_int_equal(part_table[1].mode, PART_MODE_NORMAL);
+    assert_int_equal(fake.resets, 0);
+    assert_string_equal(fake.console, "");
+
+    part_restart(&part_table[1], false, false);
+    assert_int_equal(part_table[1].mode, PART_MODE_WARM_START);
+    assert_int_equal(part_set_mode(beta0, 1, PART_MODE_NORMAL), 0);
+    assert_int_equal(part_table[1].mode, PART_MODE_NORMAL);
+    assert_int_equal(part_table[0].mode, PART_MODE_COLD_START);
+}
+
+/* Verifies: LLR-PART-008 (IDLE stops the partition; WARM_START is refused
+ * from COLD_START and restarts warm otherwise; COLD_START restarts cold) */
+static void test_mode_transitions(void **state)
+{
+    (void)state;
+    build();
+    struct vcpu *beta1 = &vcpu_table[2];
+    struct partition *p = &part_table[1];
+    memset(ram[1], 0x55, RAM_SIZE);
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_WARM_START), -XEN_EINVAL);
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
+    assert_int_equal(fake.resets, 0);
+
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_NORMAL), 0);
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_WARM_START), 0);
+    assert_int_equal(p->mode, PART_MODE_WARM_START);
+    assert_int_equal(ram[1][0x1000], 0x55);
+    assert_int_equal(fake.resets, 2);
+    /* WARM_START again from WARM_START. */
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_WARM_START), 0);
+    assert_int_equal(fake.resets, 4);
+
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_COLD_START), 0);
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
+    assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n"
+                                      "(bulkhead) partition beta restarting (warm)\n"
+                                      "(bulkhead) partition beta restarting (cold)\n");
+
+    fake_console_clear();
+    assert_int_equal(part_set_mode(beta1, 1, PART_MODE_IDLE), 0);
+    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: mode IDLE requested\n");
+    assert_int_equal(p->state, PART_STOPPED);
+    assert_int_equal(p->mode, PART_MODE_IDLE);
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+}
+
+/* Verifies: LLR-PART-008 (the system partition reads and sets another's
+ * mode and restarts an IDLE partition; NORMAL of an IDLE one is -EINVAL) */
+static void test_mode_system(void **state)
+{
+    (void)state;
+    build_with_system();
+    struct vcpu *sys = &vcpu_table[0];
+    struct partition *p = &part_table[1];
+    uint32_t mode = 99;
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_IDLE), 0);
+    assert_int_equal(p->state, PART_STOPPED);
+    assert_int_equal(part_get_mode(sys, 1, &mode), 0);
+    assert_int_equal(mode, PART_MODE_IDLE);
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_NORMAL), -XEN_EINVAL);
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_IDLE), 0);
+    assert_int_equal(p->state, PART_STOPPED);
+
+    memset(ram[1], 0x55, RAM_SIZE);
+    fake_console_clear();
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_COLD_START), 0);
+    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n");
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
+    assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_IDLE), 0);
+    memset(ram[1], 0x55, RAM_SIZE);
+    assert_int_equal(part_set_mode(sys, 1, PART_MODE_WARM_START), 0);
+    assert_int_equal(p->state, PART_RUNNING);
+    assert_int_equal(p->mode, PART_MODE_WARM_START);
+    assert_int_equal(ram[1][0x1000], 0x55);
+
+    /* The system partition addresses itself too. */
+    assert_int_equal(part_set_mode(sys, 0, PART_MODE_NORMAL), 0);
+    assert_int_equal(part_get_mode(sys, 0, &mode), 0);
+    assert_int_equal(mode, PART_MODE_NORMAL);
+}
+
+/* Verifies: LLR-PART-008 (another partition without the privilege gets
+ * -EPERM, an unknown id or mode -EINVAL, and nothing changes; a vCPU of an
+ * IDLE partition that is not the system one changes nothing either) */
+static void test_mode_refused(void **state)
+{
+    (void)state;
+    build_with_system();
+    struct vcpu *beta0 = &vcpu_table[1];
+    uint32_t mode = 99;
+    assert_int_equal(part_get_mode(beta0, 0, &mode), -XEN_EPERM);
+    assert_int_equal(mode, 99);
+    assert_int_equal(part_set_mode(beta0, 0, PART_MODE_IDLE), -XEN_EPERM);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+    assert_int_equal(part_get_mode(beta0, 2, &mode), -XEN_EINVAL);
+    assert_int_equal(part_get_mode(&vcpu_table[0], BH_MAX_PARTS, &mode), -XEN_EINVAL);
+    assert_int_equal(part_set_mode(beta0, 2, PART_MODE_NORMAL), -XEN_EINVAL);
+    assert_int_equal(part_set_mode(beta0, UINT32_MAX, PART_MODE_NORMAL), -XEN_EINVAL);
+    assert_int_equal(mode, 99);
+    static const uint32_t bad_mode[] = {4, 5, 0x80000000u, UINT32_MAX};
+    for (size_t k = 0; k < sizeof(bad_mode) / sizeof(bad_mode[0]); k++) {
+        assert_int_equal(part_set_mode(beta0, 1, bad_mode[k]), -XEN_EINVAL);
+        assert_int_equal(part_set_mode(&vcpu_table[0], 1, bad_mode[k]), -XEN_EINVAL);
+    }
+    assert_int_equal(part_table[1].mode, PART_MODE_COLD_START);
+    assert_int_equal(fake.resets, 0);
+
+    part_stop(&part_table[1], "crash");
+    fake_console_clear();
+    assert_int_equal(part_set_mode(&vcpu_table[2], 1, PART_MODE_COLD_START), -XEN_EPERM);
+    assert_int_equal(part_set_mode(&vcpu_table[2], 1, PART_MODE_WARM_START), -XEN_EPERM);
+    assert_int_equal(part_table[1].state, PART_STOPPED);
+    assert_int_equal(fake.resets, 0);
+    assert_string_equal(fake.console, "");
+    /* Reading its own mode is still allowed. */
+    assert_int_equal(part_get_mode(&vcpu_table[2], 1, &mode), 0);
+    assert_int_equal(mode, PART_MODE_IDLE);
+}
 
 int main(void)
 {
@@ -397,6 +602,12 @@ int main(void)
         cmocka_unit_test_setup(test_restart, setup),
         cmocka_unit_test_setup(test_restart_refused, setup),
         cmocka_unit_test_setup(test_restart_reload_fails, setup),
+        cmocka_unit_test_setup(test_restart_warm, setup),
+        cmocka_unit_test_setup(test_restart_from_idle, setup),
+        cmocka_unit_test_setup(test_mode_normal, setup),
+        cmocka_unit_test_setup(test_mode_transitions, setup),
+        cmocka_unit_test_setup(test_mode_system, setup),
+        cmocka_unit_test_setup(test_mode_refused, setup),
     };
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);
 }

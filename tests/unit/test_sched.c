@@ -240,6 +240,44 @@ static void test_bad_names(void **state)
     assert_ptr_equal(pick(BH_MAX_CPUS - 1u, 25, 30), &vcpu_table[0]);
 }
 
+/* Verifies: LLR-SCHED-001 (tables beyond the fixed limits are cut to them:
+ * at most BH_CFG_MAX_SCHEDS schedules, BH_CFG_MAX_WINDOWS windows each, and
+ * a slice plan of at most BH_CFG_MAX_WINDOWS windows) */
+static void test_table_limits(void **state)
+{
+    (void)state;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.num_scheds = BH_CFG_MAX_SCHEDS + 4u;
+    cfg.scheds[0].major_frame_us = 1000;
+    for (uint32_t k = 0; k < BH_CFG_MAX_WINDOWS; k++) {
+        win(&cfg.scheds[0], 0, 0, 0, k * 10u, 10);
+    }
+    cfg.scheds[0].num_windows = BH_CFG_MAX_WINDOWS + 8u;
+    for (uint32_t s = 1; s < BH_CFG_MAX_SCHEDS; s++) {
+        cfg.scheds[s].major_frame_us = 1000;
+    }
+    sched_init(&cfg, TPS, 0);
+    assert_ptr_equal(pick(0, 315, 320), &vcpu_table[0]);
+    assert_null(pick(0, 325, 1000));
+    assert_int_equal(sched_request_switch(BH_CFG_MAX_SCHEDS - 1u, 0), 0);
+    assert_int_equal(sched_request_switch(BH_CFG_MAX_SCHEDS, 0), -XEN_EINVAL);
+
+    /* Every vCPU of the table pinned to CPU 0: one slice each, none left. */
+    for (uint32_t g = 0; g < BH_MAX_VCPUS; g++) {
+        vcpu_table[g].part = &part_table[0];
+        vcpu_table[g].gid = g;
+        vcpu_table[g].pcpu = 0;
+        vcpu_table[g].state = VCPU_RUNNABLE;
+    }
+    vcpu_count = BH_MAX_VCPUS;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.slice_us = 10;
+    sched_init(&cfg, TPS, 0);
+    assert_ptr_equal(pick(0, 315, 320), &vcpu_table[BH_MAX_VCPUS - 1u]);
+    assert_ptr_equal(pick(0, 325, 330), &vcpu_table[0]);
+    assert_null(pick(1, 5, 320));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup(test_switch, setup),
         cmocka_unit_test_setup(test_slice_plan, setup),
         cmocka_unit_test_setup(test_bad_names, setup),
+        cmocka_unit_test_setup(test_table_limits, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

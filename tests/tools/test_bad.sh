@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Verifies: LLR-TOOL-020, LLR-TOOL-023 (each broken configuration gets its
+# message in the form file:line: node: property: message)
 # The corpus of broken configurations: each tests/tools/bad/<case>.dts says
 # in its header what `bulkhead check` must report ("// expect: <text>", every
 # one must appear in the output, in any order) and, with "// exit: N", its

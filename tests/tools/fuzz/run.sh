@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Verifies: LLR-TOOL-013, LLR-TOOL-022 (arbitrary bytes reach the device-tree
+# check and the blob decoder without a crash, a hang or a sanitizer report)
 # Run each fuzz target for SECONDS over its corpus; prints "PASS fuzz/<t>" or
 # "FAIL fuzz/<t>" (crash inputs are kept in DIR/crash-<t>-*).
 #   tests/tools/fuzz/run.sh DIR SECONDS TARGET...

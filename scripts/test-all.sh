@@ -101,5 +101,16 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     failed=$((failed + 1))
 fi
 
+# (5) formal models (SPIN).
+echo "== verify"
+make --no-print-directory verify >"$out" 2>&1
+rc=$?
+cat "$out"
+tally "$out" '^PASS verify/' '^FAIL verify/'
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL verify: make exited with status $rc"
+    failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@
 #include "hcall.h"
 
 #include "console.h"
+#include "evtchn.h"
 #include "part.h"
 #include "sched.h"
 #include "util.h"
@@ -144,8 +145,9 @@ int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
         return hcall_console_io(v, args);
     case XEN_HC_SCHED_OP:
         return hcall_sched_op(v, args);
+    case XEN_HC_EVENT_CHANNEL_OP:
+        return evtchn_op(v, args[0], args[1]);
     default:
-        /* Includes event_channel_op until event channels exist. */
         return -XEN_ENOSYS;
     }
 }

@@ -80,6 +80,7 @@ include config/config.mk
 include tests/unit/unit.mk
 include tests/system/system.mk
 include evidence.mk
+include verify.mk
 
 all: hyp tools guests images
 .PHONY: all

@@ -64,6 +64,17 @@ else
     echo "(no tools-test target)"
 fi
 
+# (2b) a short fuzzing run of the configuration checker and blob decoder.
+echo "== fuzz smoke"
+make --no-print-directory TOOLCHAIN="$TC" fuzz-smoke >"$out" 2>&1
+rc=$?
+cat "$out"
+tally "$out" '^PASS fuzz/' '^FAIL fuzz/'
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL fuzz: make exited with status $rc"
+    failed=$((failed + 1))
+fi
+
 # (3) system tests in QEMU.
 echo "== system tests"
 tests/system/run.sh "$TC" >"$out" 2>&1
@@ -87,6 +98,17 @@ cat "$out"
 tally "$out" '^PASS evidence' '^FAIL evidence'
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "FAIL evidence: make exited with status $rc"
+    failed=$((failed + 1))
+fi
+
+# (5) formal models (SPIN).
+echo "== verify"
+make --no-print-directory verify >"$out" 2>&1
+rc=$?
+cat "$out"
+tally "$out" '^PASS verify/' '^FAIL verify/'
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL verify: make exited with status $rc"
     failed=$((failed + 1))
 fi
 

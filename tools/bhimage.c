@@ -200,6 +200,7 @@ static int dt_chosen_memory(void *fdt, const struct sys_part_desc *p)
     snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VUART_BASE);
     int rc = fdt_begin_node(fdt, "chosen");
     rc |= dt_str(fdt, "stdout-path", name);
+    rc |= p->bootargs != NULL ? dt_str(fdt, "bootargs", p->bootargs) : 0;
     rc |= fdt_end_node(fdt);
     snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_gpa);
     rc |= fdt_begin_node(fdt, name);
@@ -303,6 +304,89 @@ int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_
     out->data = fdt;
     out->size = fdt_totalsize(fdt);
     return 0;
+}
+
+static uint32_t be32_get(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A NUL-terminated string starts at off in [0, end) of blk. */
+static int str_in(const uint8_t *blk, uint32_t off, uint32_t end, uint32_t *len)
+{
+    const uint8_t *nul = off < end ? memchr(blk + off, 0, end - off) : NULL;
+    *len = nul != NULL ? (uint32_t)(nul - (blk + off)) : 0;
+    return nul != NULL;
+}
+
+/* One tag of the structure block at *off; 1 ok, 0 END seen, -1 bad. */
+static int fdt_walk_tag(const uint8_t *st, uint32_t end, const uint8_t *strs, uint32_t strs_size,
+                        uint32_t *off, uint32_t *depth, int *root_done)
+{
+    if (end - *off < 4u) {
+        return -1;
+    }
+    uint32_t tag = be32_get(st + *off), len = 0;
+    *off += 4u;
+    switch (tag) {
+    case FDT_BEGIN_NODE:
+        if (*root_done || *depth >= 64u || !str_in(st, *off, end, &len)) {
+            return -1;
+        }
+        *off += (len + 4u) & ~3u;
+        (*depth)++;
+        return *off <= end ? 1 : -1;
+    case FDT_END_NODE:
+        if (*depth == 0) {
+            return -1;
+        }
+        *root_done = --(*depth) == 0;
+        return 1;
+    case FDT_PROP: {
+        if (*depth == 0 || end - *off < 8u) {
+            return -1;
+        }
+        uint32_t plen = be32_get(st + *off), nameoff = be32_get(st + *off + 4u);
+        *off += 8u;
+        if (plen > end - *off || !str_in(strs, nameoff, strs_size, &len)) {
+            return -1;
+        }
+        *off += (plen + 3u) & ~3u;
+        return *off <= end ? 1 : -1;
+    }
+    case FDT_NOP:
+        return 1;
+    case FDT_END:
+        return *root_done ? 0 : -1;
+    default:
+        return -1;
+    }
+}
+
+/* Implements: LLR-TOOL-013 (a tree is checked whole, with bounded steps,
+ * before libfdt reads it). */
+int bhi_fdt_check(const void *fdt, size_t size)
+{
+    if (size < sizeof(struct fdt_header) || size > INT32_MAX || ((uintptr_t)fdt & 7u) != 0) {
+        return -FDT_ERR_TRUNCATED;
+    }
+    int rc = fdt_check_header(fdt);
+    if (rc != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) < 17u) {
+        return rc != 0 ? rc : fdt_version(fdt) < 17u ? -FDT_ERR_BADVERSION : -FDT_ERR_TRUNCATED;
+    }
+    const uint8_t *b = fdt;
+    uint32_t so = fdt_off_dt_struct(fdt), ss = fdt_size_dt_struct(fdt);
+    uint32_t to = fdt_off_dt_strings(fdt), ts = fdt_size_dt_strings(fdt);
+    uint32_t total = fdt_totalsize(fdt);
+    if (so > total || ss > total - so || to > total || ts > total - to) {
+        return -FDT_ERR_TRUNCATED;
+    }
+    uint32_t off = 0, depth = 0;
+    int root_done = 0, step = 1;
+    for (uint32_t n = 0; step == 1 && n <= ss / 4u; n++) {
+        step = fdt_walk_tag(b + so, ss, b + to, ts, &off, &depth, &root_done);
+    }
+    return step == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
 }
 
 /* Implements: LLR-TOOL-009 (system description fits the blob's tables). */
@@ -544,6 +628,35 @@ int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_b
     bhi_put_le64(out->data + BHI_ARM64_OFF_IMAGE_SIZE, total);
     *blob_offset = off;
     return 0;
+}
+
+/* Implements: LLR-TOOL-012 (locate the blob in a packed image, checksum included). */
+int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi_status *st)
+{
+    const uint64_t hdr = sizeof(struct bh_cfg);
+    for (uint64_t off = PLAT_BLOB_ALIGN; off < image->size && image->size - off >= hdr;
+         off += PLAT_BLOB_ALIGN) {
+        struct bh_cfg cfg;
+        memcpy(&cfg, image->data + off, sizeof(cfg));
+        if (cfg.magic != BH_CFG_MAGIC || cfg.version != BH_CFG_VERSION ||
+            cfg.total_size < hdr || cfg.total_size > image->size - off) {
+            continue;
+        }
+        struct bh_cfg *copy = malloc(cfg.total_size);
+        if (copy == NULL) {
+            return fail(st, "out of memory");
+        }
+        memcpy(copy, image->data + off, cfg.total_size);
+        int ok = cfg_blob_checksum(copy) == cfg.checksum;
+        free(copy);
+        if (ok) {
+            *blob_offset = off;
+            return 0;
+        }
+    }
+    return fail(st, "no configuration blob (magic 0x%08x, version %u, valid checksum) at any "
+                    "0x%llx boundary",
+                BH_CFG_MAGIC, BH_CFG_VERSION, (unsigned long long)PLAT_BLOB_ALIGN);
 }
 
 void bhi_platform(uint64_t image_size, struct cfg_platform *pl)

@@ -25,6 +25,7 @@ struct sys_part_desc {
     const char *program; /* guest program name -> <guest dir>/<program>.bin */
     uint32_t num_vcpus;
     uint32_t cpus[BH_CFG_MAX_VCPUS];
+    const char *bootargs; /* /chosen/bootargs of its device tree; NULL: none */
 };
 
 struct sys_desc {
@@ -118,6 +119,13 @@ int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_
  * Implements: LLR-TOOL-004. */
 int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_status *st);
 
+/* Check a flattened device tree of size bytes completely before any libfdt
+ * call walks it: header, blocks inside the buffer, every tag, name and
+ * property inside its block, nodes balanced, version 17. Our own walk,
+ * because libfdt 1.6's fdt_check_full can loop forever on crafted input.
+ * Returns 0 or a negative libfdt error code. Implements: LLR-TOOL-013. */
+int bhi_fdt_check(const void *fdt, size_t size);
+
 /* ------------------------------------------------------ system / blob --- */
 
 /* Structural checks the blob format cannot express (names fit, table counts
@@ -166,6 +174,12 @@ int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_b
 
 /* The platform the hypervisor boots on, with an image of image_size bytes. */
 void bhi_platform(uint64_t image_size, struct cfg_platform *pl);
+
+/* Find the blob inside a packed image as the hypervisor's footprint rule puts
+ * it: the first PLAT_BLOB_ALIGN boundary holding the magic, a supported
+ * version, a total_size inside the image and a matching checksum.
+ * Implements: LLR-TOOL-012. */
+int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi_status *st);
 
 /* Run the hypervisor's own boot check on the blob inside a packed image.
  * Returns the number of errors. Implements: LLR-TOOL-007. */

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "hcall_int.h"
 #include "hm.h"
+#include "evtchn.h"
 #include "part.h"
 #include "sched.h"
 #include "util.h"
@@ -147,8 +148,9 @@ static int64_t hcall_route(struct vcpu *v, uint64_t nr, uint64_t args[5])
         return hcall_console_io(v, args);
     case XEN_HC_SCHED_OP:
         return hcall_sched_op(v, args);
+    case XEN_HC_EVENT_CHANNEL_OP:
+        return evtchn_op(v, args[0], args[1]);
     default:
-        /* Includes event_channel_op until event channels exist. */
         return hcall_bulkhead(v, nr, args);
     }
 }

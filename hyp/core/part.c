@@ -8,6 +8,7 @@
 
 #include "arch_if.h"
 #include "console.h"
+#include "evtchn.h"
 #include "sched.h"
 #include "util.h"
 #include "vgic.h"
@@ -83,6 +84,7 @@ static bool part_reset(struct partition *p, bool cold)
     }
     vgic_init(p);
     vuart_reset(p->id);
+    evtchn_reset(p);
     return true;
 }
 

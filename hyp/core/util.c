@@ -18,7 +18,16 @@ void bh_memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    /* Eight bytes per step when both ends allow it: boot copies images. */
+    if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0u) {
+        uint64_t *d8 = dst;
+        const uint64_t *s8 = src;
+        for (; n - i >= 8u; i += 8u) {
+            d8[i / 8u] = s8[i / 8u];
+        }
+    }
+    for (; i < n; i++) {
         d[i] = s[i];
     }
 }
@@ -28,7 +37,15 @@ void bh_memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
     unsigned char v = (unsigned char)c;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    if (((uintptr_t)d & 7u) == 0u) {
+        uint64_t *d8 = dst;
+        uint64_t v8 = (uint64_t)v * 0x0101010101010101ull;
+        for (; n - i >= 8u; i += 8u) {
+            d8[i / 8u] = v8;
+        }
+    }
+    for (; i < n; i++) {
         d[i] = v;
     }
 }

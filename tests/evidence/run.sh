@@ -75,4 +75,6 @@ else
     echo "FAIL evidence-test/clean-json: trace JSON of the clean tree is wrong"
     failed=$((failed + 1))
 fi
+# The object-level analysers (MISRA, coupling, stack, source to object).
+"$ROOT/tests/evidence/run-analysers.sh" || failed=$((failed + 1))
 [ "$failed" -eq 0 ]

@@ -96,7 +96,7 @@ static void test_unknown(void **state)
 {
     (void)state;
     static const uint64_t nr[] = {
-        0, 1, 16, 19, XEN_HC_EVENT_CHANNEL_OP, 40, UINT64_MAX, (1ull << 32) | XEN_HC_XEN_VERSION};
+        0, 1, 16, 19, 40, UINT64_MAX, (1ull << 32) | XEN_HC_XEN_VERSION};
     for (size_t i = 0; i < sizeof(nr) / sizeof(nr[0]); i++) {
         assert_int_equal(call(0, nr[i], 0, GPA0, 0), -XEN_ENOSYS);
     }
@@ -110,6 +110,17 @@ static void test_unknown(void **state)
     assert_int_equal(call(0, XEN_HC_SCHED_OP, 0xFFFFFFFFu, GPA0, 0), -XEN_ENOSYS);
     assert_ram_unchanged();
     assert_string_equal(fake.console, "");
+}
+
+/* Verifies: LLR-HC-001 (event_channel_op is routed to the event channels:
+ * an operation they do not offer gives their -ENOSYS, a bad argument
+ * pointer their -EFAULT) */
+static void test_event_channel_op(void **state)
+{
+    (void)state;
+    assert_int_equal(call(0, XEN_HC_EVENT_CHANNEL_OP, 2, GPA0, 0), -XEN_ENOSYS);
+    assert_int_equal(call(0, XEN_HC_EVENT_CHANNEL_OP, 4, END0, 0), -XEN_EFAULT);
+    assert_ram_unchanged();
 }
 
 /* Verifies: LLR-HC-002 (XENVER_version reports 4.17; the sub-op is the low
@@ -346,6 +357,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_unknown, setup),
+        cmocka_unit_test_setup(test_event_channel_op, setup),
         cmocka_unit_test_setup(test_version, setup),
         cmocka_unit_test_setup(test_extraversion, setup),
         cmocka_unit_test_setup(test_get_features, setup),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -52,6 +53,36 @@ static void test_memcpy_memset(void **state)
     assert_int_equal(b[3], 4);
     bh_memset(b, 0, 0);
     assert_int_equal(b[0], 0xA5);
+}
+
+/* Verifies: LLR-UTIL-001 (aligned buffers take the eight-byte path, with a
+ * byte-wise tail; misaligned ones stay byte-wise; results are the same) */
+static void test_memcpy_memset_wide(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char src[40];
+    static _Alignas(8) unsigned char dst[40];
+    for (unsigned i = 0; i < sizeof(src); i++) {
+        src[i] = (unsigned char)(i * 7u + 1u);
+    }
+    memset(dst, 0, sizeof(dst));
+    bh_memcpy(dst, src, 21); /* two words and a 5-byte tail */
+    assert_memory_equal(dst, src, 21);
+    assert_int_equal(dst[21], 0);
+    memset(dst, 0, sizeof(dst));
+    bh_memcpy(dst + 1, src, 16); /* destination misaligned */
+    assert_memory_equal(dst + 1, src, 16);
+    bh_memcpy(dst, src + 3, 16); /* source misaligned */
+    assert_memory_equal(dst, src + 3, 16);
+    bh_memset(dst, 0x5A, 19);
+    for (unsigned i = 0; i < 19u; i++) {
+        assert_int_equal(dst[i], 0x5A);
+    }
+    assert_int_equal(dst[19], 0);
+    bh_memset(dst + 1, 0, 9);
+    assert_int_equal(dst[0], 0x5A);
+    assert_int_equal(dst[9], 0);
+    assert_int_equal(dst[10], 0x5A);
 }
 
 /* Verifies: LLR-UTIL-002 */
@@ -175,7 +206,9 @@ static void test_fmt_long_format_cut(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_memcpy_memset),     cmocka_unit_test(test_strnlen),
+        cmocka_unit_test(test_memcpy_memset),
+        cmocka_unit_test(test_memcpy_memset_wide),
+        cmocka_unit_test(test_strnlen),
         cmocka_unit_test(test_fmt_strings_chars), cmocka_unit_test(test_fmt_numbers),
         cmocka_unit_test(test_fmt_width_zero),    cmocka_unit_test(test_fmt_unknown_verbatim),
         cmocka_unit_test(test_fmt_truncation),    cmocka_unit_test(test_fmt_long_format_cut),

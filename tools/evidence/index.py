@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Front page of the certification evidence.
 
-Reads build/evidence/{trace,coverage,size}.json (any may be missing) and
+Reads build/evidence/{trace,coverage,size,misra,coupling,stack,s2o}.json (any may be missing) and
 writes build/evidence/index.html (one row per objective, status and link),
 build/evidence/coverage.html (per-file figures, uncovered items) and
 build/evidence/summary.json.
@@ -20,12 +20,7 @@ STYLE = ("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:co
          "margin-bottom:1.5em}td,th{border:1px solid #bbb;padding:3px 8px}th{background:#eee}"
          ".PASS{background:#393;color:#fff}.FAIL{background:#c33;color:#fff}"
          ".NOTBUILT{background:#999;color:#fff}.num{text-align:right}</style>")
-PLACEHOLDERS = [
-    ("MISRA C:2012 compliance", "coding standard checker report and deviations"),
-    ("Coupling (data and control)", "DO-178C 6.4.4.2(c): calls and shared data between modules"),
-    ("Stack usage", "worst-case stack per entry point from -fstack-usage and the call graph"),
-    ("Source-to-object traceability", "code the compiler added that has no source (Level A)"),
-]
+PLACEHOLDERS = []
 
 
 def load(d, name):
@@ -123,6 +118,34 @@ def main():
                        "trusted hyp/ %d SLOC, Level A estimate $%s" % (
                            size["hyp_sloc"], format(size["estimate"][0]["cost_usd"], ","))
                        if size else "not run"})
+    objs = {n: load(a.dir, n + ".json") for n in ("misra", "coupling", "stack", "s2o")}
+    m, c2, st2, so = objs["misra"], objs["coupling"], objs["stack"], objs["s2o"]
+    details = {
+        "misra": lambda r: "%d findings under %d rules, %d deviations, %d not covered" % (
+            len(r["findings"]), len(r["per_rule"]), len(r["deviations"]), len(r["unjustified"])),
+        "coupling": lambda r: "%d call edges (%d across modules), %d global accesses, "
+        "%d violations, %d indirect calls" % (
+            r["counts"].get("edges", 0), r["counts"].get("cross_module_edges", 0),
+            r["counts"].get("accesses", 0), r["counts"].get("violations", 0),
+            r["counts"].get("indirect", 0)),
+        "stack": lambda r: "worst %d of %s bytes (%s), %d entry points" % (
+            r["worst"]["bytes"], r.get("stack_size"), r["worst"]["name"], len(r["entries"]))
+        if r.get("worst") else "",
+        "s2o": lambda r: "%d instructions, %d without a source line (compiler-generated), "
+        "%d outside the line table" % (r["instructions"], len(r["unmapped"]),
+                                       r.get("no_sequence", 0))}
+    for key, name in (("misra", "MISRA C:2012 compliance"),
+                      ("coupling", "Coupling (data and control)"),
+                      ("stack", "Stack usage (worst case per entry point)"),
+                      ("s2o", "Source-to-object traceability")):
+        r = objs[key]
+        st, why = status_of(r and r.get("gates"))
+        try:
+            d = details[key](r) if r else ""
+        except (KeyError, TypeError):
+            d = ""
+        objectives.append({"name": name, "status": st, "link": key + ".html" if r else None,
+                           "detail": (why + ": " if why else "") + d if r else "not run"})
     for name, what in PLACEHOLDERS:
         objectives.append({"name": name, "status": "NOTBUILT", "link": None,
                            "detail": "not yet built: " + what})
@@ -135,7 +158,18 @@ def main():
                                     "gates": cov["gates"], "waived": cov.get("waived"),
                                     "unjustified": cov.get("unjustified"),
                                     "accepted": cov.get("accepted")},
-               "size": size}
+               "size": size,
+               "misra": m and {"per_rule": m["per_rule"], "gates": m["gates"],
+                               "deviations": len(m["deviations"]),
+                               "unjustified": m["unjustified"]},
+               "coupling": c2 and {"counts": c2.get("counts"), "gates": c2["gates"],
+                                   "violations": c2.get("violations")},
+               "stack": st2 and {"gates": st2["gates"], "stack_size": st2.get("stack_size"),
+                                 "entries": [{"name": x["name"], "bytes": x["bytes"]}
+                                             for x in st2.get("entries", [])]},
+               "s2o": so and {"gates": so["gates"], "instructions": so["instructions"],
+                              "unmapped": len(so["unmapped"]),
+                              "no_sequence": so.get("no_sequence", 0)}}
     with open(os.path.join(a.dir, "summary.json"), "w") as fh:
         json.dump(summary, fh, indent=1)
 

@@ -32,7 +32,7 @@ FIELD_RE = re.compile(r"^([A-Z][A-Za-z]+):\s*(.*)$")
 FUNC_RE = re.compile(r"^[A-Za-z_][\w \*]*?\b(\w+)\s*\((?!.*\);\s*$)")
 CODE_GLOBS = ["hyp/**/*.c", "hyp/**/*.h", "hyp/**/*.S", "tools/*.c", "tools/*.h"]
 TEST_GLOBS = [("unit", "tests/unit/*.c"), ("system", "tests/system/cases/*"),
-              ("tool", "tests/tools/*"), ("guest", "guests/test_*/**/*.c")]
+              ("tool", "tests/tools/**/*"), ("guest", "guests/test_*/**/*.c")]
 SYSTEM_KINDS = ("system", "guest")
 GATES = [
     ("hlr-tested", "hlr_without_system_test", "HLR(s) verified by test but named by no system test"),

@@ -26,9 +26,11 @@
  * Report a fault of v to the health monitor. When its action is IGNORE the
  * faulting instruction is skipped (its ELR is the instruction itself for
  * every synchronous fault reported here, except a rejected HVC, whose ELR is
- * already the next one). Implements: LLR-ARCH-046.
+ * already the next one); an asynchronous error (SError, FIQ) has no
+ * instruction to skip. Implements: LLR-ARCH-046.
  */
-static void fault(struct vcpu *v, uint32_t error, const char *what, uint64_t esr, uint64_t addr)
+static void fault_report(struct vcpu *v, uint32_t error, const char *what, uint64_t esr,
+                         uint64_t addr, bool skip)
 {
     struct arch_regs *f = &arch_vcpus[v->gid].regs;
     struct fault_report r;
@@ -38,9 +40,15 @@ static void fault(struct vcpu *v, uint32_t error, const char *what, uint64_t esr
     r.esr = esr;
     r.addr = addr;
     r.pc = f->pc;
-    if (hm_fault(v, &r) == (uint32_t)HM_IGNORE && ESR_EC(esr) != EC_HVC64) {
+    if (hm_fault(v, &r) == (uint32_t)HM_IGNORE && skip) {
         f->pc += 4u;
     }
+}
+
+/* A synchronous fault at the instruction ELR names. */
+static void fault(struct vcpu *v, uint32_t error, const char *what, uint64_t esr, uint64_t addr)
+{
+    fault_report(v, error, what, esr, addr, ESR_EC(esr) != EC_HVC64);
 }
 
 static uint64_t reg_get(const struct arch_regs *f, uint32_t rt)
@@ -280,8 +288,8 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     } else if (kind == TRAP_IRQ) {
         take_irqs(c);
     } else {
-        fault(v, HM_ERR_MODE, kind == TRAP_SERROR ? "SError" : "FIQ", sysreg_read(esr_el2),
-              frame->pc);
+        fault_report(v, HM_ERR_MODE, kind == TRAP_SERROR ? "SError" : "FIQ",
+                     kind == TRAP_SERROR ? sysreg_read(esr_el2) : 0u, frame->pc, false);
     }
     return arch_resume(c);
 }

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define BH_CFG_MAGIC 0x44484b42u /* "BKHD" little-endian */
-#define BH_CFG_VERSION 1u
+#define BH_CFG_VERSION 2u /* 2: schedules, health monitor, system partition */
 
 #define BH_CFG_MAX_PARTS 8u
 #define BH_CFG_MAX_VCPUS 4u /* per partition */

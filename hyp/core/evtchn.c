@@ -1,0 +1,511 @@
+/*
+ * Event channels: ports, their states and bindings, the connection policy
+ * and the event_channel_op hypercall. Argument structures are copied in and
+ * out byte-wise (the guest pointer may be unaligned); layouts are those of
+ * Xen's public event_channel.h on a 64-bit guest.
+ */
+#include "evtchn.h"
+
+#include "evtchn_fifo.h"
+#include "part.h"
+#include "util.h"
+
+struct evtchn_part evtchn_parts[BH_MAX_PARTS];
+
+/* Every port of every partition: partition i owns the i-th slice. */
+static struct evtchn_port evtchn_pool[EVTCHN_POOL_PORTS];
+
+/* Outermost lock: held by every operation that connects or disconnects two
+ * ports (bind_interdomain, close, reset), so a peer never changes under a
+ * holder. */
+static bh_lock_t evtchn_topology_lock;
+
+/* Bit b of evtchn_policy[a]: channels between a and b are allowed. */
+static uint32_t evtchn_policy[BH_MAX_PARTS];
+_Static_assert(BH_MAX_PARTS <= 32u, "policy rows are 32-bit masks");
+
+/* Argument structures (offsets as in Xen's 64-bit ABI). */
+struct evtchn_alloc_unbound_arg {
+    uint16_t dom;
+    uint16_t remote_dom;
+    uint32_t port;
+};
+struct evtchn_bind_interdomain_arg {
+    uint16_t remote_dom;
+    uint16_t pad;
+    uint32_t remote_port;
+    uint32_t local_port;
+};
+struct evtchn_bind_virq_arg {
+    uint32_t virq;
+    uint32_t vcpu;
+    uint32_t port;
+};
+struct evtchn_status_arg {
+    uint16_t dom;
+    uint16_t pad;
+    uint32_t port;
+    uint32_t status;
+    uint32_t vcpu;
+    uint32_t u[2]; /* unbound.dom | interdomain.dom, .port | virq */
+};
+struct evtchn_pair_arg {
+    uint32_t port;
+    uint32_t value; /* bind_vcpu: vcpu; set_priority: priority */
+};
+struct evtchn_init_control_arg {
+    uint64_t control_gfn;
+    uint32_t offset;
+    uint32_t vcpu;
+    uint8_t link_bits;
+    uint8_t pad[7];
+};
+_Static_assert(sizeof(struct evtchn_alloc_unbound_arg) == 8u, "ABI");
+_Static_assert(sizeof(struct evtchn_bind_interdomain_arg) == 12u, "ABI");
+_Static_assert(sizeof(struct evtchn_bind_virq_arg) == 12u, "ABI");
+_Static_assert(sizeof(struct evtchn_status_arg) == 24u, "ABI");
+_Static_assert(sizeof(struct evtchn_init_control_arg) == 24u, "ABI");
+
+union evtchn_arg {
+    struct evtchn_alloc_unbound_arg alloc_unbound;
+    struct evtchn_bind_interdomain_arg bind_interdomain;
+    struct evtchn_bind_virq_arg bind_virq;
+    struct evtchn_status_arg status;
+    struct evtchn_pair_arg pair;
+    struct evtchn_init_control_arg init_control;
+    uint32_t port;      /* close, send, unmask */
+    uint64_t array_gfn; /* expand_array */
+};
+
+/* Argument size per EVTCHNOP_ number (0: not offered) and whether the
+ * operation writes results back. */
+#define EVTCHN_NR_OPS 14u
+static const uint8_t evtchn_arg_size[EVTCHN_NR_OPS] = {12, 12, 0, 4, 4,  24, 8,
+                                                       0,  8,  4, 0, 24, 8,  8};
+static const bool evtchn_arg_out[EVTCHN_NR_OPS] = {[EVTCHNOP_BIND_INTERDOMAIN] = true,
+                                                   [EVTCHNOP_BIND_VIRQ] = true,
+                                                   [EVTCHNOP_STATUS] = true,
+                                                   [EVTCHNOP_ALLOC_UNBOUND] = true,
+                                                   [EVTCHNOP_INIT_CONTROL] = true};
+
+/* EVTCHNSTAT_ value of each port state. */
+static const uint32_t evtchn_stat_of[] = {EVTCHNSTAT_CLOSED, EVTCHNSTAT_CLOSED, EVTCHNSTAT_UNBOUND,
+                                          EVTCHNSTAT_INTERDOMAIN, EVTCHNSTAT_VIRQ};
+
+/* Implements: LLR-EVT-004 */
+struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
+{
+    if (port >= EVTCHN_PORTS_PER_PART) {
+        return NULL;
+    }
+    return &evtchn_pool[p->id * EVTCHN_PORTS_PER_PART + port];
+}
+
+static void evtchn_lock_pair(uint32_t a, uint32_t b)
+{
+    uint32_t lo = (a < b) ? a : b;
+    uint32_t hi = (a < b) ? b : a;
+    arch_lock(&evtchn_parts[lo].lock);
+    if (hi != lo) {
+        arch_lock(&evtchn_parts[hi].lock);
+    }
+}
+
+static void evtchn_unlock_pair(uint32_t a, uint32_t b)
+{
+    arch_unlock(&evtchn_parts[a].lock);
+    if (b != a) {
+        arch_unlock(&evtchn_parts[b].lock);
+    }
+}
+
+/* Implements: LLR-EVT-003 */
+void evtchn_policy_connect(uint32_t a, uint32_t b)
+{
+    if (a < BH_MAX_PARTS && b < BH_MAX_PARTS) {
+        evtchn_policy[a] |= 1u << b;
+        evtchn_policy[b] |= 1u << a;
+    }
+}
+
+void evtchn_policy_clear(void)
+{
+    bh_memset(evtchn_policy, 0, sizeof(evtchn_policy));
+}
+
+/* Implements: LLR-EVT-003 */
+bool evtchn_may_connect(uint32_t a, uint32_t b)
+{
+    if (a >= BH_MAX_PARTS || b >= BH_MAX_PARTS) {
+        return false;
+    }
+    return a == b || (evtchn_policy[a] & (1u << b)) != 0u;
+}
+
+/* The partition a domain id names for caller p: DOMID_SELF is p. */
+static struct partition *evtchn_domain(struct partition *p, uint32_t domid)
+{
+    if (domid == EVTCHN_DOMID_SELF) {
+        return p;
+    }
+    if (domid == 0u || domid > part_count) {
+        return NULL;
+    }
+    return &part_table[domid - 1u];
+}
+
+/* Take the lowest free port of p, reset to defaults (bound to vCPU 0,
+ * priority 7). Returns 0 when none is free (port 0 is never free).
+ * Implements: LLR-EVT-004 */
+static uint32_t evtchn_alloc(const struct partition *p, uint32_t state)
+{
+    for (uint32_t port = 1; port < EVTCHN_PORTS_PER_PART; port++) {
+        struct evtchn_port *e = evtchn_port_of(p, port);
+        if (e->state == EVTCHN_FREE) {
+            e->state = (uint8_t)state;
+            e->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
+            e->vcpu = 0;
+            e->virq = 0;
+            e->pending = 0;
+            e->peer_part = 0;
+            e->peer_port = 0;
+            return port;
+        }
+    }
+    return 0;
+}
+
+/* The vCPU row of virq_port holding VIRQ virq bound for vCPU vcpu. */
+static uint32_t evtchn_virq_row(uint32_t virq, uint32_t vcpu)
+{
+    return ((EVTCHN_VIRQ_PER_VCPU >> virq) & 1u) != 0u ? vcpu : 0u;
+}
+
+/* Implements: LLR-EVT-005 */
+static int64_t evtchn_alloc_unbound(struct partition *p, struct evtchn_alloc_unbound_arg *a)
+{
+    struct partition *d = evtchn_domain(p, a->dom);
+    struct partition *r = evtchn_domain(p, a->remote_dom);
+    if (d == NULL || r == NULL) {
+        return -XEN_ESRCH;
+    }
+    if (d != p || !evtchn_may_connect(p->id, r->id)) {
+        return -XEN_EPERM;
+    }
+    arch_lock(&evtchn_parts[p->id].lock);
+    uint32_t port = evtchn_alloc(p, EVTCHN_UNBOUND);
+    if (port != 0u) {
+        evtchn_port_of(p, port)->peer_part = (uint8_t)r->id;
+    }
+    arch_unlock(&evtchn_parts[p->id].lock);
+    a->port = port;
+    return (port != 0u) ? 0 : -XEN_ENOSPC;
+}
+
+/* Connect a new port of p to r's unbound port rport (locks held).
+ * Implements: LLR-EVT-006 */
+static int64_t evtchn_connect(struct partition *p, struct partition *r, uint32_t rport,
+                              uint32_t *local)
+{
+    struct evtchn_port *re = evtchn_port_of(r, rport);
+    if (re == NULL || re->state != EVTCHN_UNBOUND || re->peer_part != p->id) {
+        return -XEN_EINVAL;
+    }
+    uint32_t port = evtchn_alloc(p, EVTCHN_INTERDOMAIN);
+    if (port == 0u) {
+        return -XEN_ENOSPC;
+    }
+    struct evtchn_port *le = evtchn_port_of(p, port);
+    le->peer_part = (uint8_t)r->id;
+    le->peer_port = rport;
+    re->state = EVTCHN_INTERDOMAIN;
+    re->peer_port = port;
+    *local = port;
+    /* An event sent to the unbound end was dropped: notify conservatively. */
+    evtchn_fifo_raise(p, port);
+    return 0;
+}
+
+/* Implements: LLR-EVT-006 */
+static int64_t evtchn_bind_interdomain(struct partition *p, struct evtchn_bind_interdomain_arg *a)
+{
+    struct partition *r = evtchn_domain(p, a->remote_dom);
+    if (r == NULL) {
+        return -XEN_ESRCH;
+    }
+    if (!evtchn_may_connect(p->id, r->id)) {
+        return -XEN_EPERM;
+    }
+    arch_lock(&evtchn_topology_lock);
+    evtchn_lock_pair(p->id, r->id);
+    int64_t rc = evtchn_connect(p, r, a->remote_port, &a->local_port);
+    evtchn_unlock_pair(p->id, r->id);
+    arch_unlock(&evtchn_topology_lock);
+    return rc;
+}
+
+/* Implements: LLR-EVT-010 */
+static int64_t evtchn_bind_virq(struct partition *p, struct evtchn_bind_virq_arg *a)
+{
+    if (a->virq >= EVTCHN_NR_VIRQS || evtchn_virq_row(a->virq, a->vcpu) != a->vcpu) {
+        return -XEN_EINVAL; /* unknown, or global and not on vCPU 0 */
+    }
+    if (a->vcpu >= p->num_vcpus) {
+        return -XEN_ENOENT;
+    }
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    int64_t rc = 0;
+    arch_lock(&ep->lock);
+    if (ep->virq_port[a->vcpu][a->virq] != 0u) {
+        rc = -XEN_EEXIST;
+    } else {
+        a->port = evtchn_alloc(p, EVTCHN_VIRQ);
+        if (a->port == 0u) {
+            rc = -XEN_ENOSPC;
+        } else {
+            struct evtchn_port *e = evtchn_port_of(p, a->port);
+            e->virq = (uint8_t)a->virq;
+            e->vcpu = (uint8_t)a->vcpu;
+            ep->virq_port[a->vcpu][a->virq] = a->port;
+        }
+    }
+    arch_unlock(&ep->lock);
+    return rc;
+}
+
+/* Close port of p; the locks of p and of its peer are held.
+ * Implements: LLR-EVT-007 */
+static int64_t evtchn_close_locked(struct partition *p, uint32_t port)
+{
+    struct evtchn_port *e = evtchn_port_of(p, port);
+    if (e == NULL || e->state <= EVTCHN_RESERVED) {
+        return -XEN_EINVAL;
+    }
+    if (e->state == EVTCHN_INTERDOMAIN) {
+        struct evtchn_port *re = &evtchn_pool[e->peer_part * EVTCHN_PORTS_PER_PART + e->peer_port];
+        re->state = EVTCHN_UNBOUND;
+        re->peer_part = (uint8_t)p->id;
+        re->peer_port = 0;
+    }
+    if (e->state == EVTCHN_VIRQ) {
+        evtchn_parts[p->id].virq_port[evtchn_virq_row(e->virq, e->vcpu)][e->virq] = 0;
+    }
+    evtchn_fifo_clear(p, port);
+    e->state = EVTCHN_FREE;
+    return 0;
+}
+
+/* Close with the peer's lock: under the topology lock the peer of an
+ * interdomain port cannot change between reading it and locking both. */
+static int64_t evtchn_close_port(struct partition *p, uint32_t port)
+{
+    arch_lock(&evtchn_parts[p->id].lock);
+    const struct evtchn_port *e = evtchn_port_of(p, port);
+    uint32_t peer = p->id;
+    if (e != NULL && e->state == EVTCHN_INTERDOMAIN) {
+        peer = e->peer_part;
+    }
+    arch_unlock(&evtchn_parts[p->id].lock);
+    evtchn_lock_pair(p->id, peer);
+    int64_t rc = evtchn_close_locked(p, port);
+    evtchn_unlock_pair(p->id, peer);
+    return rc;
+}
+
+/* Implements: LLR-EVT-007 */
+static int64_t evtchn_close(struct partition *p, uint32_t port)
+{
+    arch_lock(&evtchn_topology_lock);
+    int64_t rc = evtchn_close_port(p, port);
+    arch_unlock(&evtchn_topology_lock);
+    return rc;
+}
+
+/* Raise rport of r if it is still the other end of (p, port). The lock of p
+ * is not held: the channel may have been closed meanwhile, then the event
+ * is dropped. Implements: LLR-EVT-008 */
+static void evtchn_deliver(const struct partition *p, uint32_t port, struct partition *r,
+                           uint32_t rport)
+{
+    arch_lock(&evtchn_parts[r->id].lock);
+    const struct evtchn_port *re = evtchn_port_of(r, rport);
+    if (re->state == EVTCHN_INTERDOMAIN && re->peer_part == p->id && re->peer_port == port) {
+        evtchn_fifo_raise(r, rport);
+    }
+    arch_unlock(&evtchn_parts[r->id].lock);
+}
+
+/* Implements: LLR-EVT-008 */
+static int64_t evtchn_send(struct partition *p, uint32_t port)
+{
+    arch_lock(&evtchn_parts[p->id].lock);
+    const struct evtchn_port *e = evtchn_port_of(p, port);
+    uint32_t state = (e != NULL) ? e->state : EVTCHN_FREE;
+    uint32_t peer = (e != NULL) ? e->peer_part : 0u;
+    uint32_t rport = (e != NULL) ? e->peer_port : 0u;
+    arch_unlock(&evtchn_parts[p->id].lock);
+    switch (state) {
+    case EVTCHN_INTERDOMAIN:
+        evtchn_deliver(p, port, &part_table[peer], rport);
+        return 0;
+    case EVTCHN_UNBOUND:
+        return 0; /* no receiver yet: dropped, as Xen does */
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+/* Implements: LLR-EVT-009 */
+static int64_t evtchn_status(struct partition *p, struct evtchn_status_arg *a)
+{
+    struct partition *d = evtchn_domain(p, a->dom);
+    if (d == NULL) {
+        return -XEN_ESRCH;
+    }
+    if (d != p) {
+        return -XEN_EPERM;
+    }
+    arch_lock(&evtchn_parts[p->id].lock);
+    const struct evtchn_port *e = evtchn_port_of(p, a->port);
+    int64_t rc = -XEN_EINVAL;
+    if (e != NULL) {
+        a->status = evtchn_stat_of[e->state];
+        a->vcpu = e->vcpu;
+        a->u[0] = (e->state == EVTCHN_VIRQ) ? e->virq : (uint32_t)e->peer_part + 1u;
+        a->u[1] = e->peer_port;
+        rc = 0;
+    }
+    arch_unlock(&evtchn_parts[p->id].lock);
+    return rc;
+}
+
+/* Implements: LLR-EVT-010 */
+static int64_t evtchn_bind_vcpu(struct partition *p, const struct evtchn_pair_arg *a)
+{
+    if (a->value >= p->num_vcpus) {
+        return -XEN_ENOENT;
+    }
+    arch_lock(&evtchn_parts[p->id].lock);
+    struct evtchn_port *e = evtchn_port_of(p, a->port);
+    int64_t rc = -XEN_EINVAL;
+    if (e != NULL) {
+        bool movable = e->state == EVTCHN_UNBOUND || e->state == EVTCHN_INTERDOMAIN ||
+                       (e->state == EVTCHN_VIRQ && evtchn_virq_row(e->virq, 1u) == 0u);
+        if (movable) {
+            e->vcpu = (uint8_t)a->value;
+            rc = 0;
+        }
+    }
+    arch_unlock(&evtchn_parts[p->id].lock);
+    return rc;
+}
+
+/* The operations that touch only the caller's ports and FIFO state. */
+static int64_t evtchn_local_op(struct partition *p, uint32_t cmd, union evtchn_arg *a)
+{
+    int64_t rc;
+    arch_lock(&evtchn_parts[p->id].lock);
+    switch (cmd) {
+    case EVTCHNOP_UNMASK:
+        rc = evtchn_fifo_unmask(p, a->port);
+        break;
+    case EVTCHNOP_SET_PRIORITY:
+        rc = evtchn_fifo_set_priority(p, a->pair.port, a->pair.value);
+        break;
+    case EVTCHNOP_INIT_CONTROL:
+        rc = evtchn_fifo_init_control(p, a->init_control.control_gfn, a->init_control.offset,
+                                      a->init_control.vcpu);
+        a->init_control.link_bits = (uint8_t)EVTCHN_FIFO_LINK_BITS;
+        break;
+    default: /* EVTCHNOP_EXPAND_ARRAY */
+        rc = evtchn_fifo_expand_array(p, a->array_gfn);
+        break;
+    }
+    arch_unlock(&evtchn_parts[p->id].lock);
+    return rc;
+}
+
+static int64_t evtchn_do(struct partition *p, uint32_t cmd, union evtchn_arg *a)
+{
+    switch (cmd) {
+    case EVTCHNOP_BIND_INTERDOMAIN:
+        return evtchn_bind_interdomain(p, &a->bind_interdomain);
+    case EVTCHNOP_BIND_VIRQ:
+        return evtchn_bind_virq(p, &a->bind_virq);
+    case EVTCHNOP_CLOSE:
+        return evtchn_close(p, a->port);
+    case EVTCHNOP_SEND:
+        return evtchn_send(p, a->port);
+    case EVTCHNOP_STATUS:
+        return evtchn_status(p, &a->status);
+    case EVTCHNOP_ALLOC_UNBOUND:
+        return evtchn_alloc_unbound(p, &a->alloc_unbound);
+    case EVTCHNOP_BIND_VCPU:
+        return evtchn_bind_vcpu(p, &a->pair);
+    default:
+        return evtchn_local_op(p, cmd, a);
+    }
+}
+
+/* Implements: LLR-EVT-001 */
+int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gpa)
+{
+    uint32_t op = (uint32_t)cmd;
+    union evtchn_arg a;
+    if (op >= EVTCHN_NR_OPS || evtchn_arg_size[op] == 0u) {
+        return -XEN_ENOSYS;
+    }
+    void *g = part_guest_ptr(v->part, arg_gpa, evtchn_arg_size[op]);
+    if (g == NULL) {
+        return -XEN_EFAULT;
+    }
+    bh_memset(&a, 0, sizeof(a));
+    bh_memcpy(&a, g, evtchn_arg_size[op]);
+    int64_t rc = evtchn_do(v->part, op, &a);
+    if (rc == 0 && evtchn_arg_out[op]) {
+        bh_memcpy(g, &a, evtchn_arg_size[op]);
+    }
+    return rc;
+}
+
+/* Implements: LLR-EVT-011 */
+void evtchn_send_virq(struct vcpu *v, uint32_t virq)
+{
+    struct partition *p = v->part;
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    if (virq >= EVTCHN_NR_VIRQS) {
+        return;
+    }
+    arch_lock(&ep->lock);
+    uint32_t port = ep->virq_port[evtchn_virq_row(virq, v->vid)][virq];
+    if (port != 0u) {
+        evtchn_fifo_raise(p, port);
+    }
+    arch_unlock(&ep->lock);
+}
+
+/* Implements: LLR-EVT-002 */
+void evtchn_reset(struct partition *p)
+{
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    arch_lock(&evtchn_topology_lock);
+    /* Drop the guest pages first: p's RAM may already hold a new image, and
+     * closing must not write into it. */
+    arch_lock(&ep->lock);
+    evtchn_fifo_reset(p);
+    arch_unlock(&ep->lock);
+    for (uint32_t port = 1; port < EVTCHN_PORTS_PER_PART; port++) {
+        (void)evtchn_close_port(p, port);
+    }
+    arch_lock(&ep->lock);
+    for (uint32_t port = 0; port < EVTCHN_PORTS_PER_PART; port++) {
+        struct evtchn_port *e = evtchn_port_of(p, port);
+        bh_memset(e, 0, sizeof(*e));
+        e->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
+        e->last_prio = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
+    }
+    evtchn_port_of(p, 0)->state = EVTCHN_RESERVED;
+    bh_memset(ep->virq_port, 0, sizeof(ep->virq_port));
+    arch_unlock(&ep->lock);
+    arch_unlock(&evtchn_topology_lock);
+}

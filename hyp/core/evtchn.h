@@ -1,0 +1,143 @@
+/*
+ * Event channels: the ports of each partition, their states and bindings,
+ * and the event_channel_op hypercall (Xen's public event_channel.h ABI, FIFO
+ * variant only). Delivery into the guest's shared words is evtchn_fifo.h.
+ *
+ * Storage: every port of every partition lives in one static pool carved at
+ * build time into fixed slices of EVTCHN_PORTS_PER_PART ports (nothing is
+ * allocated after boot). Inter-partition channels are allowed only where the
+ * connection policy (evtchn_policy_connect, filled from the configuration)
+ * connects two partitions; a partition may always connect to itself.
+ *
+ * Lock order (outermost first): evtchn topology lock (bind_interdomain,
+ * close, reset), then partition locks in ascending partition id. Send takes
+ * its own partition lock, releases it, then takes the peer's: never two.
+ */
+#ifndef BH_EVTCHN_H
+#define BH_EVTCHN_H
+
+#include "arch_if.h"
+#include "types.h"
+
+struct partition;
+struct vcpu;
+
+/* Xen error numbers used only here (types.h has the common ones). */
+#define XEN_ESRCH 3
+#define XEN_EOPNOTSUPP 95
+
+/* EVTCHNOP_* sub-operations of event_channel_op (hypercall 32). */
+#define EVTCHNOP_BIND_INTERDOMAIN 0u
+#define EVTCHNOP_BIND_VIRQ 1u
+#define EVTCHNOP_CLOSE 3u
+#define EVTCHNOP_SEND 4u
+#define EVTCHNOP_STATUS 5u
+#define EVTCHNOP_ALLOC_UNBOUND 6u
+#define EVTCHNOP_BIND_VCPU 8u
+#define EVTCHNOP_UNMASK 9u
+#define EVTCHNOP_INIT_CONTROL 11u
+#define EVTCHNOP_EXPAND_ARRAY 12u
+#define EVTCHNOP_SET_PRIORITY 13u
+
+/* evtchn_status.status values. */
+#define EVTCHNSTAT_CLOSED 0u
+#define EVTCHNSTAT_UNBOUND 1u
+#define EVTCHNSTAT_INTERDOMAIN 2u
+#define EVTCHNSTAT_VIRQ 4u
+
+#define EVTCHN_DOMID_SELF 0x7FF0u
+/* The domain id a partition has at the guest interface: its index plus one
+ * (like its VMID), so that no partition claims id 0, Xen's dom0. */
+#define EVTCHN_DOMID(p) ((uint32_t)(p)->id + 1u)
+
+#define EVTCHN_NR_VIRQS 24u
+#define EVTCHN_VIRQ_TIMER 0u
+#define EVTCHN_VIRQ_DEBUG 1u
+/* VIRQs bound per vCPU (TIMER, DEBUG, XENOPROF 6, XENPMU 12); the others
+ * are global: bound on vCPU 0, movable with bind_vcpu. */
+#define EVTCHN_VIRQ_PER_VCPU ((1u << 0) | (1u << 1) | (1u << 6) | (1u << 12))
+
+/* FIFO ABI limits. A build supports EVTCHN_PORTS_PER_PART ports per
+ * partition (a power of two, at most the ABI's 2^17). */
+#define EVTCHN_FIFO_LINK_BITS 17u
+#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+#define EVTCHN_FIFO_MAX_QUEUES 16u
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7u
+#define EVTCHN_PORTS_PER_PART 1024u
+#define EVTCHN_POOL_PORTS (BH_MAX_PARTS * EVTCHN_PORTS_PER_PART)
+
+_Static_assert(EVTCHN_PORTS_PER_PART <= EVTCHN_FIFO_NR_CHANNELS, "port limit above ABI");
+_Static_assert((EVTCHN_PORTS_PER_PART & (EVTCHN_PORTS_PER_PART - 1u)) == 0u, "power of 2");
+_Static_assert(BH_MAX_PARTS <= 255u && BH_MAX_VCPUS_PER_PART <= 255u, "ids fit in uint8_t");
+
+/* Port states (struct evtchn_port.state); unsigned like the field, so
+ * comparisons need no conversion. */
+#define EVTCHN_FREE 0u
+#define EVTCHN_RESERVED 1u    /* port 0: never allocated, as in Xen */
+#define EVTCHN_UNBOUND 2u     /* accepts a bind_interdomain from peer_part */
+#define EVTCHN_INTERDOMAIN 3u /* connected to (peer_part, peer_port) */
+#define EVTCHN_VIRQ 4u        /* bound to VIRQ virq */
+
+/* One port, hypervisor side (the guest's event word is separate). */
+struct evtchn_port {
+    uint8_t state;     /* EVTCHN_FREE .. EVTCHN_VIRQ */
+    uint8_t priority;  /* queue it links into next, 0 (highest) .. 15 */
+    uint8_t vcpu;      /* vCPU index it notifies */
+    uint8_t virq;      /* EVTCHN_VIRQ: which VIRQ */
+    uint8_t pending;   /* raised while it had no event word yet */
+    uint8_t last_vcpu; /* queue it was last linked into: vCPU index */
+    uint8_t last_prio; /* ... and priority */
+    uint8_t peer_part; /* UNBOUND: accepted partition; INTERDOMAIN: peer */
+    uint32_t peer_port;
+};
+
+/* Per-partition event-channel state. */
+struct evtchn_part {
+    bh_lock_t lock;
+    struct evtchn_port *ports; /* slice of the pool, EVTCHN_PORTS_PER_PART */
+    uint32_t virq_port[BH_MAX_VCPUS_PER_PART][EVTCHN_NR_VIRQS]; /* 0: none */
+};
+
+extern struct evtchn_part evtchn_parts[BH_MAX_PARTS];
+
+/*
+ * The event_channel_op hypercall: cmd (low 32 bits) is EVTCHNOP_*, arg_gpa
+ * the guest-physical address of its argument structure, which must lie in
+ * the caller's RAM (-EFAULT). Returns 0 or -XEN_E*; -ENOSYS for an
+ * operation not offered. Implements: LLR-EVT-001.
+ */
+int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gpa);
+
+/*
+ * Close every port of p (the peers of its interdomain channels become
+ * unbound, accepting p again), forget its FIFO control blocks and event
+ * array, and give it a fresh port table with port 0 reserved. Called when a
+ * partition is built or restarted. Implements: LLR-EVT-002.
+ */
+void evtchn_reset(struct partition *p);
+
+/*
+ * Connection policy: allow channels between partitions a and b (both
+ * directions). Called at boot from the configuration, before any partition
+ * runs. Implements: LLR-EVT-003.
+ */
+void evtchn_policy_connect(uint32_t a, uint32_t b);
+
+/* Forget every connection allowed by evtchn_policy_connect. */
+void evtchn_policy_clear(void);
+
+/* True when a channel between partitions a and b is allowed: a == b, or
+ * connected by the policy. Implements: LLR-EVT-003. */
+bool evtchn_may_connect(uint32_t a, uint32_t b);
+
+/*
+ * Raise VIRQ virq for vCPU v (a global VIRQ is looked up on vCPU 0's
+ * bindings): the bound port is made pending. Nothing happens when it is
+ * unbound. Implements: LLR-EVT-011.
+ */
+void evtchn_send_virq(struct vcpu *v, uint32_t virq);
+
+/* Port `port` of p, or NULL when port is outside the port table. */
+struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * FIFO event delivery: event array, control blocks, linking and the upcall.
+ * The guest may change any of its words between any two of our accesses;
+ * the comments below name the guest transitions each step tolerates.
+ * Implements: LLR-EVT-019 (the protocol verify/evtchn_fifo.pml checks)
+ */
+#include "evtchn_fifo.h"
+
+#include "part.h"
+#include "sched.h"
+#include "vgic.h"
+
+struct evtchn_fifo_vcpu evtchn_fifo_vcpus[BH_MAX_VCPUS];
+struct evtchn_fifo_part evtchn_fifo_parts[BH_MAX_PARTS];
+
+/* Implements: LLR-EVT-002 */
+void evtchn_fifo_reset(const struct partition *p)
+{
+    struct evtchn_fifo_part *fp = &evtchn_fifo_parts[p->id];
+    for (uint32_t i = 0; i < EVTCHN_FIFO_MAX_PAGES; i++) {
+        fp->array[i] = NULL;
+    }
+    fp->num_pages = 0;
+    fp->active = false;
+    fp->give_ups = 0;
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
+        struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[j]->gid];
+        q->ctrl = NULL;
+        for (uint32_t k = 0; k < EVTCHN_FIFO_MAX_QUEUES; k++) {
+            q->tail[k] = 0;
+        }
+    }
+}
+
+/* The page of p at guest frame gfn, or NULL when it is not in p's RAM. */
+static uint32_t *fifo_guest_page(const struct partition *p, uint64_t gfn)
+{
+    if (gfn > (UINT64_MAX >> 12)) {
+        return NULL;
+    }
+    return part_guest_ptr(p, gfn << 12, EVTCHN_PAGE_SIZE);
+}
+
+/* The event word of port, or NULL when the array does not cover it yet. */
+static uint32_t *fifo_word(const struct partition *p, uint32_t port)
+{
+    const struct evtchn_fifo_part *fp = &evtchn_fifo_parts[p->id];
+    uint32_t page = port / EVTCHN_FIFO_WORDS_PER_PAGE;
+    if (page >= fp->num_pages) {
+        return NULL;
+    }
+    return &fp->array[page][port % EVTCHN_FIFO_WORDS_PER_PAGE];
+}
+
+/*
+ * Raise the event upcall of v. A vCPU on this CPU is looked at again by the
+ * scheduler (it may be blocked); one on another CPU is kicked. A vCPU that
+ * is not running finds the PPI pending when its next window starts.
+ * Implements: LLR-EVT-018
+ */
+static void fifo_upcall(struct vcpu *v)
+{
+    vgic_inject(v, VGIC_PPI_EVTCHN);
+    if (v->pcpu == arch_cpu_id()) {
+        sched_request_pick(v->pcpu);
+    } else {
+        arch_kick(v->pcpu);
+    }
+}
+
+/*
+ * Write port into the LINK field of the queue's tail word, but only while
+ * the tail is still LINKED: once the guest has unlinked it, the queue is
+ * empty and the caller writes HEAD instead. The guest may change the word at
+ * any time (mask, clear pending, unlink), so the swap may fail; after
+ * EVTCHN_FIFO_TRIES failures the guest is misbehaving and the link is
+ * abandoned (the caller then starts the queue afresh at HEAD, which loses at
+ * most that guest's own queued events). BUSY belongs to the hypervisor,
+ * which never needs it; it is left clear.
+ * Implements: LLR-EVT-017
+ */
+static bool fifo_set_link(const struct partition *p, uint32_t tail, uint32_t port)
+{
+    uint32_t *word = fifo_word(p, tail);
+    uint32_t w = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < EVTCHN_FIFO_TRIES; i++) {
+        if ((w & EVTCHN_FIFO_LINKED) == 0u) {
+            return false;
+        }
+        uint32_t nw = (w & ~(EVTCHN_FIFO_BUSY | EVTCHN_FIFO_LINK_MASK)) | port;
+        if (__atomic_compare_exchange_n(word, &w, nw, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE)) {
+            return true;
+        }
+    }
+    evtchn_fifo_parts[p->id].give_ups++;
+    return false;
+}
+
+/*
+ * Append port (whose LINKED bit we have just set) to queue (v, priority).
+ * The queue it was last linked into may still name it as tail although the
+ * guest has unlinked it; that queue is then empty (FIFO order), and its tail
+ * is forgotten so that no later link writes into this port's word.
+ * Implements: LLR-EVT-017, LLR-EVT-018
+ */
+static void fifo_link(struct partition *p, struct evtchn_port *e, uint32_t port)
+{
+    struct vcpu *v = p->vcpus[e->vcpu];
+    struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[v->gid];
+    struct evtchn_fifo_vcpu *old = &evtchn_fifo_vcpus[p->vcpus[e->last_vcpu]->gid];
+    uint32_t prio = e->priority;
+    uint32_t bit = 1u << prio;
+    bool linked = false;
+
+    if (old->tail[e->last_prio] == port) {
+        old->tail[e->last_prio] = 0;
+    }
+    if (q->tail[prio] != 0u) {
+        linked = fifo_set_link(p, q->tail[prio], port);
+    }
+    if (!linked) {
+        __atomic_store_n(&q->ctrl[EVTCHN_FIFO_CTRL_HEAD + prio], port, __ATOMIC_RELEASE);
+    }
+    q->tail[prio] = port;
+    e->last_vcpu = e->vcpu;
+    e->last_prio = (uint8_t)prio;
+    /* READY after HEAD: a guest that sees READY reads the new HEAD. The
+     * upcall is needed only when READY was clear: otherwise the guest has
+     * not yet taken it and will. */
+    if (!linked &&
+        (__atomic_fetch_or(&q->ctrl[EVTCHN_FIFO_CTRL_READY], bit, __ATOMIC_SEQ_CST) & bit) == 0u) {
+        fifo_upcall(v);
+    }
+}
+
+/* Implements: LLR-EVT-016 */
+void evtchn_fifo_raise(struct partition *p, uint32_t port)
+{
+    struct evtchn_port *e = evtchn_port_of(p, port);
+    uint32_t *word = fifo_word(p, port);
+    const struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[e->vcpu]->gid];
+
+    if (word == NULL || q->ctrl == NULL) {
+        e->pending = 1u; /* delivered by expand_array or init_control */
+        return;
+    }
+    e->pending = 0u;
+    /* PENDING first: a guest unmasking concurrently then either sees it
+     * and asks us to unmask, or cleared MASKED before we test it below. */
+    (void)__atomic_fetch_or(word, EVTCHN_FIFO_PENDING, __ATOMIC_SEQ_CST);
+    if ((__atomic_load_n(word, __ATOMIC_ACQUIRE) & EVTCHN_FIFO_MASKED) != 0u) {
+        return;
+    }
+    /* Only the hypervisor sets LINKED, under the partition lock; if the
+     * guest masks in between, the consumer skips the masked event. */
+    if ((__atomic_fetch_or(word, EVTCHN_FIFO_LINKED, __ATOMIC_SEQ_CST) & EVTCHN_FIFO_LINKED) !=
+        0u) {
+        return;
+    }
+    fifo_link(p, e, port);
+}
+
+/* Re-raise every event kept for want of an event word or control block. */
+static void fifo_deliver_deferred(struct partition *p)
+{
+    for (uint32_t port = 0; port < EVTCHN_PORTS_PER_PART; port++) {
+        if (evtchn_port_of(p, port)->pending != 0u) {
+            evtchn_fifo_raise(p, port);
+        }
+    }
+}
+
+/* Implements: LLR-EVT-012 */
+int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t offset,
+                                 uint32_t vcpu_id)
+{
+    if (offset > EVTCHN_PAGE_SIZE - EVTCHN_FIFO_CTRL_SIZE || (offset & 7u) != 0u) {
+        return -XEN_EINVAL;
+    }
+    if (vcpu_id >= p->num_vcpus) {
+        return -XEN_ENOENT;
+    }
+    struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[vcpu_id]->gid];
+    uint32_t *page = fifo_guest_page(p, gfn);
+    if (q->ctrl != NULL || page == NULL) {
+        return -XEN_EINVAL;
+    }
+    q->ctrl = page + offset / 4u;
+    evtchn_fifo_parts[p->id].active = true;
+    fifo_deliver_deferred(p);
+    return 0;
+}
+
+/* Implements: LLR-EVT-013 */
+int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn)
+{
+    struct evtchn_fifo_part *fp = &evtchn_fifo_parts[p->id];
+    if (!fp->active) {
+        return -XEN_EOPNOTSUPP;
+    }
+    if (fp->num_pages >= EVTCHN_FIFO_MAX_PAGES) {
+        return -XEN_ENOSPC;
+    }
+    uint32_t *page = fifo_guest_page(p, gfn);
+    if (page == NULL) {
+        return -XEN_EINVAL;
+    }
+    fp->array[fp->num_pages] = page;
+    fp->num_pages++;
+    fifo_deliver_deferred(p);
+    return 0;
+}
+
+/* Implements: LLR-EVT-014 */
+int64_t evtchn_fifo_set_priority(const struct partition *p, uint32_t port, uint32_t priority)
+{
+    struct evtchn_port *e = evtchn_port_of(p, port);
+    if (e == NULL || priority >= EVTCHN_FIFO_MAX_QUEUES) {
+        return -XEN_EINVAL;
+    }
+    e->priority = (uint8_t)priority;
+    return 0;
+}
+
+/* Implements: LLR-EVT-015 */
+int64_t evtchn_fifo_unmask(struct partition *p, uint32_t port)
+{
+    if (evtchn_port_of(p, port) == NULL) {
+        return -XEN_EINVAL;
+    }
+    uint32_t *word = fifo_word(p, port);
+    if (word == NULL) {
+        return 0;
+    }
+    uint32_t old = __atomic_fetch_and(word, ~EVTCHN_FIFO_MASKED, __ATOMIC_SEQ_CST);
+    if ((old & EVTCHN_FIFO_PENDING) != 0u) {
+        evtchn_fifo_raise(p, port);
+    }
+    return 0;
+}
+
+/* Implements: LLR-EVT-007 */
+void evtchn_fifo_clear(const struct partition *p, uint32_t port)
+{
+    uint32_t *word = fifo_word(p, port);
+    evtchn_port_of(p, port)->pending = 0u;
+    if (word != NULL) {
+        (void)__atomic_fetch_and(word, ~EVTCHN_FIFO_PENDING, __ATOMIC_SEQ_CST);
+    }
+}

@@ -1,0 +1,1 @@
+int arch_x(int v);

@@ -1,0 +1,2 @@
+int helper(int v);
+int start(int v) { return helper(v) + 1; }

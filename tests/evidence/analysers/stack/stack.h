@@ -1,0 +1,1 @@
+#define STACK 0x400

@@ -1,0 +1,27 @@
+# Sourced by the tool tests: fake hypervisor and guest images, so the tests
+# need neither the target toolchain nor QEMU.
+# fake_image PATH FILE_SIZE HEADER_IMAGE_SIZE [MAGIC]: an arm64 Image header
+# (text_offset 0) followed by zeros.
+fake_image() {
+    python3 - "$@" <<'PY'
+import struct, sys
+path, size, mem = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3], 0)
+magic = int(sys.argv[4], 0) if len(sys.argv) > 4 else 0x644d5241
+hdr = struct.pack('<IIQQQQQQII', 0x14000010, 0, 0, mem, 0, 0, 0, 0, magic, 0)
+open(path, 'wb').write((hdr + bytes(max(size - len(hdr), 0)))[:size])
+PY
+}
+
+# fake_tree DIR: DIR/hyp/bulkhead.bin and DIR/guests/<program>.bin for every
+# program config/*.dts names, plus good, notarm, tiny and huge test images.
+fake_tree() {
+    mkdir -p "$1/hyp" "$1/guests"
+    fake_image "$1/hyp/bulkhead.bin" 0x3000 0x18000
+    for p in demo_ticker demo_worker demo_sharer test_hcall test_wild test_vtimer \
+        test_vgic witness bench good; do
+        fake_image "$1/guests/$p.bin" 0x200 0x4000
+    done
+    fake_image "$1/guests/notarm.bin" 0x200 0x4000 0x12345678
+    fake_image "$1/guests/tiny.bin" 10 0
+    fake_image "$1/guests/huge.bin" 0x200 0x2000000
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Verifies: LLR-TOOL-020, LLR-TOOL-023 (each broken configuration gets its
+# message in the form file:line: node: property: message)
+# The corpus of broken configurations: each tests/tools/bad/<case>.dts says
+# in its header what `bulkhead check` must report ("// expect: <text>", every
+# one must appear in the output, in any order) and, with "// exit: N", its
+# exit status (default 1). Prints "PASS tools/bad/<case>" or "FAIL ..." each.
+#   tests/tools/test_bad.sh BULKHEAD WORKDIR
+set -uo pipefail
+
+BH=${1:?usage: $0 BULKHEAD WORKDIR}
+WORK=${2:?usage: $0 BULKHEAD WORKDIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/fake_inputs.sh"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+fake_tree "$WORK/tree"
+failed=0
+
+for src in "$HERE"/bad/*.dts; do
+    name=$(basename "$src" .dts)
+    log=$WORK/$name.log
+    want=$(sed -n 's|^// exit: *||p' "$src" | head -n1)
+    "$BH" check "$src" -I "$WORK/tree" >"$log" 2>&1
+    rc=$?
+    why=""
+    [ "$rc" -eq "${want:-1}" ] || why="exit status $rc, expected ${want:-1}"
+    while IFS= read -r text; do
+        [ -n "$why" ] && break
+        grep -qF -- "$text" "$log" || why="missing: $text"
+    done < <(sed -n 's|^// expect: *||p' "$src")
+    grep -q '^// expect: ' "$src" || why="no expectation in the case"
+    grep -qiE 'sanitizer|segmentation|core dumped' "$log" && why="crashed"
+    if [ -z "$why" ]; then
+        echo "PASS tools/bad/$name"
+    else
+        echo "FAIL tools/bad/$name: $why"
+        sed 's/^/    /' "$log"
+        failed=1
+    fi
+done
+exit $failed

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Tests of the bulkhead command against a fake hypervisor and fake guest
+# images: every config/*.dts builds and round-trips through decode, the
+# corruption kinds, show, usage and exit codes.
+#   tests/tools/test_bulkhead.sh BULKHEAD WORKDIR
+# Prints "PASS tools/<name>" or "FAIL tools/<name>" per test; exits 1 if any failed.
+set -uo pipefail
+
+BH=${1:?usage: $0 BULKHEAD WORKDIR}
+WORK=${2:?usage: $0 BULKHEAD WORKDIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/fake_inputs.sh"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+fake_tree "$WORK/tree"
+T=$WORK/tree
+failed=0
+
+result() { # name status
+    if [ "$2" -eq 0 ]; then echo "PASS tools/$1"; else echo "FAIL tools/$1"; failed=1; fi
+}
+
+# Every system builds; the image carries the blob at align_up(0x18000, 64 KiB)
+# and declares its full size. Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028
+t_build() { # system
+    "$BH" build "$ROOT/config/$1.dts" -I "$T" -o "$WORK/$1.img" --blob "$WORK/$1.blob" \
+        >"$WORK/$1.log" 2>&1 || return 1
+    python3 - "$WORK/$1.img" "$WORK/$1.blob" <<'PY' || return 1
+import struct, sys
+img = open(sys.argv[1], 'rb').read(); blob = open(sys.argv[2], 'rb').read()
+assert struct.unpack_from('<I', img, 56)[0] == 0x644d5241
+assert struct.unpack_from('<Q', img, 16)[0] == len(img)
+assert img[0x20000:] == blob
+magic, version, total = struct.unpack_from('<III', blob, 0)
+assert magic == 0x44484b42 and version == 1 and total == len(blob)
+PY
+    grep -q "^$1: [0-9] partitions" "$WORK/$1.log"
+}
+
+# decode prints source that builds the same image again, byte for byte, and
+# whose meaning matches the original. Verifies: LLR-TOOL-012, LLR-TOOL-032, LLR-TOOL-033
+t_roundtrip() { # system
+    local d=$WORK/rt-$1
+    mkdir -p "$d"
+    "$BH" decode "$WORK/$1.img" --extract "$d" >"$d/$1.dts" 2>"$d/err" || return 1
+    "$BH" build "$d/$1.dts" -o "$d/again.img" >/dev/null 2>&1 || return 1
+    cmp -s "$WORK/$1.img" "$d/again.img" || return 1
+    # Same meaning: the properties of both sources agree, partition by partition.
+    for f in "$ROOT/config/$1.dts" "$d/$1.dts"; do
+        dtc -q -I dts -O dts "$f" | grep -E '^\s*(bulkhead,(cpus|ram-pa|ram-gpa|num-cpus|slice-us)|memory|cpus|[a-z_0-9]+ \{)' |
+            grep -vE '(kernel|chosen) \{' >"$f.meaning.$$" || return 1
+    done
+    diff "$ROOT/config/$1.dts.meaning.$$" "$d/$1.dts.meaning.$$" >"$d/diff"
+    local rc=$?
+    rm -f "$ROOT/config/$1.dts.meaning.$$"
+    return $rc
+}
+
+for sys in $(cd "$ROOT/config" && ls *.dts | sed 's/\.dts$//'); do
+    t_build "$sys"
+    result "build_$sys" $?
+    t_roundtrip "$sys"
+    result "decode_roundtrip_$sys" $?
+done
+
+# Each corruption kind is written but refused by the boot check, naming its field.
+# Verifies: LLR-TOOL-007, LLR-TOOL-008, LLR-TOOL-028
+declare -A FIELD=(
+    [checksum]=header.checksum [magic]=header.magic [version]=header.version
+    [overlap]='parts\[1\].ram_pa' [hyp-overlap]='parts\[0\].ram_pa'
+    [cpu]='parts\[0\].vcpu_cpu\[0\]' [image-bounds]='parts\[0\].image_offset'
+    [truncated]=header.total_size
+)
+for kind in checksum magic version overlap hyp-overlap cpu image-bounds truncated; do
+    out=$WORK/bad-$kind.img
+    "$BH" build "$ROOT/config/demo.dts" -I "$T" -o "$out" --corrupt "$kind" \
+        >"$WORK/bad-$kind.log" 2>&1 && [ -s "$out" ] &&
+        grep -q "^demo: boot check error: ${FIELD[$kind]}: " "$WORK/bad-$kind.log" &&
+        ! "$BH" decode "$out" >/dev/null 2>&1
+    result "corrupt_$kind" $?
+done
+
+# Unknown corruption kinds are a usage error. Verifies: LLR-TOOL-008, LLR-TOOL-029
+"$BH" build "$ROOT/config/demo.dts" -I "$T" -o "$WORK/x.img" --corrupt nonsense 2>"$WORK/x.log"
+[ $? -eq 2 ] && grep -q "unknown corruption kind" "$WORK/x.log" && [ ! -e "$WORK/x.img" ]
+result corrupt_unknown_kind $?
+
+# A failed build removes a stale output. Verifies: LLR-TOOL-028
+t_stale() {
+    cp "$WORK/demo.img" "$WORK/stale.img"
+    ! "$BH" build "$HERE/bad/pin-cpu.dts" -I "$T" -o "$WORK/stale.img" 2>/dev/null &&
+        [ ! -e "$WORK/stale.img" ]
+}
+t_stale
+result stale_output_removed $?
+
+# show prints the schedule and maps and writes two SVG files.
+# Verifies: LLR-TOOL-030, LLR-TOOL-031
+t_show() {
+    mkdir -p "$WORK/show"
+    "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show" >"$WORK/show.txt" || return 1
+    grep -q "cpu0: rotation of 20000 us" "$WORK/show.txt" &&
+        grep -q "charlie vcpu0" "$WORK/show.txt" &&
+        grep -q "0x0048000000..0x0048ffffff .* alpha RAM" "$WORK/show.txt" &&
+        grep -q "<svg" "$WORK/show/demo-schedule.svg" && grep -q "bravo vcpu0" "$WORK/show/demo-schedule.svg" &&
+        grep -q "vPL011" "$WORK/show/demo-memory.svg" &&
+        python3 -c 'import sys, xml.dom.minidom as m; [m.parse(f) for f in sys.argv[1:]]' \
+            "$WORK/show/demo-schedule.svg" "$WORK/show/demo-memory.svg"
+}
+t_show
+result show_demo $?
+
+# Partition device trees decode with dtc; bootargs reach /chosen.
+# Verifies: LLR-TOOL-004, LLR-TOOL-024
+t_dtb() {
+    sed 's|bulkhead,path = "guests/demo_ticker.bin";|&\n\t\t\t\tbootargs = "console=hvc0 x=\\"y\\"";|' \
+        "$ROOT/config/demo.dts" >"$WORK/args.dts"
+    "$BH" build "$WORK/args.dts" -I "$T" -o "$WORK/args.img" --blob "$WORK/args.blob" >/dev/null || return 1
+    # Device-tree offsets as decode reports them (independent of the table layout).
+    "$BH" decode "$WORK/args.img" >"$WORK/args.dec" || return 1
+    python3 - "$WORK/args.blob" "$WORK" "$WORK/args.dec" <<'PY' || return 1
+import re, sys
+b = open(sys.argv[1], 'rb').read()
+found = re.findall(r'device tree: guest 0x[0-9a-f]+, 0x([0-9a-f]+) bytes, payload \+0x([0-9a-f]+)',
+                   open(sys.argv[3]).read())
+assert len(found) == 3
+for i, (size, off) in enumerate(found):
+    open(f"{sys.argv[2]}/p{i}.dtb", 'wb').write(b[int(off, 16):int(off, 16) + int(size, 16)])
+PY
+    for i in 0 1 2; do
+        dtc -q -I dtb -O dts -o "$WORK/p$i.dts" "$WORK/p$i.dtb" || return 1
+        grep -q 'hypervisor {' "$WORK/p$i.dts" && grep -q 'memory@40000000 {' "$WORK/p$i.dts" || return 1
+    done
+    grep -q 'bootargs = "console=hvc0 x=\\"y\\"";' "$WORK/p0.dts" &&
+        ! grep -q bootargs "$WORK/p1.dts" &&
+        "$BH" decode "$WORK/args.img" | grep -q 'bootargs = "console=hvc0 x=\\"y\\"";'
+}
+t_dtb
+result dtb_and_bootargs $?
+
+# Usage errors exit 2, --help 0, I/O errors 3, a broken dtb 1; run boots QEMU.
+# Verifies: LLR-TOOL-010, LLR-TOOL-029, LLR-TOOL-021, LLR-TOOL-022
+t_exits() {
+    "$BH" >/dev/null 2>&1; [ $? -eq 2 ] || return 1
+    "$BH" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || return 1
+    "$BH" build "$ROOT/config/demo.dts" >/dev/null 2>&1; [ $? -eq 2 ] || return 1
+    "$BH" check "$ROOT/config/demo.dts" --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || return 1
+    "$BH" decode "$WORK/demo.img" --corrupt magic >/dev/null 2>&1; [ $? -eq 2 ] || return 1
+    for c in check build show decode run; do
+        "$BH" "$c" --help | grep -q "^usage: bulkhead $c" || return 1
+        "$BH" "$c" --help | grep -q "Exit status" || return 1
+    done
+    "$BH" check "$WORK/none.dts" >/dev/null 2>&1; [ $? -eq 3 ] || return 1
+    "$BH" decode "$WORK/none.img" >/dev/null 2>&1; [ $? -eq 3 ] || return 1
+    BULKHEAD_DTC=/nonexistent "$BH" check "$ROOT/config/demo.dts" >/dev/null 2>&1; [ $? -eq 3 ] || return 1
+    "$BH" build "$ROOT/config/demo.dts" -I "$T" -o "$WORK/nodir/x.img" >/dev/null 2>&1; [ $? -eq 3 ] || return 1
+    printf '\xd0\x0d\xfe\xed\x00\x00\x00\x30garbage' >"$WORK/broken.dtb"
+    "$BH" check "$WORK/broken.dtb" 2>"$WORK/broken.log"; [ $? -eq 1 ] || return 1
+    grep -q "not a valid flattened device tree" "$WORK/broken.log" || return 1
+    "$BH" decode "$T/guests/good.bin" 2>"$WORK/noblob.log"; [ $? -eq 1 ] || return 1
+    grep -q "no configuration blob" "$WORK/noblob.log" || return 1
+    QEMU=true "$BH" run "$ROOT/config/demo.dts" -I "$T" -o "$WORK/run.img" >/dev/null
+}
+t_exits
+result exit_codes $?
+
+# A compiled tree is accepted as input too (no source lines then).
+# Verifies: LLR-TOOL-021
+dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&
+    "$BH" check "$WORK/demo.dtb" -I "$T" >/dev/null
+result dtb_input $?
+
+exit $failed

@@ -1,0 +1,250 @@
+/*
+ * bhbuild: source -> checked blob and packed image (see bhbuild.h).
+ */
+#include "bhbuild.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+void bhb_free(struct bhb_result *r)
+{
+    bhi_buf_free(&r->blob.buf);
+    bhi_buf_free(&r->image);
+}
+
+static int try_path(const char *dir, const char *name, char *out, size_t len)
+{
+    int n = snprintf(out, len, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < len && access(out, R_OK) == 0 ? 0 : -1;
+}
+
+/* Implements: LLR-TOOL-026 (files named by the source are found in its own
+ * directory, then in the -I directories, in order). */
+int bhb_resolve(const struct bhb_opts *o, const char *name, char *out, size_t len)
+{
+    if (name[0] == '/') {
+        snprintf(out, len, "%s", name);
+        return access(out, R_OK) == 0 ? 0 : -1;
+    }
+    char srcdir[BHD_PATH_LEN];
+    snprintf(srcdir, sizeof(srcdir), "%s", o->src);
+    if (try_path(dirname(srcdir), name, out, len) == 0) {
+        return 0;
+    }
+    for (unsigned i = 0; i < o->num_search && i < BHB_MAX_SEARCH; i++) {
+        if (try_path(o->search[i], name, out, len) == 0) {
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void not_found(const struct bhb_opts *o, struct bhd_diag *d, const char *node,
+                      const char *prop, const char *name)
+{
+    char where[512];
+    char srcdir[BHD_PATH_LEN];
+    snprintf(srcdir, sizeof(srcdir), "%s", o->src);
+    int n = snprintf(where, sizeof(where), "%s", dirname(srcdir));
+    for (unsigned i = 0; i < o->num_search && n > 0 && (size_t)n < sizeof(where); i++) {
+        n += snprintf(where + n, sizeof(where) - (size_t)n, ", %s", o->search[i]);
+    }
+    bhd_err(d, node, prop, "file \"%s\" not found (looked in %s)", name, where);
+}
+
+/* Read and check partition i's image (it exists, is an arm64 Image). */
+static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *img,
+                      struct bhd_diag *d)
+{
+    char path[BHD_PATH_LEN * 2];
+    struct bhi_status st;
+    struct bhi_arm64_hdr h;
+    if (bhb_resolve(o, p->image, path, sizeof(path)) != 0) {
+        not_found(o, d, p->kernel, "bulkhead,path", p->image);
+        return -1;
+    }
+    if (bhi_read_file(path, img, &st) != 0) {
+        bhd_err(d, p->kernel, "bulkhead,path", "%s", st.msg);
+        return -1;
+    }
+    if (bhi_arm64_parse(img->data, img->size, &h, &st) != 0) {
+        bhd_err(d, p->kernel, "bulkhead,path", "%s: %s (an AArch64 Image is required)", path,
+                st.msg);
+        bhi_buf_free(img);
+        return -1;
+    }
+    return 0;
+}
+
+/* Implements: LLR-TOOL-027 (blob of every partition without front-end
+ * errors; the others stay zero and are reported already). */
+static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d)
+{
+    struct bhd_system *s = &r->s;
+    struct sys_desc header = s->sys;
+    struct bhi_status st;
+    for (uint32_t i = 0; i < header.num_parts; i++) {
+        /* placeholders so the table check passes; bad entries are not added */
+        header.parts[i] = (struct sys_part_desc){"x", 0, 0, 0, "x", 1, {0}, NULL};
+    }
+    if (bhi_blob_begin(&r->blob, &header, &st) != 0) {
+        bhd_err(d, "/chosen", NULL, "%s", st.msg);
+        return -1;
+    }
+    for (uint32_t i = 0; i < s->sys.num_parts; i++) {
+        struct bhd_part *p = &s->parts[i];
+        struct bhi_buf img = {NULL, 0};
+        if (p->image[0] == '\0' || load_image(o, p, &img, d) != 0) {
+            p->bad = 1;
+            continue;
+        }
+        if (!p->bad && bhi_blob_add_part(&r->blob, i, &s->sys.parts[i], &img, &st) != 0) {
+            bhd_err(d, p->node, NULL, "%s", st.msg);
+            p->bad = 1;
+        }
+        bhi_buf_free(&img);
+    }
+    return bhi_blob_end(&r->blob, &st);
+}
+
+/* A boot-check field of a partition and the binding that sets it. */
+struct field_map {
+    const char *field; /* prefix after "parts[i]." */
+    int in_kernel;     /* reported on the kernel module node */
+    const char *prop;
+};
+
+static const struct field_map part_fields[] = {
+    {"name", 0, ""},
+    {"ram_gpa", 0, "bulkhead,ram-gpa"},
+    {"ram_pa", 0, "bulkhead,ram-pa"},
+    {"ram_size", 0, "memory"},
+    {"num_vcpus", 0, "cpus"},
+    {"vcpu_cpu", 0, "bulkhead,cpus"},
+    {"image", 1, "bulkhead,path"},
+    {"entry", 1, "bulkhead,path"},
+};
+
+static const struct field_map header_fields[] = {
+    {"header.num_cpus", 0, "bulkhead,num-cpus"},
+    {"header.slice_us", 0, "bulkhead,slice-us"},
+    {"header.num_parts", 0, ""},
+};
+
+/* Report one cfg_validate error against the source. */
+static void map_error(const struct bhb_result *r, const struct cfg_error *e, struct bhd_diag *d)
+{
+    unsigned i = 0;
+    int used = 0;
+    if (sscanf(e->field, "parts[%u].%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_PARTS) {
+        const struct bhd_part *p = &r->s.parts[i];
+        if (p->bad) {
+            return; /* reported by the front end already */
+        }
+        const char *rest = e->field + used;
+        size_t k = 0, n = sizeof(part_fields) / sizeof(part_fields[0]);
+        while (k < n && strncmp(rest, part_fields[k].field, strlen(part_fields[k].field)) != 0) {
+            k++;
+        }
+        const char *node = k < n && part_fields[k].in_kernel ? p->kernel : p->node;
+        bhd_err(d, node, k < n ? part_fields[k].prop : "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
+    size_t k = 0, n = sizeof(header_fields) / sizeof(header_fields[0]);
+    while (k < n && strcmp(e->field, header_fields[k].field) != 0) {
+        k++;
+    }
+    bhd_err(d, k < n ? "/chosen" : "blob", k < n ? header_fields[k].prop : "",
+            "%s (boot check %s)", e->msg, e->field);
+}
+
+/* The hypervisor: packed with the blob when found; else the blob is checked
+ * against a hypervisor footprint of its base alone. */
+static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
+                               struct cfg_report *rep, struct bhd_diag *d)
+{
+    char path[BHD_PATH_LEN * 2];
+    struct bhi_status st;
+    struct bhi_buf hyp = {NULL, 0};
+    const char *name = o->hyp != NULL ? o->hyp : r->s.hyp;
+    int found = bhb_resolve(o, name, path, sizeof(path)) == 0;
+    if (!found && o->hyp != NULL) {
+        bhd_err(d, "--hyp", NULL, "file \"%s\" not found", o->hyp);
+    } else if (!found) {
+        not_found(o, d, "/chosen", "bulkhead,hypervisor", name);
+    } else if (bhi_read_file(path, &hyp, &st) != 0 ||
+               bhi_pack(&hyp, &r->blob.buf, &r->image, &r->blob_off, &st) != 0) {
+        bhd_err(d, "/chosen", "bulkhead,hypervisor", "%s: %s", path, st.msg);
+    }
+    bhi_buf_free(&hyp);
+    if (r->image.data != NULL) {
+        return bhi_validate_image(&r->image, r->blob_off, rep);
+    }
+    struct cfg_platform pl;
+    bhi_platform(0, &pl);
+    void *copy = calloc(1, r->blob.buf.size + 8u);
+    if (copy == NULL) {
+        return 0;
+    }
+    memcpy(copy, r->blob.buf.data, r->blob.buf.size);
+    uint32_t n = cfg_validate(copy, r->blob.buf.size, &pl, rep);
+    free(copy);
+    return n;
+}
+
+static void system_name(const char *src, char *out, size_t len)
+{
+    char tmp[BHD_PATH_LEN];
+    snprintf(tmp, sizeof(tmp), "%s", src);
+    snprintf(out, len, "%s", basename(tmp));
+    out[strcspn(out, ".")] = '\0';
+}
+
+/* Implements: LLR-TOOL-028 (all front-end, file and boot-check errors of one
+ * source in one run; with --corrupt, success means the boot check refused). */
+int bhb_build(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d)
+{
+    static struct cfg_report rep;
+    struct bhi_buf dtb = {NULL, 0};
+    memset(r, 0, sizeof(*r));
+    system_name(o->src, r->name, sizeof(r->name));
+    int rc = bhd_compile(o->src, &dtb, d);
+    if (rc != 0) {
+        return rc;
+    }
+    bhd_parse(dtb.data, dtb.size, &r->s, d);
+    bhi_buf_free(&dtb);
+    if (r->s.sys.num_parts == 0 || build_blob(o, r, d) != 0) {
+        return BHB_CONFIG;
+    }
+    struct bhi_status st;
+    if (o->corrupt != NULL && bhi_corrupt(&r->blob, o->corrupt, &st) != 0) {
+        bhd_err(d, "--corrupt", NULL, "%s", st.msg);
+        return BHB_USAGE;
+    }
+    uint32_t n = pack_and_check(o, r, &rep, d);
+    for (uint32_t i = 0; i < n && i < CFG_MAX_ERRORS; i++) {
+        if (o->corrupt != NULL && d->out != NULL) {
+            fprintf(d->out, "%s: boot check error: %s: %s\n", r->name, rep.err[i].field,
+                    rep.err[i].msg);
+        } else if (o->corrupt == NULL) {
+            map_error(r, &rep.err[i], d);
+        }
+    }
+    int any_bad = 0;
+    for (uint32_t i = 0; i < r->s.sys.num_parts; i++) {
+        any_bad |= r->s.parts[i].bad;
+    }
+    /* the unseen ones may be of partitions already reported: not worth a line */
+    if (n > CFG_MAX_ERRORS && o->corrupt == NULL && !any_bad) {
+        bhd_err(d, "blob", NULL, "%u more boot-check errors not shown", n - CFG_MAX_ERRORS);
+    }
+    if (o->corrupt != NULL && n == 0) {
+        bhd_err(d, "--corrupt", NULL, "%s: the boot check accepts the image", o->corrupt);
+    }
+    return d->errors != 0 ? BHB_CONFIG : BHB_OK;
+}

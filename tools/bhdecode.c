@@ -1,0 +1,194 @@
+/*
+ * bhdecode: packed image -> device-tree source (see bhdecode.h).
+ */
+#include "bhdecode.h"
+
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+#define U64(x) ((unsigned long long)(x))
+
+/* bootargs of a partition's own device tree, if it has them. */
+static const char *dtb_bootargs(const uint8_t *dtb, uint32_t size)
+{
+    if (bhi_fdt_check(dtb, size) != 0) {
+        return NULL;
+    }
+    int chosen = fdt_path_offset(dtb, "/chosen");
+    int len = 0;
+    const char *args = chosen < 0 ? NULL : fdt_getprop(dtb, chosen, "bootargs", &len);
+    return args != NULL && len > 0 && strnlen(args, (size_t)len) + 1u == (size_t)len ? args : NULL;
+}
+
+/* The description partition p of the blob was built from. */
+static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, struct sys_part_desc *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->name = p->name;
+    d->ram_gpa = p->ram_gpa;
+    d->ram_pa = p->ram_pa;
+    d->ram_size = p->ram_size;
+    d->program = p->name;
+    d->num_vcpus = p->num_vcpus;
+    memcpy(d->cpus, p->vcpu_cpu, sizeof(d->cpus));
+    d->bootargs = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
+}
+
+/* Implements: LLR-TOOL-033 (every derived field equals what the toolstack
+ * derives from the decoded description: placement and device tree). */
+static int check_derived(const struct bh_cfg_part *p, const uint8_t *blob, uint32_t i)
+{
+    struct sys_part_desc d;
+    struct bhi_arm64_hdr h;
+    struct bhi_status st;
+    struct bh_cfg_part again;
+    struct bhi_buf dtb = {NULL, 0};
+    memset(&again, 0, sizeof(again));
+    part_desc(p, blob, &d);
+    int rc = bhi_arm64_parse(blob + p->image_offset, p->image_size, &h, &st);
+    rc = rc != 0 ? rc : bhi_place_image(&d, &h, p->image_size, &again, &st);
+    rc = rc != 0 ? rc : bhi_make_dtb(&d, &dtb, &st);
+    rc = rc != 0 ? rc : bhi_place_dtb(&d, dtb.size, &again, &st);
+    if (rc != 0) {
+        fprintf(stderr, "decode: parts[%u]: %s\n", i, st.msg);
+    } else if (again.image_gpa != p->image_gpa || again.entry_gpa != p->entry_gpa ||
+               again.image_mem_size != p->image_mem_size || again.dtb_gpa != p->dtb_gpa) {
+        fprintf(stderr, "decode: parts[%u]: image or device-tree placement differs from the rule\n",
+                i);
+        rc = -1;
+    } else if (dtb.size != p->dtb_size || memcmp(dtb.data, blob + p->dtb_offset, dtb.size) != 0) {
+        fprintf(stderr, "decode: parts[%u]: device tree differs from the one generated from the "
+                        "description\n",
+                i);
+        rc = -1;
+    }
+    bhi_buf_free(&dtb);
+    return rc;
+}
+
+static void print_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\') {
+            fputc('\\', out);
+        }
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *blob)
+{
+    const char *args = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
+    fprintf(out, "\t\t%s {\n\t\t\tcompatible = \"xen,domain\";\n", p->name);
+    fprintf(out, "\t\t\tmemory = <0x%x 0x%x>; /* KiB: 0x%llx bytes */\n",
+            (uint32_t)((p->ram_size >> 10) >> 32), (uint32_t)(p->ram_size >> 10),
+            U64(p->ram_size));
+    fprintf(out, "\t\t\tcpus = <%u>;\n\t\t\tbulkhead,cpus = <", p->num_vcpus);
+    for (uint32_t v = 0; v < p->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+        fprintf(out, "%s%u", v == 0 ? "" : " ", p->vcpu_cpu[v]);
+    }
+    fprintf(out, ">;\n\t\t\tbulkhead,ram-pa = <0x%x 0x%x>;\n", (uint32_t)(p->ram_pa >> 32),
+            (uint32_t)p->ram_pa);
+    fprintf(out, "\t\t\tbulkhead,ram-gpa = <0x%x 0x%x>;\n\t\t\tvpl011;\n",
+            (uint32_t)(p->ram_gpa >> 32), (uint32_t)p->ram_gpa);
+    fprintf(out,
+            "\t\t\t/* image: guest 0x%llx, entry 0x%llx, 0x%x bytes (0x%x in memory), payload "
+            "+0x%x\n\t\t\t * device tree: guest 0x%llx, 0x%x bytes, payload +0x%x */\n",
+            U64(p->image_gpa), U64(p->entry_gpa), p->image_size, p->image_mem_size,
+            p->image_offset, U64(p->dtb_gpa), p->dtb_size, p->dtb_offset);
+    fprintf(out, "\t\t\tkernel {\n\t\t\t\tcompatible = \"multiboot,kernel\", "
+                 "\"multiboot,module\";\n\t\t\t\tbulkhead,path = ");
+    char file[BH_CFG_NAME_LEN + 8];
+    snprintf(file, sizeof(file), "%s.bin", p->name);
+    print_string(out, file);
+    fprintf(out, ";\n");
+    if (args != NULL) {
+        fprintf(out, "\t\t\t\tbootargs = ");
+        print_string(out, args);
+        fprintf(out, ";\n");
+    }
+    fprintf(out, "\t\t\t};\n\t\t};\n");
+}
+
+/* Write the hypervisor (its header sized to keep the blob where it was) and
+ * every partition image into dir. */
+static int extract(const struct bhi_buf *image, uint64_t off, const struct bh_cfg *cfg,
+                   const char *dir)
+{
+    char path[1024];
+    struct bhi_status st;
+    struct bhi_buf hyp = {malloc((size_t)off), (size_t)off};
+    int rc = hyp.data == NULL ? -1 : 0;
+    if (rc == 0) {
+        memcpy(hyp.data, image->data, (size_t)off);
+        bhi_put_le64(hyp.data + BHI_ARM64_OFF_IMAGE_SIZE, off);
+        snprintf(path, sizeof(path), "%s/hyp.bin", dir);
+        rc = bhi_write_file(path, hyp.data, hyp.size, &st);
+    }
+    bhi_buf_free(&hyp);
+    const uint8_t *blob = image->data + off;
+    for (uint32_t i = 0; rc == 0 && i < cfg->num_parts; i++) {
+        const struct bh_cfg_part *p = &cfg->parts[i];
+        snprintf(path, sizeof(path), "%s/%s.bin", dir, p->name);
+        rc = bhi_write_file(path, blob + p->image_offset, p->image_size, &st);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "decode: %s\n", hyp.data == NULL && off != 0 ? "out of memory" : st.msg);
+    }
+    return rc;
+}
+
+/* Implements: LLR-TOOL-032 (find, check and print the blob as source). */
+int bhx_decode(const struct bhi_buf *image, const char *image_name, FILE *out,
+               const char *extract_dir)
+{
+    static struct cfg_report rep;
+    struct bhi_status st;
+    uint64_t off = 0;
+    if (bhi_find_blob(image, &off, &st) != 0) {
+        fprintf(stderr, "%s: %s\n", image_name, st.msg);
+        return 1;
+    }
+    uint32_t n = bhi_validate_image(image, off, &rep);
+    for (uint32_t i = 0; i < n && i < CFG_MAX_ERRORS; i++) {
+        fprintf(stderr, "%s: boot check error: %s: %s\n", image_name, rep.err[i].field,
+                rep.err[i].msg);
+    }
+    if (n != 0) {
+        return 1;
+    }
+    struct bh_cfg *cfg = malloc(sizeof(*cfg));
+    const uint8_t *blob = image->data + off;
+    int rc = cfg == NULL ? 3 : 0;
+    if (cfg != NULL) {
+        memcpy(cfg, blob, sizeof(*cfg));
+    }
+    for (uint32_t i = 0; rc == 0 && i < cfg->num_parts; i++) {
+        rc = check_derived(&cfg->parts[i], blob, i) != 0 ? 1 : 0;
+    }
+    if (rc == 0 && extract_dir != NULL && extract(image, off, cfg, extract_dir) != 0) {
+        rc = 3;
+    }
+    if (rc == 0) {
+        fprintf(out,
+                "/dts-v1/;\n/* Decoded by bulkhead from %s: blob at +0x%llx, %u bytes, version %u, "
+                "checksum 0x%08x (valid); boot check passed. */\n/ {\n\tcompatible = "
+                "\"bulkhead,system\";\n\n\tchosen {\n\t\tbulkhead,hypervisor = \"hyp.bin\"; /* "
+                "0x%llx bytes before the blob */\n\t\tbulkhead,num-cpus = <%u>;\n\t\t"
+                "bulkhead,slice-us = <%u>;\n",
+                image_name, U64(off), cfg->total_size, cfg->version, cfg->checksum, U64(off),
+                cfg->num_cpus, cfg->slice_us);
+        for (uint32_t i = 0; i < cfg->num_parts; i++) {
+            fputc('\n', out);
+            print_part(out, &cfg->parts[i], blob);
+        }
+        fprintf(out, "\t};\n};\n");
+    }
+    free(cfg);
+    return rc;
+}

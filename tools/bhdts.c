@@ -1,0 +1,652 @@
+/*
+ * bhdts: device-tree source -> system description (see bhdts.h and
+ * docs/configuration.md for the bindings).
+ */
+#include "bhdts.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+#define MAX_DEPTH 32u
+#define MAX_ITEMS 4096u /* properties or subnodes looked at per node */
+#define FDT_MAGIC_BYTES "\xd0\x0d\xfe\xed"
+
+static const char reserved_msg[] = "not supported by blob version 1 (reserved for a later version, "
+                                   "see docs/configuration.md)";
+
+/* ------------------------------------------------------- diagnostics --- */
+
+static const struct bhd_loc *find_loc(const struct bhd_diag *d, const char *node, const char *prop)
+{
+    const struct bhd_loc *node_loc = NULL;
+    for (unsigned i = 0; i < d->num_locs; i++) {
+        const struct bhd_loc *l = &d->locs[i];
+        if (strcmp(l->node, node) != 0) {
+            continue;
+        }
+        if (strcmp(l->prop, prop) == 0) {
+            return l;
+        }
+        node_loc = l->prop[0] == '\0' ? l : node_loc;
+    }
+    return node_loc;
+}
+
+/* Implements: LLR-TOOL-020 (one line per error: file, line, node, property, message). */
+void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char *fmt, ...)
+{
+    d->errors++;
+    if (d->out == NULL) {
+        return;
+    }
+    const char *p = prop != NULL ? prop : "";
+    const struct bhd_loc *l = find_loc(d, node, p);
+    if (l != NULL) {
+        fprintf(d->out, "%s:%u: %s: ", l->file, l->line, node);
+    } else {
+        fprintf(d->out, "%s: %s: ", d->src != NULL ? d->src : "(input)", node);
+    }
+    if (p[0] != '\0') {
+        fprintf(d->out, "%s: ", p);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(d->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', d->out);
+}
+
+void bhd_diag_free(struct bhd_diag *d)
+{
+    free(d->locs);
+    d->locs = NULL;
+    d->num_locs = 0;
+}
+
+/* ------------------------------------------------------ running dtc --- */
+
+/* Run dtc with the given arguments; 0 ok, 1 dtc failed, 3 could not run. */
+static int run_dtc(const char *out_fmt, const char *out, const char *src, int annotate)
+{
+    const char *dtc = getenv("BULKHEAD_DTC");
+    dtc = dtc != NULL && dtc[0] != '\0' ? dtc : "dtc";
+    char *argv[] = {(char *)dtc, "-q", "-I", "dts", "-O", (char *)out_fmt, "-o", (char *)out,
+                    annotate ? "-T" : (char *)src, annotate ? (char *)src : NULL, NULL};
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        return 3;
+    }
+    if (pid == 0) {
+        execvp(dtc, argv);
+        fprintf(stderr, "bulkhead: cannot run %s: %s\n", dtc, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+        return 3;
+    }
+    return WEXITSTATUS(status) == 0 ? 0 : WEXITSTATUS(status) == 127 ? 3 : 1;
+}
+
+/* The name of the node a line "[label: ]name {" opens; "/" for the root. */
+static void opened_name(char *content, char *name, size_t len)
+{
+    size_t n = strlen(content);
+    content[n - 1u] = '\0'; /* the '{' */
+    char *end = content + strlen(content);
+    while (end > content && end[-1] == ' ') {
+        *--end = '\0';
+    }
+    char *start = strrchr(content, ' ');
+    snprintf(name, len, "%s", start != NULL ? start + 1 : content);
+}
+
+static void add_loc(struct bhd_diag *d, const char *node, const char *prop, const char *comment)
+{
+    char file[BHD_PATH_LEN];
+    snprintf(file, sizeof(file), "%s", comment);
+    char *colon = strrchr(file, ':');
+    if (colon == NULL) {
+        return;
+    }
+    *colon = '\0';
+    struct bhd_loc *grown = realloc(d->locs, (d->num_locs + 1u) * sizeof(*grown));
+    if (grown == NULL) {
+        return;
+    }
+    d->locs = grown;
+    struct bhd_loc *l = &d->locs[d->num_locs++];
+    snprintf(l->node, sizeof(l->node), "%s", node);
+    snprintf(l->prop, sizeof(l->prop), "%s", prop);
+    /* dtc names the top file by its base name; say it as the user did */
+    const char *base = d->src != NULL ? strrchr(d->src, '/') : NULL;
+    int same = base != NULL && strcmp(base + 1, file) == 0;
+    snprintf(l->file, sizeof(l->file), "%s", same ? d->src : file);
+    l->line = (unsigned)strtoul(colon + 1, NULL, 10);
+}
+
+/* Path of the node at the top of the stack. */
+static void stack_path(char stack[][BHD_PATH_LEN], unsigned depth, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (unsigned i = 1; i < depth; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "/%s", stack[i]);
+    }
+    if (out[0] == '\0') {
+        snprintf(out, len, "/");
+    }
+}
+
+/* One line of `dtc -O dts -T` output: node open/close or property, each
+ * with a trailing comment naming file:line. */
+static void annotate_line(char *line, struct bhd_diag *d, char stack[][BHD_PATH_LEN],
+                          unsigned *depth)
+{
+    char comment[BHD_PATH_LEN] = "";
+    char *c = strstr(line, " /* ");
+    if (c != NULL && strstr(c, " */") != NULL) {
+        snprintf(comment, sizeof(comment), "%s", c + 4);
+        *strstr(comment, " */") = '\0';
+        *c = '\0';
+    }
+    char *content = line + strspn(line, "\t ");
+    size_t n = strlen(content);
+    char path[BHD_PATH_LEN];
+    if (n > 0 && content[n - 1u] == '{' && *depth < MAX_DEPTH) {
+        opened_name(content, stack[*depth], BHD_PATH_LEN);
+        (*depth)++;
+        stack_path(stack, *depth, path, sizeof(path));
+        add_loc(d, path, "", comment);
+    } else if (content[0] == '}') {
+        *depth -= *depth > 0 ? 1u : 0u;
+    } else if (n > 0 && content[n - 1u] == ';' && comment[0] != '\0' && *depth > 0) {
+        char prop[64];
+        size_t plen = strcspn(content, " =;");
+        snprintf(prop, sizeof(prop), "%.*s", (int)(plen < 63u ? plen : 63u), content);
+        stack_path(stack, *depth, path, sizeof(path));
+        add_loc(d, path, prop, comment);
+    }
+}
+
+static void read_annotations(const char *path, struct bhd_diag *d)
+{
+    FILE *f = fopen(path, "r");
+    static char stack[MAX_DEPTH][BHD_PATH_LEN];
+    unsigned depth = 0;
+    char line[8192];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        annotate_line(line, d, stack, &depth);
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+}
+
+/* Implements: LLR-TOOL-021 (dtc compiles the source; its -T annotations give
+ * the source line of every node and property). */
+int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d)
+{
+    struct bhi_status st;
+    struct bhi_buf src = {NULL, 0};
+    if (bhi_read_file(path, &src, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        return 3;
+    }
+    if (src.size >= 4u && memcmp(src.data, FDT_MAGIC_BYTES, 4) == 0) {
+        *out = src; /* already compiled */
+        return 0;
+    }
+    bhi_buf_free(&src);
+    char dtb[] = "/tmp/bulkhead-dtb-XXXXXX", ann[] = "/tmp/bulkhead-ann-XXXXXX";
+    int fd1 = mkstemp(dtb), fd2 = fd1 < 0 ? -1 : mkstemp(ann);
+    if (fd2 < 0) {
+        fprintf(stderr, "bulkhead: cannot create a temporary file: %s\n", strerror(errno));
+        if (fd1 >= 0) {
+            close(fd1);
+            remove(dtb);
+        }
+        return 3;
+    }
+    close(fd1);
+    close(fd2);
+    int rc = run_dtc("dtb", dtb, path, 0);
+    rc = rc != 0 ? rc : run_dtc("dts", ann, path, 1);
+    if (rc == 0 && bhi_read_file(dtb, out, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        rc = 3;
+    }
+    if (rc == 0) {
+        read_annotations(ann, d);
+    } else if (rc == 1) {
+        fprintf(stderr, "%s: dtc rejected the source (see its messages above)\n", path);
+        d->errors++;
+    }
+    remove(dtb);
+    remove(ann);
+    return rc;
+}
+
+/* ---------------------------------------------------------- properties --- */
+
+struct ctx {
+    const void *fdt;
+    struct bhd_diag *d;
+    char path[BHD_PATH_LEN];
+};
+
+static void node_path(const void *fdt, int node, char *buf, size_t len)
+{
+    if (fdt_get_path(fdt, node, buf, (int)len) != 0) {
+        snprintf(buf, len, "(path too long)");
+    }
+}
+
+/* A property's bytes; NULL (and *len 0) when absent. */
+static const uint8_t *prop_get(const struct ctx *c, int node, const char *name, int *len)
+{
+    const uint8_t *v = fdt_getprop(c->fdt, node, name, len);
+    *len = v != NULL && *len > 0 ? *len : 0;
+    return v;
+}
+
+static uint32_t be32_at(const uint8_t *v)
+{
+    return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+}
+
+/* 1 present and one 32-bit cell, 0 absent, -1 malformed (reported). */
+static int prop_u32(const struct ctx *c, int node, const char *name, uint32_t *out)
+{
+    int len = 0;
+    const uint8_t *v = prop_get(c, node, name, &len);
+    if (v == NULL) {
+        return 0;
+    }
+    if (len != 4) {
+        bhd_err(c->d, c->path, name, "expected one 32-bit cell <N>, found %d bytes", len);
+        return -1;
+    }
+    *out = be32_at(v);
+    return 1;
+}
+
+/* 1 present and two 32-bit cells (a 64-bit value, high cell first). */
+static int prop_u64(const struct ctx *c, int node, const char *name, uint64_t *out)
+{
+    int len = 0;
+    const uint8_t *v = prop_get(c, node, name, &len);
+    if (v == NULL) {
+        return 0;
+    }
+    if (len != 8) {
+        bhd_err(c->d, c->path, name, "expected a 64-bit value as two cells <HI LO>, found %d bytes",
+                len);
+        return -1;
+    }
+    *out = (uint64_t)be32_at(v) << 32 | be32_at(v + 4);
+    return 1;
+}
+
+/* 1 present as one non-empty string shorter than len. */
+static int prop_str(const struct ctx *c, int node, const char *name, char *out, size_t len)
+{
+    int n = 0;
+    const uint8_t *v = prop_get(c, node, name, &n);
+    if (v == NULL) {
+        return 0;
+    }
+    size_t sl = strnlen((const char *)v, (size_t)n);
+    if (n < 2 || sl + 1u != (size_t)n || sl >= len) {
+        bhd_err(c->d, c->path, name, "expected one non-empty string of at most %zu characters",
+                len - 1u);
+        return -1;
+    }
+    memcpy(out, v, (size_t)n);
+    return 1;
+}
+
+static int required(const struct ctx *c, int rc, const char *name, const char *what)
+{
+    if (rc == 0) {
+        bhd_err(c->d, c->path, NULL, "missing property %s (%s)", name, what);
+    }
+    return rc == 1 ? 0 : -1;
+}
+
+/* The properties a node may have: each name is known, reserved or an error. */
+struct prop_rule {
+    const char *name;
+    const char *reserved; /* NULL: accepted; else what it configures */
+};
+
+/* Implements: LLR-TOOL-023 (unknown properties are errors naming node and
+ * property; reserved ones say blob version 1 cannot carry them). */
+static int check_props(const struct ctx *c, int node, const struct prop_rule *rules, size_t n)
+{
+    int bad = 0, off, count = 0;
+    fdt_for_each_property_offset(off, c->fdt, node)
+    {
+        const char *name = NULL;
+        int len = 0;
+        if (++count > (int)MAX_ITEMS || fdt_getprop_by_offset(c->fdt, off, &name, &len) == NULL) {
+            break;
+        }
+        size_t k = 0;
+        while (k < n && strcmp(rules[k].name, name) != 0) {
+            k++;
+        }
+        if (k == n) {
+            bhd_err(c->d, c->path, name, "unknown property");
+            bad = -1;
+        } else if (rules[k].reserved != NULL) {
+            bhd_err(c->d, c->path, name, "%s: %s", rules[k].reserved, reserved_msg);
+            bad = -1;
+        }
+    }
+    return bad;
+}
+
+/* ---------------------------------------------------------- partitions --- */
+
+static const struct prop_rule part_rules[] = {
+    {"compatible", NULL},
+    {"#address-cells", NULL},
+    {"#size-cells", NULL},
+    {"phandle", NULL},
+    {"linux,phandle", NULL},
+    {"memory", NULL},
+    {"cpus", NULL},
+    {"vpl011", NULL},
+    {"bulkhead,cpus", NULL},
+    {"bulkhead,ram-pa", NULL},
+    {"bulkhead,ram-gpa", NULL},
+    {"bulkhead,system-partition", "system-partition privilege"},
+    {"bulkhead,passthrough", "pass-through devices"},
+    {"bulkhead,hm-table", "partition health-monitor table"},
+};
+
+static const struct prop_rule kernel_rules[] = {
+    {"compatible", NULL}, {"phandle", NULL}, {"linux,phandle", NULL}, {"bulkhead,path", NULL},
+    {"bootargs", NULL},   {"reg", NULL},
+};
+
+/* Child nodes recognised by compatible, and what the reserved ones configure. */
+struct node_rule {
+    const char *compatible;
+    const char *reserved;
+};
+
+static const struct node_rule part_children[] = {
+    {"multiboot,kernel", NULL},
+    {"multiboot,ramdisk", "ramdisk modules"},
+    {"multiboot,device-tree", "partial device trees (pass-through)"},
+    {"xen,evtchn-v1", "static event channels"},
+    {"xen,domain-shared-memory-v1", "static shared memory"},
+};
+
+static const struct node_rule chosen_children[] = {
+    {"xen,domain", NULL},
+    {"bulkhead,arinc653-schedule", "ARINC 653 schedules"},
+    {"bulkhead,health-monitor", "health-monitor tables"},
+};
+
+/* Index of the first rule whose compatible the node lists; n if none. */
+static size_t classify(const void *fdt, int node, const struct node_rule *rules, size_t n)
+{
+    int len = 0;
+    const void *compat = fdt_getprop(fdt, node, "compatible", &len);
+    size_t k = 0;
+    while (compat != NULL && k < n && fdt_stringlist_contains(compat, len, rules[k].compatible) == 0) {
+        k++;
+    }
+    return compat == NULL ? n : k;
+}
+
+static int parse_kernel(struct ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
+{
+    node_path(c->fdt, node, c->path, sizeof(c->path));
+    snprintf(p->kernel, sizeof(p->kernel), "%s", c->path);
+    int bad = check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
+    int len = 0;
+    if (prop_get(c, node, "reg", &len) != NULL) {
+        bhd_err(c->d, c->path, "reg",
+                "Bulkhead loads nothing before boot: name the image with bulkhead,path");
+        bad = -1;
+    }
+    bad |= required(c, prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image)),
+                    "bulkhead,path", "the partition's AArch64 Image file");
+    int rc = prop_str(c, node, "bootargs", p->bootargs, sizeof(p->bootargs));
+    p->has_bootargs = rc == 1;
+    pd->bootargs = rc == 1 ? p->bootargs : NULL;
+    int sub, count = 0;
+    fdt_for_each_subnode(sub, c->fdt, node)
+    {
+        if (++count > (int)MAX_ITEMS) {
+            break;
+        }
+        char sp[BHD_PATH_LEN];
+        node_path(c->fdt, sub, sp, sizeof(sp));
+        bhd_err(c->d, sp, NULL, "unknown node (a module has no child nodes)");
+        bad = -1;
+    }
+    return rc < 0 ? -1 : bad;
+}
+
+/* Children of a partition: exactly one kernel module, reserved kinds refused. */
+static int parse_part_children(struct ctx *c, int node, struct bhd_part *p,
+                               struct sys_part_desc *pd)
+{
+    const size_t n = sizeof(part_children) / sizeof(part_children[0]);
+    int bad = 0, sub, count = 0, kernels = 0;
+    char sp[BHD_PATH_LEN];
+    fdt_for_each_subnode(sub, c->fdt, node)
+    {
+        if (++count > (int)MAX_ITEMS) {
+            break;
+        }
+        size_t k = classify(c->fdt, sub, part_children, n);
+        node_path(c->fdt, sub, sp, sizeof(sp));
+        if (k == n) {
+            bhd_err(c->d, sp, NULL, "unknown node (no compatible Bulkhead reads)");
+            bad = -1;
+        } else if (part_children[k].reserved != NULL) {
+            bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
+            bad = -1;
+        } else if (++kernels > 1) {
+            bhd_err(c->d, sp, NULL, "second kernel module; a partition has exactly one");
+            bad = -1;
+        } else {
+            bad |= parse_kernel(c, sub, p, pd);
+        }
+    }
+    node_path(c->fdt, node, c->path, sizeof(c->path));
+    if (kernels == 0) {
+        bhd_err(c->d, c->path, NULL,
+                "missing kernel module (child node with compatible \"multiboot,kernel\")");
+        bad = -1;
+    }
+    return bad;
+}
+
+static int name_ok(const char *name, size_t len)
+{
+    if (len == 0 || len >= BH_CFG_NAME_LEN) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* memory (KiB), cpus and bulkhead,cpus of a partition. */
+static int parse_sizes(const struct ctx *c, int node, struct sys_part_desc *pd)
+{
+    uint64_t kib = 0;
+    int bad = required(c, prop_u64(c, node, "memory", &kib), "memory", "RAM in KiB, <0 N>");
+    if (kib > (UINT64_MAX >> 10)) {
+        bhd_err(c->d, c->path, "memory", "0x%llx KiB does not fit in 64 bits of bytes",
+                (unsigned long long)kib);
+        bad = -1;
+    }
+    pd->ram_size = kib << 10;
+    uint32_t n = 0;
+    bad |= required(c, prop_u32(c, node, "cpus", &n), "cpus", "number of vCPUs");
+    if (bad == 0 && (n < 1u || n > BH_CFG_MAX_VCPUS)) {
+        bhd_err(c->d, c->path, "cpus", "%u vCPUs, must be 1..%u", n, BH_CFG_MAX_VCPUS);
+        return -1;
+    }
+    pd->num_vcpus = n;
+    int len = 0;
+    const uint8_t *pin = prop_get(c, node, "bulkhead,cpus", &len);
+    bad |= required(c, pin != NULL, "bulkhead,cpus", "physical CPU of each vCPU");
+    if (pin != NULL && bad == 0 && len != (int)(4u * n)) {
+        bhd_err(c->d, c->path, "bulkhead,cpus", "%d cells for %u vCPUs (cpus), need one per vCPU",
+                len / 4, n);
+        return -1;
+    }
+    for (uint32_t v = 0; bad == 0 && v < n; v++) {
+        pd->cpus[v] = be32_at(pin + 4u * v);
+    }
+    return bad;
+}
+
+/* Implements: LLR-TOOL-024 (a xen,domain node: name, memory, vCPUs and their
+ * pinning, placement, vpl011, one kernel module). */
+static int parse_part(struct ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
+{
+    int len = 0;
+    const char *full = fdt_get_name(c->fdt, node, &len);
+    size_t nlen = strcspn(full != NULL ? full : "", "@");
+    node_path(c->fdt, node, c->path, sizeof(c->path));
+    snprintf(p->node, sizeof(p->node), "%s", c->path);
+    int bad = 0;
+    if (full == NULL || !name_ok(full, nlen)) {
+        bhd_err(c->d, c->path, NULL, "partition name must be 1..%u characters of [A-Za-z0-9_-]",
+                BH_CFG_NAME_LEN - 1u);
+        bad = -1;
+    } else {
+        memcpy(p->name, full, nlen);
+        p->name[nlen] = '\0';
+    }
+    pd->name = p->name;
+    bad |= check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
+    bad |= parse_sizes(c, node, pd);
+    bad |= required(c, prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
+                    "physical placement of RAM");
+    pd->ram_gpa = BHD_DEFAULT_RAM_GPA;
+    bad |= prop_u64(c, node, "bulkhead,ram-gpa", &pd->ram_gpa) < 0 ? -1 : 0;
+    const uint8_t *vpl = prop_get(c, node, "vpl011", &len);
+    bad |= required(c, vpl != NULL, "vpl011", "blob version 1 gives every partition the PL011");
+    if (vpl != NULL && len != 0) {
+        bhd_err(c->d, c->path, "vpl011", "must be empty (a flag)");
+        bad = -1;
+    }
+    bad |= parse_part_children(c, node, p, pd);
+    pd->program = p->image;
+    p->bad = bad != 0;
+    return bad;
+}
+
+/* -------------------------------------------------------- root, chosen --- */
+
+static const struct prop_rule root_rules[] = {
+    {"compatible", NULL}, {"model", NULL}, {"#address-cells", NULL}, {"#size-cells", NULL}};
+
+static const struct prop_rule chosen_rules[] = {
+    {"#address-cells", NULL},    {"#size-cells", NULL},        {"bulkhead,num-cpus", NULL},
+    {"bulkhead,slice-us", NULL}, {"bulkhead,hypervisor", NULL},
+};
+
+static void parse_chosen_props(struct ctx *c, int chosen, struct bhd_system *s)
+{
+    check_props(c, chosen, chosen_rules, sizeof(chosen_rules) / sizeof(chosen_rules[0]));
+    s->sys.num_cpus = PLAT_NUM_CPUS;
+    s->sys.slice_us = BHD_DEFAULT_SLICE_US;
+    prop_u32(c, chosen, "bulkhead,num-cpus", &s->sys.num_cpus);
+    prop_u32(c, chosen, "bulkhead,slice-us", &s->sys.slice_us);
+    snprintf(s->hyp, sizeof(s->hyp), "%s", BHD_DEFAULT_HYP);
+    prop_str(c, chosen, "bulkhead,hypervisor", s->hyp, sizeof(s->hyp));
+}
+
+/* Implements: LLR-TOOL-025 (/chosen: system properties, 1..8 partitions,
+ * reserved system-wide nodes refused, anything else an error). */
+static void parse_chosen(struct ctx *c, int chosen, struct bhd_system *s)
+{
+    const size_t n = sizeof(chosen_children) / sizeof(chosen_children[0]);
+    parse_chosen_props(c, chosen, s);
+    int sub, count = 0;
+    char sp[BHD_PATH_LEN];
+    fdt_for_each_subnode(sub, c->fdt, chosen)
+    {
+        if (++count > (int)MAX_ITEMS) {
+            break;
+        }
+        size_t k = classify(c->fdt, sub, chosen_children, n);
+        node_path(c->fdt, sub, sp, sizeof(sp));
+        if (k == n) {
+            bhd_err(c->d, sp, NULL, "unknown node (a partition has compatible \"xen,domain\")");
+        } else if (chosen_children[k].reserved != NULL) {
+            bhd_err(c->d, sp, NULL, "%s: %s", chosen_children[k].reserved, reserved_msg);
+        } else if (s->sys.num_parts >= BH_CFG_MAX_PARTS) {
+            bhd_err(c->d, sp, NULL, "partition beyond the %u a system may have", BH_CFG_MAX_PARTS);
+        } else {
+            uint32_t i = s->sys.num_parts++;
+            parse_part(c, sub, &s->parts[i], &s->sys.parts[i]);
+        }
+    }
+    if (s->sys.num_parts == 0) {
+        bhd_err(c->d, "/chosen", NULL, "no partition (node with compatible \"xen,domain\")");
+    }
+}
+
+/* Implements: LLR-TOOL-022 (any bytes: the tree is checked whole before it
+ * is read; the root holds only /chosen). */
+unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d)
+{
+    unsigned before = d->errors;
+    struct ctx c = {fdt, d, "/"};
+    memset(s, 0, sizeof(*s));
+    int rc = bhi_fdt_check(fdt, size);
+    if (rc != 0) {
+        bhd_err(d, "/", NULL, "not a valid flattened device tree: %s", fdt_strerror(rc));
+        return d->errors - before;
+    }
+    check_props(&c, 0, root_rules, sizeof(root_rules) / sizeof(root_rules[0]));
+    int sub, count = 0, chosen = -1;
+    fdt_for_each_subnode(sub, fdt, 0)
+    {
+        const char *name = fdt_get_name(fdt, sub, NULL);
+        if (++count > (int)MAX_ITEMS || name == NULL) {
+            break;
+        }
+        char sp[BHD_PATH_LEN];
+        node_path(fdt, sub, sp, sizeof(sp));
+        if (strcmp(name, "chosen") == 0) {
+            chosen = sub;
+        } else {
+            bhd_err(d, sp, NULL, "unknown node (Bulkhead reads the system from /chosen)");
+        }
+    }
+    if (chosen < 0) {
+        bhd_err(d, "/", NULL, "no /chosen node");
+    } else {
+        snprintf(c.path, sizeof(c.path), "/chosen");
+        parse_chosen(&c, chosen, s);
+    }
+    return d->errors - before;
+}

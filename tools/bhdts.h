@@ -1,0 +1,82 @@
+/*
+ * bhdts: the device-tree front end of the bulkhead toolstack. A system is
+ * written as device-tree source (docs/configuration.md); dtc compiles it and
+ * this module reads the result with libfdt into a struct sys_desc plus the
+ * file paths and source locations the later steps need.
+ *
+ * Every problem is reported through a struct bhd_diag as one line
+ *   FILE:LINE: NODE: PROPERTY: MESSAGE
+ * (LINE and PROPERTY left out where unknown or not applicable) and counted;
+ * parsing goes on after an error so that one run reports all of them.
+ */
+#ifndef BH_TOOLS_BHDTS_H
+#define BH_TOOLS_BHDTS_H
+
+#include <stdio.h>
+
+#include "bhimage.h"
+
+#define BHD_PATH_LEN 256u  /* node paths and file paths */
+#define BHD_ARGS_LEN 256u  /* bootargs, including the NUL */
+#define BHD_DEFAULT_SLICE_US 10000u
+#define BHD_DEFAULT_RAM_GPA 0x40000000ull
+#define BHD_DEFAULT_HYP "hyp/bulkhead.bin"
+
+/* Where dtc says a node (prop "") or a property was written. */
+struct bhd_loc {
+    char node[BHD_PATH_LEN];
+    char prop[64];
+    char file[BHD_PATH_LEN];
+    unsigned line;
+};
+
+struct bhd_diag {
+    FILE *out;         /* NULL: count only */
+    const char *src;   /* the source file, for messages without a line */
+    struct bhd_loc *locs;
+    unsigned num_locs;
+    unsigned errors;
+};
+
+/* Report one error (node: a node path or a pseudo-node like "blob"; prop may
+ * be NULL or ""). Implements: LLR-TOOL-020. */
+__attribute__((format(printf, 4, 5))) void bhd_err(struct bhd_diag *d, const char *node,
+                                                   const char *prop, const char *fmt, ...);
+
+void bhd_diag_free(struct bhd_diag *d);
+
+struct bhd_part {
+    char name[BH_CFG_NAME_LEN];
+    char node[BHD_PATH_LEN];   /* e.g. /chosen/alpha */
+    char kernel[BHD_PATH_LEN]; /* its kernel module node, "" if none */
+    char image[BHD_PATH_LEN];  /* bulkhead,path as written */
+    char bootargs[BHD_ARGS_LEN];
+    int has_bootargs;
+    int bad; /* front-end errors: not built into the blob */
+};
+
+struct bhd_system {
+    struct sys_desc sys;
+    struct bhd_part parts[BH_CFG_MAX_PARTS];
+    char hyp[BHD_PATH_LEN]; /* /chosen/bulkhead,hypervisor, default BHD_DEFAULT_HYP */
+};
+
+/*
+ * Compile the source at path with dtc (env BULKHEAD_DTC, default "dtc")
+ * into out and record source lines in d. A file that already is a flattened
+ * device tree is taken as it is (no lines). Returns 0, 1 (dtc rejected the
+ * source: its messages are on stderr) or 3 (I/O: unreadable, dtc missing).
+ * Implements: LLR-TOOL-021.
+ */
+int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d);
+
+/*
+ * Read the system out of a flattened device tree of size bytes (any bytes:
+ * checked before use). Fills s (names point into s) and reports every
+ * binding error, including the reserved bindings blob version 1 cannot
+ * carry. Returns the number of errors reported.
+ * Implements: LLR-TOOL-022 .. LLR-TOOL-025.
+ */
+unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d);
+
+#endif

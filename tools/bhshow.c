@@ -1,0 +1,272 @@
+/*
+ * bhshow: schedule and memory maps as text and SVG (see bhshow.h).
+ */
+#include "bhshow.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "platform.h"
+#include "vgic.h"
+#include "vuart.h"
+
+#define U64(x) ((unsigned long long)(x))
+#define MAX_REGIONS (BH_CFG_MAX_PARTS + 4u)
+#define MAX_TURNS (BH_CFG_MAX_PARTS * BH_CFG_MAX_VCPUS)
+
+static const char *const palette[BH_CFG_MAX_PARTS] = {
+    "#8ecae6", "#ffb703", "#90be6d", "#f4a6c0", "#cdb4db", "#f9844a", "#a3c4bc", "#e9c46a",
+};
+
+struct region {
+    uint64_t base, size;
+    char label[64];
+    const char *color;
+};
+
+/* One vCPU's turn in a CPU's rotation. */
+struct turn {
+    uint32_t part, vcpu;
+};
+
+/* The vCPUs pinned to cpu, in rotation order (partition, then vCPU). */
+static uint32_t cpu_turns(const struct bh_cfg *cfg, uint32_t cpu, struct turn *t)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        for (uint32_t v = 0; v < cfg->parts[i].num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+            if (cfg->parts[i].vcpu_cpu[v] == cpu) {
+                t[n++] = (struct turn){i, v};
+            }
+        }
+    }
+    return n;
+}
+
+static void size_str(uint64_t size, char *buf, size_t len)
+{
+    if (size >= (1ull << 20) && (size & ((1ull << 20) - 1u)) == 0) {
+        snprintf(buf, len, "%llu MiB", U64(size >> 20));
+    } else if (size >= 1024u) {
+        snprintf(buf, len, "%.1f KiB", (double)size / 1024.0);
+    } else {
+        snprintf(buf, len, "%llu B", U64(size));
+    }
+}
+
+static uint32_t phys_regions(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size,
+                             struct region *r)
+{
+    uint32_t n = 0;
+    if (image_size != 0) {
+        r[n++] = (struct region){PLAT_HYP_BASE, blob_off, "hypervisor", "#d9d9d9"};
+        r[n++] = (struct region){PLAT_HYP_BASE + blob_off, image_size - blob_off,
+                                 "configuration blob + payload", "#bfbfbf"};
+    }
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        struct region x = {cfg->parts[i].ram_pa, cfg->parts[i].ram_size, "", palette[i]};
+        snprintf(x.label, sizeof(x.label), "%.15s RAM", cfg->parts[i].name);
+        uint32_t k = n++;
+        while (k > 0 && r[k - 1u].base > x.base) { /* keep address order */
+            r[k] = r[k - 1u];
+            k--;
+        }
+        r[k] = x;
+    }
+    return n;
+}
+
+static uint32_t guest_regions(const struct bh_cfg_part *p, uint32_t idx, struct region *r)
+{
+    uint32_t n = 0;
+    r[n++] = (struct region){VGIC_GICD_BASE, VGIC_GICD_SIZE, "vGIC distributor", "#eeeeee"};
+    r[n++] = (struct region){VGIC_GICR_BASE, VGIC_GICR_STRIDE * p->num_vcpus,
+                             "vGIC redistributors", "#eeeeee"};
+    r[n++] = (struct region){VUART_BASE, VUART_SIZE, "vPL011 console", "#eeeeee"};
+    struct region ram = {p->ram_gpa, p->ram_size, "", palette[idx % BH_CFG_MAX_PARTS]};
+    snprintf(ram.label, sizeof(ram.label), "RAM (PA 0x%llx)", U64(p->ram_pa));
+    r[n++] = ram;
+    return n;
+}
+
+static void text_regions(FILE *out, const struct region *r, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        char sz[32];
+        size_str(r[k].size, sz, sizeof(sz));
+        fprintf(out, "  0x%010llx..0x%010llx %10s  %s\n", U64(r[k].base),
+                U64(r[k].base + r[k].size - 1u), sz, r[k].label);
+    }
+}
+
+/* Implements: LLR-TOOL-030 (schedule and memory maps as text). */
+void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, FILE *out)
+{
+    struct turn t[MAX_TURNS];
+    struct region r[MAX_REGIONS];
+    fprintf(out, "%u CPUs, rotation slice %u us, %u partitions\n\nSchedule (one rotation):\n",
+            cfg->num_cpus, cfg->slice_us, cfg->num_parts);
+    for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint32_t n = cpu_turns(cfg, c, t);
+        fprintf(out, "  cpu%u: %s", c, n == 0 ? "idle\n" : "");
+        if (n > 0) {
+            fprintf(out, "rotation of %llu us\n", U64((uint64_t)n * cfg->slice_us));
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            fprintf(out, "    %8llu us .. %8llu us  %.15s vcpu%u\n", U64((uint64_t)k * cfg->slice_us),
+                    U64((uint64_t)(k + 1u) * cfg->slice_us), cfg->parts[t[k].part].name,
+                    t[k].vcpu);
+        }
+    }
+    fprintf(out, "\nPhysical memory (platform RAM 0x%llx..0x%llx):\n", U64(PLAT_RAM_BASE),
+            U64(PLAT_RAM_BASE + PLAT_RAM_SIZE - 1u));
+    text_regions(out, r, phys_regions(cfg, blob_off, image_size, r));
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        const struct bh_cfg_part *p = &cfg->parts[i];
+        fprintf(out, "\nGuest-physical memory of %.15s:\n", p->name);
+        text_regions(out, r, guest_regions(p, i, r));
+        fprintf(out, "    image        0x%llx, 0x%x bytes in memory, entry 0x%llx\n",
+                U64(p->image_gpa), p->image_mem_size, U64(p->entry_gpa));
+        fprintf(out, "    device tree  0x%llx, 0x%x bytes\n", U64(p->dtb_gpa), p->dtb_size);
+    }
+}
+
+/* ------------------------------------------------------------------ SVG --- */
+
+#define SVG_FONT "font-family=\"monospace\" font-size=\"12\""
+#define SVG_SMALL "font-family=\"monospace\" font-size=\"10\""
+
+static FILE *svg_open(const char *dir, const char *name, const char *what, int w, int h,
+                      struct bhi_status *st)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s-%s.svg", dir, name, what);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        snprintf(st->msg, sizeof(st->msg), "%.200s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+            w, h, w, h);
+    return f;
+}
+
+static int svg_close(FILE *f, struct bhi_status *st)
+{
+    fprintf(f, "</svg>\n");
+    if (fclose(f) != 0) {
+        snprintf(st->msg, sizeof(st->msg), "writing an SVG file failed");
+        return -1;
+    }
+    return 0;
+}
+
+static void svg_box(FILE *f, double x, double y, double w, double h, const char *fill,
+                    const char *label)
+{
+    fprintf(f,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+            "stroke=\"black\"/>\n<text x=\"%.1f\" y=\"%.1f\" " SVG_FONT
+            " text-anchor=\"middle\">%s</text>\n",
+            x, y, w, h, fill, x + w / 2, y + h / 2 + 4, label);
+}
+
+static int schedule_svg(const struct bh_cfg *cfg, const char *name, const char *dir,
+                        struct bhi_status *st)
+{
+    struct turn t[MAX_TURNS];
+    uint64_t longest = cfg->slice_us;
+    for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint64_t len = (uint64_t)cpu_turns(cfg, c, t) * cfg->slice_us;
+        longest = len > longest ? len : longest;
+    }
+    int rows = (int)(cfg->num_cpus < BH_CFG_MAX_CPUS ? cfg->num_cpus : BH_CFG_MAX_CPUS);
+    FILE *f = svg_open(dir, name, "schedule", 820, 90 + 60 * rows, st);
+    if (f == NULL) {
+        return -1;
+    }
+    double scale = 700.0 / (double)longest;
+    fprintf(f, "<text x=\"10\" y=\"22\" " SVG_FONT " font-weight=\"bold\">%s: one rotation of "
+               "each CPU, slice %u us (a blocked vCPU's turn is skipped)</text>\n",
+            name, cfg->slice_us);
+    for (int c = 0; c < rows; c++) {
+        uint32_t n = cpu_turns(cfg, (uint32_t)c, t);
+        double y = 45 + 60 * c;
+        fprintf(f, "<text x=\"10\" y=\"%.1f\" " SVG_FONT ">cpu%d</text>\n", y + 24, c);
+        for (uint32_t k = 0; k < n; k++) {
+            char label[48];
+            snprintf(label, sizeof(label), "%.15s vcpu%u", cfg->parts[t[k].part].name, t[k].vcpu);
+            svg_box(f, 60 + scale * k * cfg->slice_us, y, scale * cfg->slice_us, 36,
+                    palette[t[k].part], label);
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" " SVG_FONT ">%llu us</text>\n",
+                    60 + scale * k * cfg->slice_us, y + 50, U64((uint64_t)k * cfg->slice_us));
+        }
+        if (n == 0) {
+            fprintf(f, "<text x=\"60\" y=\"%.1f\" " SVG_FONT ">idle</text>\n", y + 24);
+        }
+    }
+    return svg_close(f, st);
+}
+
+/* One column of a memory map: boxes in address order (not to scale), a gap
+ * strip between regions that do not touch. */
+static void svg_column(FILE *f, double x, const char *title, const struct region *r, uint32_t n)
+{
+    double y = 60;
+    fprintf(f, "<text x=\"%.1f\" y=\"48\" " SVG_FONT " font-weight=\"bold\">%s</text>\n", x,
+            title);
+    for (uint32_t k = 0; k < n; k++) {
+        char sz[32], label[128];
+        if (k > 0 && r[k - 1u].base + r[k - 1u].size < r[k].base) {
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" " SVG_FONT " fill=\"gray\">...</text>\n",
+                    x + 110, y + 12);
+            y += 18;
+        }
+        size_str(r[k].size, sz, sizeof(sz));
+        snprintf(label, sizeof(label), "%s, %s", r[k].label, sz);
+        svg_box(f, x, y, 250, 40, r[k].color, label);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" " SVG_SMALL ">0x%llx</text>\n",
+                x + 2, y + 11, U64(r[k].base));
+        y += 40;
+    }
+}
+
+static int memory_svg(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size,
+                      const char *name, const char *dir, struct bhi_status *st)
+{
+    struct region r[MAX_REGIONS];
+    uint32_t parts = cfg->num_parts < BH_CFG_MAX_PARTS ? cfg->num_parts : BH_CFG_MAX_PARTS;
+    FILE *f = svg_open(dir, name, "memory", 20 + 270 * (int)(parts + 1u), 120 + 44 * 14, st);
+    if (f == NULL) {
+        return -1;
+    }
+    fprintf(f, "<text x=\"10\" y=\"22\" " SVG_FONT " font-weight=\"bold\">%s: physical and "
+               "guest-physical memory (boxes not to scale; base address at top left)</text>\n",
+            name);
+    svg_column(f, 10, "physical", r, phys_regions(cfg, blob_off, image_size, r));
+    for (uint32_t i = 0; i < parts; i++) {
+        char title[48];
+        snprintf(title, sizeof(title), "%.15s guest-physical", cfg->parts[i].name);
+        svg_column(f, 10 + 270 * (i + 1u), title, r, guest_regions(&cfg->parts[i], i, r));
+        fprintf(f,
+                "<text x=\"%u\" y=\"330\" " SVG_SMALL ">image 0x%llx (0x%x B), "
+                "entry 0x%llx</text>\n<text x=\"%u\" y=\"344\" " SVG_SMALL
+                ">device tree 0x%llx (0x%x B)</text>\n",
+                10 + 270 * (i + 1u), U64(cfg->parts[i].image_gpa), cfg->parts[i].image_mem_size,
+                U64(cfg->parts[i].entry_gpa), 10 + 270 * (i + 1u), U64(cfg->parts[i].dtb_gpa),
+                cfg->parts[i].dtb_size);
+    }
+    return svg_close(f, st);
+}
+
+/* Implements: LLR-TOOL-031 (schedule timeline and memory maps as SVG). */
+int bhs_svg(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, const char *name,
+            const char *dir, struct bhi_status *st)
+{
+    if (schedule_svg(cfg, name, dir, st) != 0) {
+        return -1;
+    }
+    return memory_svg(cfg, blob_off, image_size, name, dir, st);
+}

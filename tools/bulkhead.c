@@ -1,0 +1,244 @@
+/*
+ * bulkhead: the host toolstack. One device-tree source describes a system;
+ * this command checks it, builds the bootable image, draws it, decodes an
+ * image back into source and boots it in QEMU. See docs/configuration.md.
+ *
+ * Exit status: 0 success; 1 the configuration (or image) is invalid;
+ * 2 usage error; 3 I/O error (unreadable input, unwritable output, dtc or
+ * QEMU cannot be run).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bhbuild.h"
+#include "bhdecode.h"
+#include "bhshow.h"
+
+/* Options each subcommand accepts. */
+#define OPT_I 1u
+#define OPT_O 2u
+#define OPT_HYP 4u
+#define OPT_CORRUPT 8u
+#define OPT_BLOB 16u
+#define OPT_OUTDIR 32u
+#define OPT_EXTRACT 64u
+
+struct args {
+    struct bhb_opts b;
+    const char *input;
+    const char *out;
+    const char *blob;
+    const char *out_dir;
+    const char *extract;
+};
+
+struct command {
+    const char *name;
+    unsigned opts;
+    const char *usage;
+    const char *help;
+};
+
+static const char exit_help[] =
+    "Exit status: 0 ok, 1 configuration errors, 2 usage error, 3 I/O error.\n";
+
+static const char common_help[] =
+    "  -I, --search DIR  also look for files named by the source in DIR (repeatable;\n"
+    "                    the source's own directory is searched first)\n"
+    "  --hyp FILE        hypervisor binary (default: /chosen/bulkhead,hypervisor,\n"
+    "                    else hyp/bulkhead.bin)\n";
+
+enum { CMD_CHECK, CMD_BUILD, CMD_SHOW, CMD_DECODE, CMD_RUN, CMD_COUNT };
+
+static const struct command commands[CMD_COUNT] = {
+    {"check", OPT_I | OPT_HYP, "check SYSTEM.dts [-I DIR]... [--hyp FILE]",
+     "Check every rule the hypervisor checks at boot and what only the host can\n"
+     "check (files exist, images are AArch64 and fit). All errors are reported,\n"
+     "each as FILE:LINE: NODE: PROPERTY: MESSAGE.\n"},
+    {"build", OPT_I | OPT_HYP | OPT_O | OPT_CORRUPT | OPT_BLOB,
+     "build SYSTEM.dts -o IMAGE [-I DIR]... [--hyp FILE] [--blob FILE]",
+     "Check, then write one bootable image: hypervisor, configuration blob,\n"
+     "partition images and device trees (QEMU: -kernel IMAGE). Nothing is\n"
+     "written when the check fails.\n  -o IMAGE          output image\n"
+     "  --blob FILE       also write the configuration blob alone\n"},
+    {"show", OPT_I | OPT_HYP | OPT_OUTDIR, "show SYSTEM.dts [-I DIR]... [--out-dir DIR]",
+     "Build in memory, then print each CPU's schedule and the physical and\n"
+     "guest-physical memory maps, and write them as DIR/<system>-schedule.svg\n"
+     "and DIR/<system>-memory.svg.\n  --out-dir DIR     where the SVG files go (default .)\n"},
+    {"decode", OPT_EXTRACT, "decode IMAGE [--extract DIR]",
+     "Find the configuration blob in IMAGE, run the boot check on it and print it\n"
+     "as device-tree source. --extract DIR writes hyp.bin and <partition>.bin\n"
+     "there, so the printed source, saved in DIR, builds the same image again.\n"},
+    {"run", OPT_I | OPT_HYP | OPT_O, "run SYSTEM.dts [-I DIR]... [-o IMAGE]",
+     "Build (into IMAGE, default /tmp/bulkhead-<system>.img) and boot in QEMU\n"
+     "(qemu-system-aarch64, or $QEMU).\n"},
+};
+
+static int usage_all(FILE *f)
+{
+    fprintf(f, "usage: bulkhead COMMAND ... (bulkhead COMMAND --help for details)\n");
+    for (int i = 0; i < CMD_COUNT; i++) {
+        fprintf(f, "  bulkhead %s\n", commands[i].usage);
+    }
+    fprintf(f, "%s", exit_help);
+    return BHB_USAGE;
+}
+
+static int help(const struct command *c)
+{
+    printf("usage: bulkhead %s\n\n%s", c->usage, c->help);
+    if (c->opts & OPT_I) {
+        printf("%s", common_help);
+    }
+    printf("%s", exit_help);
+    return BHB_OK;
+}
+
+/* Value slot of option a for command c, NULL if c does not take it. */
+static const char **slot(struct args *a, const struct command *c, const char *opt)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"-o", OPT_O},           {"--hyp", OPT_HYP},         {"--corrupt", OPT_CORRUPT},
+                 {"--blob", OPT_BLOB},    {"--out-dir", OPT_OUTDIR},  {"--extract", OPT_EXTRACT},
+                 {"-I", OPT_I},           {"--search", OPT_I}};
+    const char **slots[] = {&a->out,    &a->b.hyp,   &a->b.corrupt, &a->blob,
+                            &a->out_dir, &a->extract, NULL,          NULL};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        if (strcmp(opt, names[k].name) == 0 && (c->opts & names[k].bit) != 0) {
+            if (names[k].bit == OPT_I) {
+                return a->b.num_search < BHB_MAX_SEARCH ? &a->b.search[a->b.num_search++] : NULL;
+            }
+            return slots[k];
+        }
+    }
+    return NULL;
+}
+
+/* Implements: LLR-TOOL-010, LLR-TOOL-029 (each subcommand takes exactly its documented
+ * options and one input; anything else is a usage error). */
+static int parse(int argc, char **argv, const struct command *c, struct args *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            return help(c) - 1; /* -1: done */
+        }
+        if (argv[i][0] != '-' && a->input == NULL) {
+            a->input = argv[i];
+            continue;
+        }
+        const char **s = slot(a, c, argv[i]);
+        if (s == NULL || i + 1 >= argc) {
+            fprintf(stderr, "bulkhead %s: bad option or argument '%s'\nusage: bulkhead %s\n",
+                    c->name, argv[i], c->usage);
+            return BHB_USAGE;
+        }
+        *s = argv[++i];
+    }
+    if (a->input == NULL || ((c->opts & OPT_O) != 0 && a->out == NULL && c != &commands[CMD_RUN])) {
+        fprintf(stderr, "bulkhead %s: missing argument\nusage: bulkhead %s\n", c->name, c->usage);
+        return BHB_USAGE;
+    }
+    a->b.src = a->input;
+    return 0;
+}
+
+static int write_out(const char *path, const struct bhi_buf *b)
+{
+    struct bhi_status st;
+    if (bhi_write_file(path, b->data, b->size, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        return BHB_IO;
+    }
+    return BHB_OK;
+}
+
+static int cmd_build(const struct args *a, int cmd)
+{
+    struct bhd_diag d = {stderr, a->input, NULL, 0, 0};
+    static struct bhb_result r;
+    int rc = bhb_build(&a->b, &r, &d);
+    bhd_diag_free(&d);
+    if (rc == BHB_OK && r.image.data == NULL && cmd != CMD_CHECK) {
+        rc = BHB_CONFIG;
+    }
+    if (rc == BHB_OK && cmd == CMD_CHECK) {
+        printf("%s: ok: %u partitions, %u CPUs\n", a->input, r.s.sys.num_parts, r.s.sys.num_cpus);
+    } else if (rc == BHB_OK && cmd == CMD_SHOW) {
+        struct bhi_status st;
+        const struct bh_cfg *cfg = (const struct bh_cfg *)(void *)r.blob.buf.data;
+        printf("system %s: ", r.name);
+        bhs_text(cfg, r.blob_off, r.image.size, stdout);
+        if (bhs_svg(cfg, r.blob_off, r.image.size, r.name, a->out_dir ? a->out_dir : ".", &st)) {
+            fprintf(stderr, "bulkhead: %s\n", st.msg);
+            rc = BHB_IO;
+        }
+    } else if (rc == BHB_OK) {
+        char tmp[256];
+        snprintf(tmp, sizeof(tmp), "/tmp/bulkhead-%s.img", r.name);
+        const char *out = a->out != NULL ? a->out : tmp;
+        rc = write_out(out, &r.image);
+        rc = rc == BHB_OK && a->blob != NULL ? write_out(a->blob, &r.blob.buf) : rc;
+        if (rc == BHB_OK) {
+            printf("%s: %u partitions, blob %zu bytes at +0x%llx, image %zu bytes -> %s%s\n",
+                   r.name, r.s.sys.num_parts, r.blob.buf.size, (unsigned long long)r.blob_off,
+                   r.image.size, out, a->b.corrupt ? " (corrupt, rejected as intended)" : "");
+        }
+        if (rc == BHB_OK && cmd == CMD_RUN) {
+            const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
+            char *argv[] = {(char *)qemu, "-M",      "virt,virtualization=on,gic-version=3",
+                            "-cpu",       "cortex-a57", "-smp", "2", "-m", "1G", "-nographic",
+                            "-kernel",    (char *)out,  NULL};
+            fflush(NULL);
+            execvp(qemu, argv);
+            perror(qemu);
+            rc = BHB_IO;
+        }
+    } else if (a->out != NULL && a->b.corrupt == NULL) {
+        remove(a->out); /* never leave a stale image behind an invalid system */
+    }
+    bhb_free(&r);
+    return rc;
+}
+
+static int cmd_decode(const struct args *a)
+{
+    struct bhi_status st;
+    struct bhi_buf img = {NULL, 0};
+    if (bhi_read_file(a->input, &img, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        return BHB_IO;
+    }
+    int rc = bhx_decode(&img, a->input, stdout, a->extract);
+    bhi_buf_free(&img);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        return usage_all(stderr);
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage_all(stdout);
+        return BHB_OK;
+    }
+    int cmd = 0;
+    while (cmd < CMD_COUNT && strcmp(argv[1], commands[cmd].name) != 0) {
+        cmd++;
+    }
+    if (cmd == CMD_COUNT) {
+        fprintf(stderr, "bulkhead: unknown command '%s'\n", argv[1]);
+        return usage_all(stderr);
+    }
+    static struct args a;
+    int rc = parse(argc, argv, &commands[cmd], &a);
+    if (rc != 0) {
+        return rc < 0 ? BHB_OK : rc;
+    }
+    return cmd == CMD_DECODE ? cmd_decode(&a) : cmd_build(&a, cmd);
+}

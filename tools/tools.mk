@@ -49,7 +49,7 @@ FUZZ_BINS := $(patsubst %,$(H)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 5
 
-$(H)/fuzz/fuzz_cfg: tests/tools/fuzz/fuzz_cfg.c hyp/core/cfg.c hyp/core/util.c
+$(H)/fuzz/fuzz_cfg: tests/tools/fuzz/fuzz_cfg.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/util.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 

@@ -19,7 +19,7 @@ void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *re
         uint32_t limit = (e < (uint32_t)HM_NUM_ERRORS) ? (uint32_t)HM_NUM_ACTIONS : 1u;
         if (p->hm_action[e] >= limit) {
             char name[24];
-            bh_snprintf(name, sizeof(name), "hm_action[%u]", e);
+            (void)bh_snprintf(name, sizeof(name), "hm_action[%u]", e);
             cfg_perr(rep, i, name, "%u is not an action for this error", p->hm_action[e]);
         }
     }
@@ -62,7 +62,7 @@ static void cfg_check_window(const struct bh_cfg *c, uint32_t s, uint32_t k,
     const struct bh_cfg_sched *sc = &c->scheds[s];
     const struct bh_cfg_window *w = &sc->windows[k];
     char field[CFG_FIELD_LEN];
-    bh_snprintf(field, sizeof(field), "scheds[%u].windows[%u]", s, k);
+    (void)bh_snprintf(field, sizeof(field), "scheds[%u].windows[%u]", s, k);
 
     if (w->reserved0 != 0u || w->reserved1 != 0u) {
         cfg_err(rep, field, "reserved fields must be zero");
@@ -108,7 +108,7 @@ static void cfg_check_presence(const struct bh_cfg *c, uint32_t s, uint32_t i,
     const struct bh_cfg_part *p = &c->parts[i];
     bool has = false;
     char field[CFG_FIELD_LEN];
-    bh_snprintf(field, sizeof(field), "scheds[%u]", s);
+    (void)bh_snprintf(field, sizeof(field), "scheds[%u]", s);
     for (uint32_t k = 0; k < sc->num_windows && k < BH_CFG_MAX_WINDOWS; k++) {
         has = has || (sc->windows[k].part == i);
     }
@@ -135,7 +135,7 @@ void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep)
     for (uint32_t s = 0; s < BH_CFG_MAX_SCHEDS; s++) {
         const struct bh_cfg_sched *sc = &c->scheds[s];
         char field[CFG_FIELD_LEN];
-        bh_snprintf(field, sizeof(field), "scheds[%u]", s);
+        (void)bh_snprintf(field, sizeof(field), "scheds[%u]", s);
         if (s >= c->num_scheds) {
             if (!cfg_zero(sc, sizeof(*sc))) {
                 cfg_err(rep, field, "unused (num_scheds %u) but not all zero", c->num_scheds);

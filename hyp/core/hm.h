@@ -43,7 +43,7 @@ struct hm_event {
     uint8_t error;   /* enum hm_error */
     uint8_t action;  /* enum hm_action taken */
 };
-_Static_assert(sizeof(struct hm_event) == 24, "hm_event layout");
+_Static_assert(sizeof(struct hm_event) == 24u, "hm_event layout");
 
 #define HM_LOG_SIZE 64u /* entries kept; older ones are overwritten */
 

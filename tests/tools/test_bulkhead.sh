@@ -33,7 +33,7 @@ assert struct.unpack_from('<I', img, 56)[0] == 0x644d5241
 assert struct.unpack_from('<Q', img, 16)[0] == len(img)
 assert img[0x20000:] == blob
 magic, version, total = struct.unpack_from('<III', blob, 0)
-assert magic == 0x44484b42 and version == 1 and total == len(blob)
+assert magic == 0x44484b42 and version == 2 and total == len(blob)
 PY
     grep -q "^$1: [0-9] partitions" "$WORK/$1.log"
 }

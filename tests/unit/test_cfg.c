@@ -206,8 +206,8 @@ static void test_structure_magic_version(void **state)
     cfg->num_parts = 0; /* a field error that must not be reached */
     expect_only("header.magic", "0x44484b43, expected 0x44484b42");
     cfg->magic = BH_CFG_MAGIC;
-    cfg->version = 2;
-    expect_only("header.version", "2 not supported");
+    cfg->version = 3;
+    expect_only("header.version", "3 not supported");
 }
 
 /* printf into a static buffer: expected messages that quote layout sizes. */

@@ -90,7 +90,8 @@ static int setup(void **state)
     fill_part(2, "g2", 1);
     evtchn_policy_clear();
     part_build_all(&blob.cfg);
-    sched_init(100);
+    static const struct bh_cfg no_schedules;
+    sched_init(&no_schedules, 1000000u, 0);
     fake_console_clear();
     return 0;
 }
@@ -485,7 +486,7 @@ static void test_restart(void **state)
     assert_int_equal(bind(0, 2, u, &l), 0);
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 0, &v), 0);
     evtchn_port_of(&part_table[0], 7)->pending = 1;
-    part_restart(&part_table[0]);
+    part_restart(&part_table[0], true, false);
     struct a_status s;
     assert_int_equal(status(1, SELF, u, &s), 0);
     assert_int_equal(s.status, EVTCHNSTAT_UNBOUND);

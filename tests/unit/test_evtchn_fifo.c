@@ -146,7 +146,8 @@ static int setup(void **state)
     fill_part(1, "g1", 1);
     evtchn_policy_clear();
     part_build_all(&blob.cfg);
-    sched_init(100);
+    static const struct bh_cfg no_schedules;
+    sched_init(&no_schedules, 1000000u, 0);
     uint64_t next;
     (void)sched_pick(0, 0, &next);
     fake_console_clear();
@@ -378,7 +379,7 @@ static void test_deferred(void **state)
     assert_int_equal(fake.kicks, 1u << 1);
     /* Restart forgets control blocks and array without touching RAM. */
     memset(ram[0] + CTRL_PAGE * 4096u, 0x5A, 2u * 4096u);
-    part_restart(&part_table[0]);
+    part_restart(&part_table[0], true, false);
     assert_null(evtchn_fifo_vcpus[0].ctrl);
     assert_int_equal(evtchn_fifo_parts[0].num_pages, 0);
     assert_int_equal(ram[0][ARRAY_PAGE * 4096u + rx * 4u], 0x5A);

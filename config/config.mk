@@ -3,7 +3,8 @@
 # (hyp/bulkhead.bin, guests/<program>.bin) are found in $(B).
 # The bad-<kind>.img images are the demo system broken on purpose (the hidden
 # `bulkhead build --corrupt KIND`), for the system tests of the boot check.
-SYSTEMS := demo hcall wild vtimer vgic bench
+# Every config/<system>.dts is a system.
+SYSTEMS := $(sort $(patsubst config/%.dts,%,$(wildcard config/*.dts)))
 CORRUPT_KINDS := checksum magic version overlap hyp-overlap cpu image-bounds truncated
 
 SYSTEM_IMAGES := $(patsubst %,$(B)/images/%.img,$(SYSTEMS))

@@ -1,8 +1,8 @@
 # Partition programs: guests/<prog>/main.c linked with the runtime library in
 # guests/lib into $(B)/guests/<prog>.bin (an arm64 Image, loaded at 0x40000000).
 
-GUEST_PROGS := demo_ticker demo_worker demo_sharer witness test_hcall test_wild \
-  test_vtimer test_vgic bench
+# Every guests/<prog>/main.c is a program.
+GUEST_PROGS := $(sort $(patsubst guests/%/main.c,%,$(wildcard guests/*/main.c)))
 GUEST_BINS := $(patsubst %,$(B)/guests/%.bin,$(GUEST_PROGS))
 
 GUEST_INC := -Iguests/lib

@@ -89,7 +89,9 @@ static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd
     struct bhi_status st;
     for (uint32_t i = 0; i < header.num_parts; i++) {
         /* placeholders so the table check passes; bad entries are not added */
-        header.parts[i] = (struct sys_part_desc){"x", 0, 0, 0, "x", 1, {0}, NULL};
+        header.parts[i].name = "x";
+        header.parts[i].program = "x";
+        header.parts[i].num_vcpus = 1;
     }
     if (bhi_blob_begin(&r->blob, &header, &st) != 0) {
         bhd_err(d, "/chosen", NULL, "%s", st.msg);
@@ -111,11 +113,14 @@ static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd
     return bhi_blob_end(&r->blob, &st);
 }
 
+/* Where a boot-check field of a partition was written. */
+enum field_node { IN_PART, IN_KERNEL, IN_HM };
+
 /* A boot-check field of a partition and the binding that sets it. */
 struct field_map {
     const char *field; /* prefix after "parts[i]." */
-    int in_kernel;     /* reported on the kernel module node */
-    const char *prop;
+    enum field_node where;
+    const char *prop;  /* IN_HM: the entry, from the error index */
 };
 
 static const struct field_map part_fields[] = {
@@ -127,13 +132,91 @@ static const struct field_map part_fields[] = {
     {"vcpu_cpu", 0, "bulkhead,cpus"},
     {"image", 1, "bulkhead,path"},
     {"entry", 1, "bulkhead,path"},
+    {"flags", 0, "bulkhead,system"},
+    {"period_us", 0, "bulkhead,period-us"},
+    {"no_window_mask", 0, "bulkhead,no-window-in"},
+    {"restart_limit", 0, "bulkhead,restart-limit"},
+    {"hm_action", IN_HM, ""},
+};
+
+/* health-monitor entries by enum hm_error (blob order) */
+static const char *const hm_entries[] = {
+    "stage2-violation",  "undefined-instruction", "unexpected-mode",
+    "illegal-hypercall", "reported-error",        "crash",
 };
 
 static const struct field_map header_fields[] = {
     {"header.num_cpus", 0, "bulkhead,num-cpus"},
     {"header.slice_us", 0, "bulkhead,slice-us"},
     {"header.num_parts", 0, ""},
+    {"header.module_hm_action", 0, "bulkhead,module-hm-action"},
 };
+
+/* The message with each "windows[k]" (blob order, which the source does not
+ * show) replaced by the window node it came from. */
+static void name_windows(const struct bhb_result *r, unsigned s, const char *msg, char *out,
+                         size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    while (*msg != '\0' && used + 1u < len) {
+        unsigned k = 0;
+        int n = 0;
+        if (sscanf(msg, "windows[%u]%n", &k, &n) == 1 && n > 0 && k < BH_CFG_MAX_WINDOWS) {
+            const char *node = strrchr(r->s.win_node[s][k], '/');
+            used += (size_t)snprintf(out + used, len - used, "%s", node != NULL ? node + 1 : "?");
+            msg += n;
+        } else {
+            out[used++] = *msg++;
+            out[used] = '\0';
+        }
+    }
+}
+
+/* Report a boot-check error of scheds[s] (and windows[k]) against the node
+ * it was written in; errors of schedules or partitions the front end already
+ * refused are not repeated. Implements: LLR-TOOL-038. */
+static void map_sched_error(const struct bhb_result *r, const struct cfg_error *e, unsigned s,
+                            const char *rest, struct bhd_diag *d)
+{
+    unsigned k = 0;
+    if (s >= BH_CFG_MAX_SCHEDS || r->s.sched_bad[s]) {
+        return;
+    }
+    if (sscanf(rest, ".windows[%u]", &k) == 1 && k < BH_CFG_MAX_WINDOWS &&
+        k < r->s.sys.scheds[s].num_windows) {
+        uint8_t part = r->s.sys.scheds[s].windows[k].part;
+        if (part < BH_CFG_MAX_PARTS && r->s.parts[part].bad) {
+            return;
+        }
+        char msg[CFG_MSG_LEN + BHD_PATH_LEN];
+        name_windows(r, s, e->msg, msg, sizeof(msg));
+        bhd_err(d, r->s.win_node[s][k], "", "%s (boot check %s)", msg, e->field);
+        return;
+    }
+    bhd_err(d, r->s.sched_node[s], "", "%s (boot check %s)", e->msg, e->field);
+}
+
+/* Report a boot-check error of parts[i] against the partition, its kernel
+ * module or its health-monitor node. */
+static void map_part_error(const struct bhd_part *p, const struct cfg_error *e, const char *rest,
+                           struct bhd_diag *d)
+{
+    size_t k = 0, n = sizeof(part_fields) / sizeof(part_fields[0]);
+    unsigned idx = 0;
+    while (k < n && strncmp(rest, part_fields[k].field, strlen(part_fields[k].field)) != 0) {
+        k++;
+    }
+    enum field_node where = k < n ? part_fields[k].where : IN_PART;
+    const char *node = where == IN_KERNEL ? p->kernel : p->node;
+    const char *prop = k < n ? part_fields[k].prop : "";
+    if (where == IN_HM && sscanf(rest, "hm_action[%u]", &idx) == 1 &&
+        idx < sizeof(hm_entries) / sizeof(hm_entries[0])) {
+        node = p->hm[0] != '\0' ? p->hm : p->node;
+        prop = hm_entries[idx];
+    }
+    bhd_err(d, node, prop, "%s (boot check %s)", e->msg, e->field);
+}
 
 /* Report one cfg_validate error against the source. */
 static void map_error(const struct bhb_result *r, const struct cfg_error *e, struct bhd_diag *d)
@@ -141,17 +224,18 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
     unsigned i = 0;
     int used = 0;
     if (sscanf(e->field, "parts[%u].%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_PARTS) {
-        const struct bhd_part *p = &r->s.parts[i];
-        if (p->bad) {
-            return; /* reported by the front end already */
+        if (!r->s.parts[i].bad) { /* else reported by the front end already */
+            map_part_error(&r->s.parts[i], e, e->field + used, d);
         }
-        const char *rest = e->field + used;
-        size_t k = 0, n = sizeof(part_fields) / sizeof(part_fields[0]);
-        while (k < n && strncmp(rest, part_fields[k].field, strlen(part_fields[k].field)) != 0) {
-            k++;
-        }
-        const char *node = k < n && part_fields[k].in_kernel ? p->kernel : p->node;
-        bhd_err(d, node, k < n ? part_fields[k].prop : "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
+    used = 0;
+    if (sscanf(e->field, "scheds[%u]%n", &i, &used) == 1 && used > 0) {
+        map_sched_error(r, e, i, e->field + used, d);
+        return;
+    }
+    if (strcmp(e->field, "header.num_scheds") == 0 && r->s.scheds_node[0] != '\0') {
+        bhd_err(d, r->s.scheds_node, "", "%s (boot check %s)", e->msg, e->field);
         return;
     }
     size_t k = 0, n = sizeof(header_fields) / sizeof(header_fields[0]);

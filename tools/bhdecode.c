@@ -81,10 +81,115 @@ static void print_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *blob)
+/* health-monitor entries by enum hm_error, actions by enum hm_action */
+static const char *const hm_entries[] = {
+    "stage2-violation",  "undefined-instruction", "unexpected-mode",
+    "illegal-hypercall", "reported-error",        "crash",
+};
+static const char *const hm_actions[] = {"idle", "ignore", "warm-restart", "cold-restart"};
+#define NUM_HM_ENTRIES (sizeof(hm_entries) / sizeof(hm_entries[0]))
+
+/* A device-tree label: letters, digits and '_', not starting with a digit. */
+static int label_ok(const char *name)
+{
+    if (name[0] >= '0' && name[0] <= '9') {
+        return 0;
+    }
+    return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+           strlen(name);
+}
+
+/* Labels of the partitions, for the windows' phandles: the names when all of
+ * them are labels (names are unique), else p<i>_<name with '-' as '_'>. */
+static void part_labels(const struct bh_cfg *cfg, char labels[][BH_CFG_NAME_LEN + 4])
+{
+    int all = 1;
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        all = all && label_ok(cfg->parts[i].name);
+    }
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        char *l = labels[i];
+        if (all) {
+            snprintf(l, BH_CFG_NAME_LEN + 4, "%.15s", cfg->parts[i].name);
+        } else {
+            snprintf(l, BH_CFG_NAME_LEN + 4, "p%u_%.15s", i, cfg->parts[i].name);
+        }
+        for (char *ch = l; *ch != '\0'; ch++) {
+            *ch = *ch == '-' ? '_' : *ch;
+        }
+    }
+}
+
+/* The blob version 2 properties and health-monitor node of a partition. */
+static void print_part_v2(FILE *out, const struct bh_cfg_part *p)
+{
+    fprintf(out, "%s%s", (p->flags & BH_CFG_PART_F_SYSTEM) != 0u ? "\t\t\tbulkhead,system;\n" : "",
+            (p->flags & BH_CFG_PART_F_HM_HCALL) != 0u ? "\t\t\tbulkhead,hcall-hm;\n" : "");
+    if (p->period_us != 0u) {
+        fprintf(out, "\t\t\tbulkhead,period-us = <%u>;\n", p->period_us);
+    }
+    if (p->no_window_mask != 0u) {
+        fprintf(out, "\t\t\tbulkhead,no-window-in = <");
+        for (uint32_t k = 0, first = 1; k < BH_CFG_MAX_SCHEDS; k++) {
+            if (((p->no_window_mask >> k) & 1u) != 0u) {
+                fprintf(out, "%s%u", first ? "" : " ", k);
+                first = 0;
+            }
+        }
+        fprintf(out, ">;\n");
+    }
+    if (p->restart_limit != 0u) {
+        fprintf(out, "\t\t\tbulkhead,restart-limit = <%u>;\n", p->restart_limit);
+    }
+    int any = 0;
+    for (uint32_t e = 0; e < NUM_HM_ENTRIES; e++) {
+        any |= p->hm_action[e] != 0u;
+    }
+    if (!any) {
+        return;
+    }
+    fprintf(out, "\t\t\thealth-monitor {\n");
+    for (uint32_t e = 0; e < NUM_HM_ENTRIES; e++) {
+        if (p->hm_action[e] != 0u && p->hm_action[e] < BH_CFG_HM_ACTIONS) {
+            fprintf(out, "\t\t\t\t%s = \"%s\";\n", hm_entries[e], hm_actions[p->hm_action[e]]);
+        }
+    }
+    fprintf(out, "\t\t\t};\n");
+}
+
+/* The schedules, windows in blob order, partitions by label.
+ * Implements: LLR-TOOL-039. */
+static void print_schedules(FILE *out, const struct bh_cfg *cfg,
+                            char labels[][BH_CFG_NAME_LEN + 4])
+{
+    if (cfg->num_scheds == 0u) {
+        return;
+    }
+    fprintf(out, "\n\t\tschedules {\n");
+    for (uint32_t s = 0; s < cfg->num_scheds && s < BH_CFG_MAX_SCHEDS; s++) {
+        const struct bh_cfg_sched *sc = &cfg->scheds[s];
+        fprintf(out, "%s\t\t\tschedule@%u {%s\n\t\t\t\tbulkhead,major-frame-us = <%u>;\n",
+                s == 0 ? "" : "\n", s, s == 0 ? " /* runs at boot */" : "", sc->major_frame_us);
+        for (uint32_t k = 0; k < sc->num_windows && k < BH_CFG_MAX_WINDOWS; k++) {
+            const struct bh_cfg_window *w = &sc->windows[k];
+            fprintf(out,
+                    "\t\t\t\twindow@%u {\n\t\t\t\t\tbulkhead,cpu = <%u>;\n\t\t\t\t\t"
+                    "bulkhead,partition = <&%s>;\n\t\t\t\t\tbulkhead,vcpu = <%u>;\n\t\t\t\t\t"
+                    "bulkhead,offset-us = <%u>;\n\t\t\t\t\tbulkhead,duration-us = <%u>;\n"
+                    "\t\t\t\t};\n",
+                    k, w->cpu, w->part < BH_CFG_MAX_PARTS ? labels[w->part] : "?", w->vcpu,
+                    w->offset_us, w->duration_us);
+        }
+        fprintf(out, "\t\t\t};\n");
+    }
+    fprintf(out, "\t\t};\n");
+}
+
+static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *blob,
+                       const char *label)
 {
     const char *args = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
-    fprintf(out, "\t\t%s {\n\t\t\tcompatible = \"xen,domain\";\n", p->name);
+    fprintf(out, "\t\t%s: %s {\n\t\t\tcompatible = \"xen,domain\";\n", label, p->name);
     fprintf(out, "\t\t\tmemory = <0x%x 0x%x>; /* KiB: 0x%llx bytes */\n",
             (uint32_t)((p->ram_size >> 10) >> 32), (uint32_t)(p->ram_size >> 10),
             U64(p->ram_size));
@@ -96,6 +201,7 @@ static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *bl
             (uint32_t)p->ram_pa);
     fprintf(out, "\t\t\tbulkhead,ram-gpa = <0x%x 0x%x>;\n\t\t\tvpl011;\n",
             (uint32_t)(p->ram_gpa >> 32), (uint32_t)p->ram_gpa);
+    print_part_v2(out, p);
     fprintf(out,
             "\t\t\t/* image: guest 0x%llx, entry 0x%llx, 0x%x bytes (0x%x in memory), payload "
             "+0x%x\n\t\t\t * device tree: guest 0x%llx, 0x%x bytes, payload +0x%x */\n",
@@ -180,12 +286,17 @@ int bhx_decode(const struct bhi_buf *image, const char *image_name, FILE *out,
                 "checksum 0x%08x (valid); boot check passed. */\n/ {\n\tcompatible = "
                 "\"bulkhead,system\";\n\n\tchosen {\n\t\tbulkhead,hypervisor = \"hyp.bin\"; /* "
                 "0x%llx bytes before the blob */\n\t\tbulkhead,num-cpus = <%u>;\n\t\t"
-                "bulkhead,slice-us = <%u>;\n",
+                "bulkhead,slice-us = <%u>;%s\n\t\tbulkhead,module-hm-action = \"%s\";\n",
                 image_name, U64(off), cfg->total_size, cfg->version, cfg->checksum, U64(off),
-                cfg->num_cpus, cfg->slice_us);
+                cfg->num_cpus, cfg->slice_us,
+                cfg->num_scheds != 0u ? " /* unused: there are schedules */" : "",
+                cfg->module_hm_action == BH_CFG_MODULE_RESET ? "reset" : "halt");
+        char labels[BH_CFG_MAX_PARTS][BH_CFG_NAME_LEN + 4];
+        part_labels(cfg, labels);
+        print_schedules(out, cfg, labels);
         for (uint32_t i = 0; i < cfg->num_parts; i++) {
             fputc('\n', out);
-            print_part(out, &cfg->parts[i], blob);
+            print_part(out, &cfg->parts[i], blob, labels[i]);
         }
         fprintf(out, "\t};\n};\n");
     }

@@ -3,6 +3,7 @@
  * docs/configuration.md for the bindings).
  */
 #include "bhdts.h"
+#include "bhdts_int.h"
 
 #include <errno.h>
 #include <libfdt.h>
@@ -15,10 +16,10 @@
 #include "platform.h"
 
 #define MAX_DEPTH 32u
-#define MAX_ITEMS 4096u /* properties or subnodes looked at per node */
+#define MAX_ITEMS BHD_MAX_ITEMS
 #define FDT_MAGIC_BYTES "\xd0\x0d\xfe\xed"
 
-static const char reserved_msg[] = "not supported by blob version 1 (reserved for a later version, "
+static const char reserved_msg[] = "not supported by blob version 2 (reserved for a later version, "
                                    "see docs/configuration.md)";
 
 /* ------------------------------------------------------- diagnostics --- */
@@ -238,13 +239,7 @@ int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d)
 
 /* ---------------------------------------------------------- properties --- */
 
-struct ctx {
-    const void *fdt;
-    struct bhd_diag *d;
-    char path[BHD_PATH_LEN];
-};
-
-static void node_path(const void *fdt, int node, char *buf, size_t len)
+void bhd_node_path(const void *fdt, int node, char *buf, size_t len)
 {
     if (fdt_get_path(fdt, node, buf, (int)len) != 0) {
         snprintf(buf, len, "(path too long)");
@@ -252,23 +247,23 @@ static void node_path(const void *fdt, int node, char *buf, size_t len)
 }
 
 /* A property's bytes; NULL (and *len 0) when absent. */
-static const uint8_t *prop_get(const struct ctx *c, int node, const char *name, int *len)
+const uint8_t *bhd_prop_get(const struct bhd_ctx *c, int node, const char *name, int *len)
 {
     const uint8_t *v = fdt_getprop(c->fdt, node, name, len);
     *len = v != NULL && *len > 0 ? *len : 0;
     return v;
 }
 
-static uint32_t be32_at(const uint8_t *v)
+uint32_t bhd_be32(const uint8_t *v)
 {
     return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
 }
 
 /* 1 present and one 32-bit cell, 0 absent, -1 malformed (reported). */
-static int prop_u32(const struct ctx *c, int node, const char *name, uint32_t *out)
+int bhd_prop_u32(const struct bhd_ctx *c, int node, const char *name, uint32_t *out)
 {
     int len = 0;
-    const uint8_t *v = prop_get(c, node, name, &len);
+    const uint8_t *v = bhd_prop_get(c, node, name, &len);
     if (v == NULL) {
         return 0;
     }
@@ -276,15 +271,15 @@ static int prop_u32(const struct ctx *c, int node, const char *name, uint32_t *o
         bhd_err(c->d, c->path, name, "expected one 32-bit cell <N>, found %d bytes", len);
         return -1;
     }
-    *out = be32_at(v);
+    *out = bhd_be32(v);
     return 1;
 }
 
 /* 1 present and two 32-bit cells (a 64-bit value, high cell first). */
-static int prop_u64(const struct ctx *c, int node, const char *name, uint64_t *out)
+int bhd_prop_u64(const struct bhd_ctx *c, int node, const char *name, uint64_t *out)
 {
     int len = 0;
-    const uint8_t *v = prop_get(c, node, name, &len);
+    const uint8_t *v = bhd_prop_get(c, node, name, &len);
     if (v == NULL) {
         return 0;
     }
@@ -293,15 +288,15 @@ static int prop_u64(const struct ctx *c, int node, const char *name, uint64_t *o
                 len);
         return -1;
     }
-    *out = (uint64_t)be32_at(v) << 32 | be32_at(v + 4);
+    *out = (uint64_t)bhd_be32(v) << 32 | bhd_be32(v + 4);
     return 1;
 }
 
 /* 1 present as one non-empty string shorter than len. */
-static int prop_str(const struct ctx *c, int node, const char *name, char *out, size_t len)
+int bhd_prop_str(const struct bhd_ctx *c, int node, const char *name, char *out, size_t len)
 {
     int n = 0;
-    const uint8_t *v = prop_get(c, node, name, &n);
+    const uint8_t *v = bhd_prop_get(c, node, name, &n);
     if (v == NULL) {
         return 0;
     }
@@ -315,7 +310,7 @@ static int prop_str(const struct ctx *c, int node, const char *name, char *out, 
     return 1;
 }
 
-static int required(const struct ctx *c, int rc, const char *name, const char *what)
+int bhd_required(const struct bhd_ctx *c, int rc, const char *name, const char *what)
 {
     if (rc == 0) {
         bhd_err(c->d, c->path, NULL, "missing property %s (%s)", name, what);
@@ -323,15 +318,9 @@ static int required(const struct ctx *c, int rc, const char *name, const char *w
     return rc == 1 ? 0 : -1;
 }
 
-/* The properties a node may have: each name is known, reserved or an error. */
-struct prop_rule {
-    const char *name;
-    const char *reserved; /* NULL: accepted; else what it configures */
-};
-
 /* Implements: LLR-TOOL-023 (unknown properties are errors naming node and
  * property; reserved ones say blob version 1 cannot carry them). */
-static int check_props(const struct ctx *c, int node, const struct prop_rule *rules, size_t n)
+int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rule *rules, size_t n)
 {
     int bad = 0, off, count = 0;
     fdt_for_each_property_offset(off, c->fdt, node)
@@ -358,7 +347,7 @@ static int check_props(const struct ctx *c, int node, const struct prop_rule *ru
 
 /* ---------------------------------------------------------- partitions --- */
 
-static const struct prop_rule part_rules[] = {
+static const struct bhd_prop_rule part_rules[] = {
     {"compatible", NULL},
     {"#address-cells", NULL},
     {"#size-cells", NULL},
@@ -370,12 +359,15 @@ static const struct prop_rule part_rules[] = {
     {"bulkhead,cpus", NULL},
     {"bulkhead,ram-pa", NULL},
     {"bulkhead,ram-gpa", NULL},
-    {"bulkhead,system-partition", "system-partition privilege"},
+    {"bulkhead,system", NULL},
+    {"bulkhead,hcall-hm", NULL},
+    {"bulkhead,period-us", NULL},
+    {"bulkhead,no-window-in", NULL},
+    {"bulkhead,restart-limit", NULL},
     {"bulkhead,passthrough", "pass-through devices"},
-    {"bulkhead,hm-table", "partition health-monitor table"},
 };
 
-static const struct prop_rule kernel_rules[] = {
+static const struct bhd_prop_rule kernel_rules[] = {
     {"compatible", NULL}, {"phandle", NULL}, {"linux,phandle", NULL}, {"bulkhead,path", NULL},
     {"bootargs", NULL},   {"reg", NULL},
 };
@@ -396,8 +388,6 @@ static const struct node_rule part_children[] = {
 
 static const struct node_rule chosen_children[] = {
     {"xen,domain", NULL},
-    {"bulkhead,arinc653-schedule", "ARINC 653 schedules"},
-    {"bulkhead,health-monitor", "health-monitor tables"},
 };
 
 /* Index of the first rule whose compatible the node lists; n if none. */
@@ -412,20 +402,20 @@ static size_t classify(const void *fdt, int node, const struct node_rule *rules,
     return compat == NULL ? n : k;
 }
 
-static int parse_kernel(struct ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
+static int parse_kernel(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
 {
-    node_path(c->fdt, node, c->path, sizeof(c->path));
+    bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->kernel, sizeof(p->kernel), "%s", c->path);
-    int bad = check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
+    int bad = bhd_check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
     int len = 0;
-    if (prop_get(c, node, "reg", &len) != NULL) {
+    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
         bhd_err(c->d, c->path, "reg",
                 "Bulkhead loads nothing before boot: name the image with bulkhead,path");
         bad = -1;
     }
-    bad |= required(c, prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image)),
+    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image)),
                     "bulkhead,path", "the partition's AArch64 Image file");
-    int rc = prop_str(c, node, "bootargs", p->bootargs, sizeof(p->bootargs));
+    int rc = bhd_prop_str(c, node, "bootargs", p->bootargs, sizeof(p->bootargs));
     p->has_bootargs = rc == 1;
     pd->bootargs = rc == 1 ? p->bootargs : NULL;
     int sub, count = 0;
@@ -435,7 +425,7 @@ static int parse_kernel(struct ctx *c, int node, struct bhd_part *p, struct sys_
             break;
         }
         char sp[BHD_PATH_LEN];
-        node_path(c->fdt, sub, sp, sizeof(sp));
+        bhd_node_path(c->fdt, sub, sp, sizeof(sp));
         bhd_err(c->d, sp, NULL, "unknown node (a module has no child nodes)");
         bad = -1;
     }
@@ -443,7 +433,7 @@ static int parse_kernel(struct ctx *c, int node, struct bhd_part *p, struct sys_
 }
 
 /* Children of a partition: exactly one kernel module, reserved kinds refused. */
-static int parse_part_children(struct ctx *c, int node, struct bhd_part *p,
+static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
                                struct sys_part_desc *pd)
 {
     const size_t n = sizeof(part_children) / sizeof(part_children[0]);
@@ -451,12 +441,15 @@ static int parse_part_children(struct ctx *c, int node, struct bhd_part *p,
     char sp[BHD_PATH_LEN];
     fdt_for_each_subnode(sub, c->fdt, node)
     {
+        const char *name = fdt_get_name(c->fdt, sub, NULL);
         if (++count > (int)MAX_ITEMS) {
             break;
         }
         size_t k = classify(c->fdt, sub, part_children, n);
-        node_path(c->fdt, sub, sp, sizeof(sp));
-        if (k == n) {
+        bhd_node_path(c->fdt, sub, sp, sizeof(sp));
+        if (name != NULL && strcmp(name, "health-monitor") == 0) {
+            bad |= bhd_parse_hm(c, sub, p, pd);
+        } else if (k == n) {
             bhd_err(c->d, sp, NULL, "unknown node (no compatible Bulkhead reads)");
             bad = -1;
         } else if (part_children[k].reserved != NULL) {
@@ -469,7 +462,7 @@ static int parse_part_children(struct ctx *c, int node, struct bhd_part *p,
             bad |= parse_kernel(c, sub, p, pd);
         }
     }
-    node_path(c->fdt, node, c->path, sizeof(c->path));
+    bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     if (kernels == 0) {
         bhd_err(c->d, c->path, NULL,
                 "missing kernel module (child node with compatible \"multiboot,kernel\")");
@@ -494,10 +487,10 @@ static int name_ok(const char *name, size_t len)
 }
 
 /* memory (KiB), cpus and bulkhead,cpus of a partition. */
-static int parse_sizes(const struct ctx *c, int node, struct sys_part_desc *pd)
+static int parse_sizes(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
 {
     uint64_t kib = 0;
-    int bad = required(c, prop_u64(c, node, "memory", &kib), "memory", "RAM in KiB, <0 N>");
+    int bad = bhd_required(c, bhd_prop_u64(c, node, "memory", &kib), "memory", "RAM in KiB, <0 N>");
     if (kib > (UINT64_MAX >> 10)) {
         bhd_err(c->d, c->path, "memory", "0x%llx KiB does not fit in 64 bits of bytes",
                 (unsigned long long)kib);
@@ -505,35 +498,36 @@ static int parse_sizes(const struct ctx *c, int node, struct sys_part_desc *pd)
     }
     pd->ram_size = kib << 10;
     uint32_t n = 0;
-    bad |= required(c, prop_u32(c, node, "cpus", &n), "cpus", "number of vCPUs");
+    bad |= bhd_required(c, bhd_prop_u32(c, node, "cpus", &n), "cpus", "number of vCPUs");
     if (bad == 0 && (n < 1u || n > BH_CFG_MAX_VCPUS)) {
         bhd_err(c->d, c->path, "cpus", "%u vCPUs, must be 1..%u", n, BH_CFG_MAX_VCPUS);
         return -1;
     }
     pd->num_vcpus = n;
     int len = 0;
-    const uint8_t *pin = prop_get(c, node, "bulkhead,cpus", &len);
-    bad |= required(c, pin != NULL, "bulkhead,cpus", "physical CPU of each vCPU");
+    const uint8_t *pin = bhd_prop_get(c, node, "bulkhead,cpus", &len);
+    bad |= bhd_required(c, pin != NULL, "bulkhead,cpus", "physical CPU of each vCPU");
     if (pin != NULL && bad == 0 && len != (int)(4u * n)) {
         bhd_err(c->d, c->path, "bulkhead,cpus", "%d cells for %u vCPUs (cpus), need one per vCPU",
                 len / 4, n);
         return -1;
     }
     for (uint32_t v = 0; bad == 0 && v < n; v++) {
-        pd->cpus[v] = be32_at(pin + 4u * v);
+        pd->cpus[v] = bhd_be32(pin + 4u * v);
     }
     return bad;
 }
 
 /* Implements: LLR-TOOL-024 (a xen,domain node: name, memory, vCPUs and their
  * pinning, placement, vpl011, one kernel module). */
-static int parse_part(struct ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
+static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd)
 {
     int len = 0;
     const char *full = fdt_get_name(c->fdt, node, &len);
     size_t nlen = strcspn(full != NULL ? full : "", "@");
-    node_path(c->fdt, node, c->path, sizeof(c->path));
+    bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->node, sizeof(p->node), "%s", c->path);
+    p->offset = node;
     int bad = 0;
     if (full == NULL || !name_ok(full, nlen)) {
         bhd_err(c->d, c->path, NULL, "partition name must be 1..%u characters of [A-Za-z0-9_-]",
@@ -544,18 +538,19 @@ static int parse_part(struct ctx *c, int node, struct bhd_part *p, struct sys_pa
         p->name[nlen] = '\0';
     }
     pd->name = p->name;
-    bad |= check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
+    bad |= bhd_check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
     bad |= parse_sizes(c, node, pd);
-    bad |= required(c, prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
+    bad |= bhd_required(c, bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
                     "physical placement of RAM");
     pd->ram_gpa = BHD_DEFAULT_RAM_GPA;
-    bad |= prop_u64(c, node, "bulkhead,ram-gpa", &pd->ram_gpa) < 0 ? -1 : 0;
-    const uint8_t *vpl = prop_get(c, node, "vpl011", &len);
-    bad |= required(c, vpl != NULL, "vpl011", "blob version 1 gives every partition the PL011");
+    bad |= bhd_prop_u64(c, node, "bulkhead,ram-gpa", &pd->ram_gpa) < 0 ? -1 : 0;
+    const uint8_t *vpl = bhd_prop_get(c, node, "vpl011", &len);
+    bad |= bhd_required(c, vpl != NULL, "vpl011", "blob version 2 gives every partition the PL011");
     if (vpl != NULL && len != 0) {
         bhd_err(c->d, c->path, "vpl011", "must be empty (a flag)");
         bad = -1;
     }
+    bad |= bhd_parse_part_v2(c, node, pd);
     bad |= parse_part_children(c, node, p, pd);
     pd->program = p->image;
     p->bad = bad != 0;
@@ -564,44 +559,67 @@ static int parse_part(struct ctx *c, int node, struct bhd_part *p, struct sys_pa
 
 /* -------------------------------------------------------- root, chosen --- */
 
-static const struct prop_rule root_rules[] = {
+static const struct bhd_prop_rule root_rules[] = {
     {"compatible", NULL}, {"model", NULL}, {"#address-cells", NULL}, {"#size-cells", NULL}};
 
-static const struct prop_rule chosen_rules[] = {
+static const struct bhd_prop_rule chosen_rules[] = {
     {"#address-cells", NULL},    {"#size-cells", NULL},        {"bulkhead,num-cpus", NULL},
-    {"bulkhead,slice-us", NULL}, {"bulkhead,hypervisor", NULL},
+    {"bulkhead,slice-us", NULL}, {"bulkhead,hypervisor", NULL}, {"bulkhead,module-hm-action", NULL},
 };
 
-static void parse_chosen_props(struct ctx *c, int chosen, struct bhd_system *s)
+static void parse_chosen_props(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
-    check_props(c, chosen, chosen_rules, sizeof(chosen_rules) / sizeof(chosen_rules[0]));
+    bhd_check_props(c, chosen, chosen_rules, sizeof(chosen_rules) / sizeof(chosen_rules[0]));
     s->sys.num_cpus = PLAT_NUM_CPUS;
     s->sys.slice_us = BHD_DEFAULT_SLICE_US;
-    prop_u32(c, chosen, "bulkhead,num-cpus", &s->sys.num_cpus);
-    prop_u32(c, chosen, "bulkhead,slice-us", &s->sys.slice_us);
+    bhd_prop_u32(c, chosen, "bulkhead,num-cpus", &s->sys.num_cpus);
+    bhd_prop_u32(c, chosen, "bulkhead,slice-us", &s->sys.slice_us);
     snprintf(s->hyp, sizeof(s->hyp), "%s", BHD_DEFAULT_HYP);
-    prop_str(c, chosen, "bulkhead,hypervisor", s->hyp, sizeof(s->hyp));
+    bhd_prop_str(c, chosen, "bulkhead,hypervisor", s->hyp, sizeof(s->hyp));
+    bhd_parse_module_hm(c, chosen, s);
+}
+
+/* A partition that declares no window in a schedule it has one in. */
+static void check_no_window(struct bhd_system *s, struct bhd_diag *d)
+{
+    for (uint32_t i = 0; i < s->sys.num_parts; i++) {
+        for (uint32_t k = 0; k < s->sys.num_scheds; k++) {
+            const struct bh_cfg_sched *sc = &s->sys.scheds[k];
+            uint32_t has = 0;
+            for (uint32_t w = 0; w < sc->num_windows && w < BH_CFG_MAX_WINDOWS; w++) {
+                has |= sc->windows[w].part == i ? 1u : 0u;
+            }
+            if (has != 0u && ((s->sys.parts[i].no_window_mask >> k) & 1u) != 0u) {
+                bhd_err(d, s->parts[i].node, "bulkhead,no-window-in",
+                        "declares no window in schedule %u, but %s has one there", k,
+                        s->sched_node[k]);
+            }
+        }
+    }
 }
 
 /* Implements: LLR-TOOL-025 (/chosen: system properties, 1..8 partitions,
- * reserved system-wide nodes refused, anything else an error). */
-static void parse_chosen(struct ctx *c, int chosen, struct bhd_system *s)
+ * the schedules, anything else an error). */
+static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
     const size_t n = sizeof(chosen_children) / sizeof(chosen_children[0]);
     parse_chosen_props(c, chosen, s);
-    int sub, count = 0;
+    int sub, count = 0, scheds = -1;
     char sp[BHD_PATH_LEN];
     fdt_for_each_subnode(sub, c->fdt, chosen)
     {
+        const char *name = fdt_get_name(c->fdt, sub, NULL);
         if (++count > (int)MAX_ITEMS) {
             break;
         }
         size_t k = classify(c->fdt, sub, chosen_children, n);
-        node_path(c->fdt, sub, sp, sizeof(sp));
-        if (k == n) {
-            bhd_err(c->d, sp, NULL, "unknown node (a partition has compatible \"xen,domain\")");
-        } else if (chosen_children[k].reserved != NULL) {
-            bhd_err(c->d, sp, NULL, "%s: %s", chosen_children[k].reserved, reserved_msg);
+        bhd_node_path(c->fdt, sub, sp, sizeof(sp));
+        if (name != NULL && strcmp(name, "schedules") == 0) {
+            scheds = sub; /* read once every partition is known */
+        } else if (k == n) {
+            bhd_err(c->d, sp, NULL,
+                    "unknown node (a partition has compatible \"xen,domain\"; schedules go "
+                    "in /chosen/schedules)");
         } else if (s->sys.num_parts >= BH_CFG_MAX_PARTS) {
             bhd_err(c->d, sp, NULL, "partition beyond the %u a system may have", BH_CFG_MAX_PARTS);
         } else {
@@ -612,6 +630,10 @@ static void parse_chosen(struct ctx *c, int chosen, struct bhd_system *s)
     if (s->sys.num_parts == 0) {
         bhd_err(c->d, "/chosen", NULL, "no partition (node with compatible \"xen,domain\")");
     }
+    if (scheds >= 0) {
+        bhd_parse_schedules(c, scheds, s);
+        check_no_window(s, c->d);
+    }
 }
 
 /* Implements: LLR-TOOL-022 (any bytes: the tree is checked whole before it
@@ -619,14 +641,14 @@ static void parse_chosen(struct ctx *c, int chosen, struct bhd_system *s)
 unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d)
 {
     unsigned before = d->errors;
-    struct ctx c = {fdt, d, "/"};
+    struct bhd_ctx c = {fdt, d, "/"};
     memset(s, 0, sizeof(*s));
     int rc = bhi_fdt_check(fdt, size);
     if (rc != 0) {
         bhd_err(d, "/", NULL, "not a valid flattened device tree: %s", fdt_strerror(rc));
         return d->errors - before;
     }
-    check_props(&c, 0, root_rules, sizeof(root_rules) / sizeof(root_rules[0]));
+    bhd_check_props(&c, 0, root_rules, sizeof(root_rules) / sizeof(root_rules[0]));
     int sub, count = 0, chosen = -1;
     fdt_for_each_subnode(sub, fdt, 0)
     {
@@ -635,7 +657,7 @@ unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bh
             break;
         }
         char sp[BHD_PATH_LEN];
-        node_path(fdt, sub, sp, sizeof(sp));
+        bhd_node_path(fdt, sub, sp, sizeof(sp));
         if (strcmp(name, "chosen") == 0) {
             chosen = sub;
         } else {

@@ -53,12 +53,20 @@ struct bhd_part {
     char bootargs[BHD_ARGS_LEN];
     int has_bootargs;
     int bad; /* front-end errors: not built into the blob */
+    int offset;                /* node offset in the tree (phandle targets) */
+    char hm[BHD_PATH_LEN];     /* its health-monitor node, "" if none */
 };
 
 struct bhd_system {
     struct sys_desc sys;
     struct bhd_part parts[BH_CFG_MAX_PARTS];
     char hyp[BHD_PATH_LEN]; /* /chosen/bulkhead,hypervisor, default BHD_DEFAULT_HYP */
+    /* Source nodes of the schedules, in blob order, so boot-check errors
+     * ("scheds[s].windows[k]") are reported where they were written. */
+    char scheds_node[BHD_PATH_LEN]; /* /chosen/schedules, "" if none */
+    char sched_node[BH_CFG_MAX_SCHEDS][BHD_PATH_LEN];
+    char win_node[BH_CFG_MAX_SCHEDS][BH_CFG_MAX_WINDOWS][BHD_PATH_LEN];
+    int sched_bad[BH_CFG_MAX_SCHEDS]; /* front-end errors: boot-check ones not repeated */
 };
 
 /*
@@ -73,9 +81,9 @@ int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d);
 /*
  * Read the system out of a flattened device tree of size bytes (any bytes:
  * checked before use). Fills s (names point into s) and reports every
- * binding error, including the reserved bindings blob version 1 cannot
+ * binding error, including the reserved bindings blob version 2 cannot
  * carry. Returns the number of errors reported.
- * Implements: LLR-TOOL-022 .. LLR-TOOL-025.
+ * Implements: LLR-TOOL-022 .. LLR-TOOL-025, LLR-TOOL-034 .. LLR-TOOL-037.
  */
 unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d);
 

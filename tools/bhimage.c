@@ -455,6 +455,9 @@ int bhi_blob_begin(struct bhi_blob *b, const struct sys_desc *sys, struct bhi_st
     cfg->num_cpus = sys->num_cpus;
     cfg->num_parts = sys->num_parts;
     cfg->slice_us = sys->slice_us;
+    cfg->num_scheds = sys->num_scheds;
+    cfg->module_hm_action = sys->module_hm_action;
+    memcpy(cfg->scheds, sys->scheds, sizeof(cfg->scheds));
     return 0;
 }
 
@@ -477,6 +480,11 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     for (uint32_t v = 0; v < p->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
         part.vcpu_cpu[v] = p->cpus[v];
     }
+    part.flags = p->flags;
+    part.period_us = p->period_us;
+    part.no_window_mask = p->no_window_mask;
+    part.restart_limit = p->restart_limit;
+    memcpy(part.hm_action, p->hm_action, sizeof(part.hm_action));
     int rc = bhi_arm64_parse(image->data, image->size, &hdr, st);
     rc = rc != 0 ? rc : bhi_place_image(p, &hdr, image->size, &part, st);
     rc = rc != 0 ? rc : bhi_make_dtb(p, &dtb, st);

@@ -26,6 +26,12 @@ struct sys_part_desc {
     uint32_t num_vcpus;
     uint32_t cpus[BH_CFG_MAX_VCPUS];
     const char *bootargs; /* /chosen/bootargs of its device tree; NULL: none */
+    /* blob version 2: copied as they are into the partition entry */
+    uint32_t flags;          /* BH_CFG_PART_F_* */
+    uint32_t period_us;      /* 0: none declared */
+    uint32_t no_window_mask; /* bit s: no window in schedule s */
+    uint32_t restart_limit;
+    uint8_t hm_action[BH_CFG_HM_ERRORS];
 };
 
 struct sys_desc {
@@ -34,6 +40,11 @@ struct sys_desc {
     uint32_t slice_us;
     uint32_t num_parts;
     struct sys_part_desc parts[BH_CFG_MAX_PARTS];
+    /* blob version 2: copied as they are into the header (windows already
+     * in blob order: by CPU, then offset) */
+    uint32_t num_scheds;
+    uint32_t module_hm_action;
+    struct bh_cfg_sched scheds[BH_CFG_MAX_SCHEDS];
 };
 
 /* ------------------------------------------------------------ common --- */

@@ -99,13 +99,52 @@ static void text_regions(FILE *out, const struct region *r, uint32_t n)
     }
 }
 
-/* Implements: LLR-TOOL-030 (schedule and memory maps as text). */
-void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, FILE *out)
+/* The windows of schedule s on cpu, in time order (the blob's order). */
+static uint32_t cpu_windows(const struct bh_cfg_sched *sc, uint32_t cpu,
+                            const struct bh_cfg_window **w)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < sc->num_windows && k < BH_CFG_MAX_WINDOWS; k++) {
+        if (sc->windows[k].cpu == cpu) {
+            w[n++] = &sc->windows[k];
+        }
+    }
+    return n;
+}
+
+/* Each schedule's major frame per CPU, gaps shown as idle.
+ * Implements: LLR-TOOL-040. */
+static void text_schedules(const struct bh_cfg *cfg, FILE *out)
+{
+    const struct bh_cfg_window *w[BH_CFG_MAX_WINDOWS];
+    for (uint32_t s = 0; s < cfg->num_scheds && s < BH_CFG_MAX_SCHEDS; s++) {
+        const struct bh_cfg_sched *sc = &cfg->scheds[s];
+        fprintf(out, "\nSchedule %u%s: major frame %u us, %u windows\n", s,
+                s == 0 ? " (runs at boot)" : "", sc->major_frame_us, sc->num_windows);
+        for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+            uint32_t n = cpu_windows(sc, c, w), at = 0;
+            fprintf(out, "  cpu%u:%s\n", c, n == 0 ? " idle" : "");
+            for (uint32_t k = 0; k < n; k++) {
+                if (w[k]->offset_us > at) {
+                    fprintf(out, "    %8u us .. %8u us  (idle)\n", at, w[k]->offset_us);
+                }
+                at = w[k]->offset_us + w[k]->duration_us;
+                fprintf(out, "    %8u us .. %8u us  %.15s vcpu%u\n", w[k]->offset_us, at,
+                        w[k]->part < BH_CFG_MAX_PARTS ? cfg->parts[w[k]->part].name : "?",
+                        w[k]->vcpu);
+            }
+            if (n > 0 && at < sc->major_frame_us) {
+                fprintf(out, "    %8u us .. %8u us  (idle)\n", at, sc->major_frame_us);
+            }
+        }
+    }
+}
+
+/* The default schedule: one slice per pinned vCPU, rotating. */
+static void text_rotation(const struct bh_cfg *cfg, FILE *out)
 {
     struct turn t[MAX_TURNS];
-    struct region r[MAX_REGIONS];
-    fprintf(out, "%u CPUs, rotation slice %u us, %u partitions\n\nSchedule (one rotation):\n",
-            cfg->num_cpus, cfg->slice_us, cfg->num_parts);
+    fprintf(out, "\nSchedule (one rotation):\n");
     for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
         uint32_t n = cpu_turns(cfg, c, t);
         fprintf(out, "  cpu%u: %s", c, n == 0 ? "idle\n" : "");
@@ -117,6 +156,21 @@ void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, 
                     U64((uint64_t)(k + 1u) * cfg->slice_us), cfg->parts[t[k].part].name,
                     t[k].vcpu);
         }
+    }
+}
+
+/* Implements: LLR-TOOL-030 (schedule and memory maps as text). */
+void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, FILE *out)
+{
+    struct region r[MAX_REGIONS];
+    if (cfg->num_scheds != 0u) {
+        fprintf(out, "%u CPUs, %u ARINC 653 schedules, %u partitions\n", cfg->num_cpus,
+                cfg->num_scheds, cfg->num_parts);
+        text_schedules(cfg, out);
+    } else {
+        fprintf(out, "%u CPUs, rotation slice %u us, %u partitions\n", cfg->num_cpus,
+                cfg->slice_us, cfg->num_parts);
+        text_rotation(cfg, out);
     }
     fprintf(out, "\nPhysical memory (platform RAM 0x%llx..0x%llx):\n", U64(PLAT_RAM_BASE),
             U64(PLAT_RAM_BASE + PLAT_RAM_SIZE - 1u));
@@ -173,9 +227,52 @@ static void svg_box(FILE *f, double x, double y, double w, double h, const char 
             x, y, w, h, fill, x + w / 2, y + h / 2 + 4, label);
 }
 
+/* Each schedule's major frame, one row per CPU, each frame scaled to the
+ * full width. Implements: LLR-TOOL-041. */
+static int frames_svg(const struct bh_cfg *cfg, const char *name, const char *dir,
+                      struct bhi_status *st)
+{
+    const struct bh_cfg_window *w[BH_CFG_MAX_WINDOWS];
+    uint32_t cpus = cfg->num_cpus < BH_CFG_MAX_CPUS ? cfg->num_cpus : BH_CFG_MAX_CPUS;
+    uint32_t scheds = cfg->num_scheds < BH_CFG_MAX_SCHEDS ? cfg->num_scheds : BH_CFG_MAX_SCHEDS;
+    int block = 40 + 60 * (int)cpus;
+    FILE *f = svg_open(dir, name, "schedule", 820, 40 + block * (int)scheds, st);
+    if (f == NULL) {
+        return -1;
+    }
+    for (uint32_t s = 0; s < scheds; s++) {
+        const struct bh_cfg_sched *sc = &cfg->scheds[s];
+        double y0 = 10 + block * (double)s, scale = 700.0 / (double)(sc->major_frame_us != 0u ? sc->major_frame_us : 1u);
+        fprintf(f, "<text x=\"10\" y=\"%.1f\" " SVG_FONT " font-weight=\"bold\">%s: schedule %u%s, "
+                   "major frame %u us</text>\n",
+                y0 + 12, name, s, s == 0 ? " (runs at boot)" : "", sc->major_frame_us);
+        for (uint32_t c = 0; c < cpus; c++) {
+            uint32_t n = cpu_windows(sc, c, w);
+            double y = y0 + 25 + 60 * c;
+            fprintf(f, "<text x=\"10\" y=\"%.1f\" " SVG_FONT ">cpu%u</text>\n", y + 24, c);
+            fprintf(f, "<rect x=\"60\" y=\"%.1f\" width=\"%.1f\" height=\"36\" fill=\"#f4f4f4\" "
+                       "stroke=\"gray\"/>\n",
+                    y, scale * sc->major_frame_us);
+            for (uint32_t k = 0; k < n; k++) {
+                char label[48];
+                uint32_t p = w[k]->part < BH_CFG_MAX_PARTS ? w[k]->part : 0u;
+                snprintf(label, sizeof(label), "%.15s vcpu%u", cfg->parts[p].name, w[k]->vcpu);
+                svg_box(f, 60 + scale * w[k]->offset_us, y, scale * w[k]->duration_us, 36,
+                        palette[p], label);
+                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" " SVG_SMALL ">%u us</text>\n",
+                        60 + scale * w[k]->offset_us, y + 48, w[k]->offset_us);
+            }
+        }
+    }
+    return svg_close(f, st);
+}
+
 static int schedule_svg(const struct bh_cfg *cfg, const char *name, const char *dir,
                         struct bhi_status *st)
 {
+    if (cfg->num_scheds != 0u) {
+        return frames_svg(cfg, name, dir, st);
+    }
     struct turn t[MAX_TURNS];
     uint64_t longest = cfg->slice_us;
     for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {

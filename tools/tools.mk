@@ -6,7 +6,7 @@ TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
 BHI_SRC := tools/bhimage.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
-BULKHEAD_SRC := tools/bhdts.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
+BULKHEAD_SRC := tools/bhdts.c tools/bhsched.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
 BULKHEAD_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BULKHEAD_SRC))
 BULKHEAD := $(H)/tools/bulkhead
 

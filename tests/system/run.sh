@@ -6,6 +6,7 @@
 # Each file in tests/system/cases/ is one case:
 #   image: <name>          boots build/<toolchain>/images/<name>.img
 #   timeout: <seconds>     QEMU is killed after this long
+#   qemu-args: <args>      extra QEMU arguments, e.g. -icount shift=0,sleep=off
 #   expect: <regex>        must match a line after the line the previous
 #                          expect: matched (extended regex, grep -E)
 #   expect-any: <regex>    must match some line, in any order
@@ -73,6 +74,8 @@ run_case() {
     image=$(sed -n 's/^image: *//p' "$spec" | head -n1)
     secs=$(sed -n 's/^timeout: *//p' "$spec" | head -n1)
     secs=${secs:-10}
+    local -a extra=()
+    read -r -a extra <<<"$(sed -n 's/^qemu-args: *//p' "$spec" | head -n1)"
     [ "$secs" -gt "$MAX_TIMEOUT" ] && secs=$MAX_TIMEOUT
     img="$IMG_DIR/$image.img"
     log="$LOG_DIR/$name.log"
@@ -81,7 +84,7 @@ run_case() {
         return 1
     fi
     raw="$log.raw"
-    timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" -kernel "$img" \
+    timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" "${extra[@]}" -kernel "$img" \
         </dev/null >"$raw" 2>&1
     local rc=$?
     tr -d '\r' <"$raw" >"$log"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Verifies: LLR-TOOL-020, LLR-TOOL-023 (each broken configuration gets its
-# message in the form file:line: node: property: message)
+# Verifies: LLR-TOOL-020, LLR-TOOL-023, LLR-TOOL-034, LLR-TOOL-035, LLR-TOOL-036, LLR-TOOL-037, LLR-TOOL-038
+# (each broken configuration gets its message in the form file:line: node: property: message)
 # The corpus of broken configurations: each tests/tools/bad/<case>.dts says
 # in its header what `bulkhead check` must report ("// expect: <text>", every
 # one must appear in the output, in any order) and, with "// exit: N", its

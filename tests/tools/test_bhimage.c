@@ -41,8 +41,8 @@ static const struct sys_desc two_parts = {
     .num_parts = 2,
     .parts =
         {
-            {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}, NULL},
-            {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}, NULL},
+            {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}, NULL, 0, 0, 0, 0, {0}},
+            {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}, NULL, 0, 0, 0, 0, {0}},
         },
 };
 

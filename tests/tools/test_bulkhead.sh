@@ -23,8 +23,8 @@ result() { # name status
 
 # Every system builds; the image carries the blob at align_up(0x18000, 64 KiB)
 # and declares its full size. Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028
-t_build() { # system
-    "$BH" build "$ROOT/config/$1.dts" -I "$T" -o "$WORK/$1.img" --blob "$WORK/$1.blob" \
+t_build() { # system (source in $SRC)
+    "$BH" build "$SRC" -I "$T" -o "$WORK/$1.img" --blob "$WORK/$1.blob" \
         >"$WORK/$1.log" 2>&1 || return 1
     python3 - "$WORK/$1.img" "$WORK/$1.blob" <<'PY' || return 1
 import struct, sys
@@ -39,7 +39,8 @@ PY
 }
 
 # decode prints source that builds the same image again, byte for byte, and
-# whose meaning matches the original. Verifies: LLR-TOOL-012, LLR-TOOL-032, LLR-TOOL-033
+# whose meaning matches the original. Verifies: LLR-TOOL-012, LLR-TOOL-032, LLR-TOOL-033,
+# LLR-TOOL-034 .. LLR-TOOL-037 (tests/tools/good: every version 2 binding, byte for byte)
 t_roundtrip() { # system
     local d=$WORK/rt-$1
     mkdir -p "$d"
@@ -47,17 +48,22 @@ t_roundtrip() { # system
     "$BH" build "$d/$1.dts" -o "$d/again.img" >/dev/null 2>&1 || return 1
     cmp -s "$WORK/$1.img" "$d/again.img" || return 1
     # Same meaning: the properties of both sources agree, partition by partition.
-    for f in "$ROOT/config/$1.dts" "$d/$1.dts"; do
-        dtc -q -I dts -O dts "$f" | grep -E '^\s*(bulkhead,(cpus|ram-pa|ram-gpa|num-cpus|slice-us)|memory|cpus|[a-z_0-9]+ \{)' |
-            grep -vE '(kernel|chosen) \{' >"$f.meaning.$$" || return 1
+    # Labels are left out: decode names them its own way.
+    local f
+    for f in src rt; do
+        [ "$f" = src ] && cp "$SRC" "$d/meaning.src.dts" || cp "$d/$1.dts" "$d/meaning.rt.dts"
+        dtc -q -I dts -O dts "$d/meaning.$f.dts" | sed -E 's/^(\s*)[A-Za-z_][A-Za-z0-9_]*: /\1/' |
+            grep -E '^\s*(bulkhead,(cpus|ram-pa|ram-gpa|num-cpus|system|hcall-hm|period-us)|memory|cpus|[a-z_0-9]+ \{)' |
+            grep -vE '(kernel|chosen|schedules) \{' >"$d/meaning.$f" || return 1
     done
-    diff "$ROOT/config/$1.dts.meaning.$$" "$d/$1.dts.meaning.$$" >"$d/diff"
-    local rc=$?
-    rm -f "$ROOT/config/$1.dts.meaning.$$"
-    return $rc
+    diff "$d/meaning.src" "$d/meaning.rt" >"$d/diff"
 }
 
-for sys in $(cd "$ROOT/config" && ls *.dts | sed 's/\.dts$//'); do
+# The systems in config/ and the tool tests' own (tests/tools/good/: schedules,
+# health monitor, system partition), each by its path.
+for src in "$ROOT"/config/*.dts "$HERE"/good/*.dts; do
+    sys=$(basename "$src" .dts)
+    SRC=$src
     t_build "$sys"
     result "build_$sys" $?
     t_roundtrip "$sys"
@@ -110,6 +116,64 @@ t_show() {
 }
 t_show
 result show_demo $?
+
+# With schedules, show draws each schedule's major frame per CPU, idle gaps
+# included, as text and SVG. Verifies: LLR-TOOL-040, LLR-TOOL-041
+t_show_frames() {
+    mkdir -p "$WORK/show2"
+    "$BH" show "$HERE/good/twosched.dts" -I "$T" --out-dir "$WORK/show2" >"$WORK/show2.txt" || return 1
+    local svg=$WORK/show2/twosched-schedule.svg
+    grep -q "2 CPUs, 2 ARINC 653 schedules, 3 partitions" "$WORK/show2.txt" &&
+        grep -q "^Schedule 0 (runs at boot): major frame 20000 us, 5 windows" "$WORK/show2.txt" &&
+        grep -q "^Schedule 1: major frame 10000 us, 2 windows" "$WORK/show2.txt" &&
+        grep -qE "^ +5000 us .. +10000 us  alpha vcpu0$" "$WORK/show2.txt" &&
+        grep -qE "^ +12000 us .. +16000 us  alpha vcpu1$" "$WORK/show2.txt" &&
+        grep -qE "^ +2000 us .. +5000 us  \(idle\)$" "$WORK/show2.txt" &&
+        ! grep -q "rotation" "$WORK/show2.txt" &&
+        grep -q "schedule 1, major frame 10000 us" "$svg" && grep -q ">monitor vcpu0<" "$svg" &&
+        grep -q ">alpha vcpu1<" "$svg" && [ "$(grep -c '>bravo vcpu0<' "$svg")" -eq 2 ] &&
+        python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$svg"
+}
+t_show_frames
+result show_schedules $?
+
+# decode prints the version 2 bindings: schedules with windows in blob order
+# naming partitions by label, flags, period, restart limit, HM tables.
+# Verifies: LLR-TOOL-039
+t_decode_v2() {
+    local f=$WORK/rt-twosched/twosched.dts
+    grep -q 'bulkhead,module-hm-action = "reset";' "$f" &&
+        grep -q 'monitor: monitor {' "$f" && grep -q 'bulkhead,partition = <&monitor>;' "$f" &&
+        grep -q 'bulkhead,system;' "$f" && grep -q 'bulkhead,hcall-hm;' "$f" &&
+        grep -q 'bulkhead,period-us = <5000>;' "$f" && grep -q 'bulkhead,no-window-in = <1>;' "$f" &&
+        grep -q 'bulkhead,restart-limit = <3>;' "$f" && grep -q 'crash = "cold-restart";' "$f" &&
+        grep -q 'illegal-hypercall = "ignore";' "$f" && ! grep -q 'unexpected-mode' "$f" &&
+        # windows sorted by cpu, then offset: bravo's cpu1 window is the fourth
+        python3 - "$f" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+s0 = t.split('schedule@0')[1].split('schedule@1')[0]
+w = re.findall(r'cpu = <(\d+)>;\s*bulkhead,partition = <&(\w+)>;\s*bulkhead,vcpu = <(\d+)>;\s*bulkhead,offset-us = <(\d+)>', s0)
+assert w == [('0','monitor','0','0'), ('0','alpha','0','5000'), ('0','alpha','0','15000'),
+             ('1','bravo','0','0'), ('1','alpha','1','12000')], w
+PY
+}
+t_decode_v2
+result decode_v2_bindings $?
+
+# Partition names that are no device-tree labels get labels p<i>_<name>.
+# Verifies: LLR-TOOL-039
+t_decode_labels() {
+    sed 's/alpha: alpha {/alpha: al-pha {/' "$HERE/good/twosched.dts" >"$WORK/labels.dts"
+    "$BH" build "$WORK/labels.dts" -I "$T" -o "$WORK/labels.img" >/dev/null || return 1
+    local d=$WORK/rt-labels
+    mkdir -p "$d"
+    "$BH" decode "$WORK/labels.img" --extract "$d" >"$d/labels.dts" || return 1
+    grep -q 'p1_al_pha: al-pha {' "$d/labels.dts" && grep -q '<&p0_monitor>' "$d/labels.dts" &&
+        "$BH" build "$d/labels.dts" -o "$d/again.img" >/dev/null && cmp -s "$WORK/labels.img" "$d/again.img"
+}
+t_decode_labels
+result decode_labels $?
 
 # Partition device trees decode with dtc; bootargs reach /chosen.
 # Verifies: LLR-TOOL-004, LLR-TOOL-024

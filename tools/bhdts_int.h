@@ -1,0 +1,60 @@
+/*
+ * Inside the device-tree front end: the property readers bhdts.c and
+ * bhsched.c share. Not part of the toolstack's interface (see bhdts.h).
+ */
+#ifndef BH_TOOLS_BHDTS_INT_H
+#define BH_TOOLS_BHDTS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bhdts.h"
+
+#define BHD_MAX_ITEMS 4096u /* properties or subnodes looked at per node */
+
+struct bhd_ctx {
+    const void *fdt;
+    struct bhd_diag *d;
+    char path[BHD_PATH_LEN]; /* the node being read, for messages */
+};
+
+/* The properties a node may have: each name is known, reserved or an error. */
+struct bhd_prop_rule {
+    const char *name;
+    const char *reserved; /* NULL: accepted; else what it configures */
+};
+
+void bhd_node_path(const void *fdt, int node, char *buf, size_t len);
+uint32_t bhd_be32(const uint8_t *v);
+
+/* A property's bytes; NULL (and *len 0) when absent. */
+const uint8_t *bhd_prop_get(const struct bhd_ctx *c, int node, const char *name, int *len);
+
+/* 1 present and well formed, 0 absent, -1 malformed (reported against c->path). */
+int bhd_prop_u32(const struct bhd_ctx *c, int node, const char *name, uint32_t *out);
+int bhd_prop_u64(const struct bhd_ctx *c, int node, const char *name, uint64_t *out);
+int bhd_prop_str(const struct bhd_ctx *c, int node, const char *name, char *out, size_t len);
+
+/* 0 when rc says present; else -1, reporting a missing property. */
+int bhd_required(const struct bhd_ctx *c, int rc, const char *name, const char *what);
+
+/* Every property of node is in rules and not reserved; -1 (reported) if not. */
+int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rule *rules, size_t n);
+
+/* ------------------------------------- blob version 2 bindings (bhsched.c) --- */
+
+/* Partition properties bulkhead,system, bulkhead,hcall-hm, bulkhead,period-us,
+ * bulkhead,no-window-in and bulkhead,restart-limit. Implements: LLR-TOOL-034. */
+int bhd_parse_part_v2(const struct bhd_ctx *c, int node, struct sys_part_desc *pd);
+
+/* A partition's health-monitor node into pd->hm_action. Implements: LLR-TOOL-035. */
+int bhd_parse_hm(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd);
+
+/* /chosen/bulkhead,module-hm-action. Implements: LLR-TOOL-035. */
+void bhd_parse_module_hm(const struct bhd_ctx *c, int chosen, struct bhd_system *s);
+
+/* /chosen/schedules, after every partition is read (windows name them by
+ * phandle). Implements: LLR-TOOL-036, LLR-TOOL-037. */
+void bhd_parse_schedules(struct bhd_ctx *c, int node, struct bhd_system *s);
+
+#endif

@@ -24,7 +24,7 @@ WARN := -Wall -Wextra -Wconversion -Wshadow -Werror
 TCFLAGS_COMMON := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdlib \
   -mgeneral-regs-only -mstrict-align -fno-common -fno-stack-protector \
   -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
-  -ffunction-sections -fdata-sections -fstack-usage \
+  -ffunction-sections -fdata-sections -fstack-usage -march=armv8-a+crc \
   -DBH_VERSION='"$(VERSION)"'
 
 ifeq ($(TOOLCHAIN),gcc)

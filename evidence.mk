@@ -55,4 +55,9 @@ evidence-gate: evidence-flight
 evidence-test:
 	@tests/evidence/run.sh
 
-.PHONY: evidence evidence-gate evidence-test evidence-flight
+# Seeded defects (untested requirement, uncovered condition, layering
+# violation, recursion) in copies of the real tree must each fail a gate.
+evidence-seeded:
+	@tests/evidence/seeded.sh $(TOOLCHAIN)
+
+.PHONY: evidence evidence-gate evidence-test evidence-seeded evidence-flight

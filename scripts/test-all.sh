@@ -92,7 +92,7 @@ fi
 # (4) certification evidence: trace and coverage gates, and the evidence
 # tools' own tests on fixtures with seeded defects.
 echo "== evidence"
-make --no-print-directory TOOLCHAIN="$TC" evidence-gate evidence-test >"$out" 2>&1
+make --no-print-directory TOOLCHAIN="$TC" evidence-gate evidence-test evidence-seeded >"$out" 2>&1
 rc=$?
 cat "$out"
 tally "$out" '^PASS evidence' '^FAIL evidence'

@@ -6,6 +6,8 @@
  */
 #include "cfg_int.h"
 
+#include <stddef.h>
+
 #include "hm.h"
 #include "util.h"
 
@@ -43,16 +45,22 @@ void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *re
     }
 }
 
+/* The n-byte table at mem is all zero. Pre: mem is 8-byte aligned and n a
+ * multiple of 8 (the blob is aligned, and the schedule tables' offsets and
+ * sizes are multiples of 8, see the static asserts of cfg_blob.h). */
 static bool cfg_zero(const void *mem, size_t n)
 {
-    const uint8_t *b = mem;
-    for (size_t k = 0; k < n; k++) {
-        if (b[k] != 0u) {
+    const uint64_t *w = mem;
+    for (size_t k = 0; k < n / 8u; k++) {
+        if (w[k] != 0u) {
             return false;
         }
     }
     return true;
 }
+
+_Static_assert(sizeof(struct bh_cfg_sched) % 8u == 0u, "cfg_zero works in words");
+_Static_assert(sizeof(struct bh_cfg_window) % 8u == 0u, "cfg_zero works in words");
 
 /* One window against the header, its partition, its frame and the window
  * before it in the list. Implements: LLR-CFG-015 */
@@ -100,7 +108,9 @@ static void cfg_check_window(const struct bh_cfg *c, uint32_t s, uint32_t k,
 }
 
 /* Partition i has a window in schedule s, or declared it has none, and its
- * period divides the frame. Implements: LLR-CFG-016 */
+ * period divides the frame. Pre: sc->num_windows <= BH_CFG_MAX_WINDOWS
+ * (cfg_check_schedules skips a schedule that breaks it).
+ * Implements: LLR-CFG-016 */
 static void cfg_check_presence(const struct bh_cfg *c, uint32_t s, uint32_t i,
                                struct cfg_report *rep)
 {
@@ -109,7 +119,7 @@ static void cfg_check_presence(const struct bh_cfg *c, uint32_t s, uint32_t i,
     bool has = false;
     char field[CFG_FIELD_LEN];
     (void)bh_snprintf(field, sizeof(field), "scheds[%u]", s);
-    for (uint32_t k = 0; k < sc->num_windows && k < BH_CFG_MAX_WINDOWS; k++) {
+    for (uint32_t k = 0; k < sc->num_windows; k++) {
         has = has || (sc->windows[k].part == i);
     }
     if (!has && ((p->no_window_mask >> s) & 1u) == 0u) {

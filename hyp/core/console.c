@@ -223,5 +223,15 @@ void console_guest_flush(struct partition *p)
     if (cp->len != 0u) {
         con_emit(p, cp);
     }
+    if (cp->dropped != 0u) {
+        /* The partition stops or restarts: say what its budget cost it now,
+         * whatever the budget, or the count would never be reported. */
+        char buf[CON_PHYS_MAX];
+        size_t n = con_prefix(p, buf);
+        n += bh_snprintf(&buf[n], sizeof(buf) - n, "(%llu lines dropped)\n",
+                         (unsigned long long)cp->dropped);
+        arch_console_write(buf, n);
+        cp->dropped = 0;
+    }
     arch_unlock(&con_lock);
 }

@@ -45,7 +45,6 @@ _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count")
 #define LR_STATE_PENDING 1u
 #define LR_STATE_ACTIVE 2u
 #define LR_GROUP1 (1ull << 60)
-#define NO_IRQ 0xFFFFFFFFu
 
 /* The three register frames a guest address can fall in. */
 enum vgic_frame { FRAME_DIST, FRAME_RD, FRAME_SGI };
@@ -502,7 +501,8 @@ static const struct vgic_irq *irq_view(const struct vcpu *v, uint32_t intid)
 bool vgic_has_pending(const struct vcpu *v)
 {
     for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
-        if (irq_deliverable(v, intid, irq_view(v, intid))) {
+        const struct vgic_irq *q = irq_view(v, intid);
+        if (q->pending != 0u && irq_deliverable(v, intid, q)) {
             return true;
         }
     }
@@ -553,19 +553,41 @@ static bool lr_candidate(const struct vcpu *v, uint32_t intid, const struct vgic
     return (q->active != 0u && irq_is_for(v, intid, q)) || irq_deliverable(v, intid, q);
 }
 
-/* Highest-priority candidate (lowest value, then lowest INTID) or NO_IRQ. */
-static uint32_t lr_pick(const struct vcpu *v)
+/*
+ * The best max candidates of v (lowest priority value first, ties by lower
+ * INTID) in out[], in one pass over its interrupts; *more is set when
+ * further candidates did not fit. Most interrupts are neither pending nor
+ * active, so that test comes first: a context switch fills the list
+ * registers, and this pass is most of its cost.
+ */
+static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, bool *more)
 {
-    uint32_t best = NO_IRQ;
-    uint32_t best_prio = 0x100u;
+    uint32_t n = 0u;
+    *more = false;
     for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
         const struct vgic_irq *q = irq_view(v, intid);
-        if (lr_candidate(v, intid, q) && q->priority < best_prio) {
-            best = intid;
-            best_prio = q->priority;
+        if ((q->pending | q->active) == 0u || !lr_candidate(v, intid, q)) {
+            continue;
         }
+        uint32_t pos = n; /* insertion point, after equal priorities */
+        while (pos > 0u && irq_view(v, out[pos - 1u])->priority > q->priority) {
+            pos--;
+        }
+        if (pos >= max) {
+            *more = true;
+            continue;
+        }
+        if (n == max) {
+            *more = true; /* the last one drops out */
+            n--;
+        }
+        for (uint32_t k = n; k > pos; k--) {
+            out[k] = out[k - 1u];
+        }
+        out[pos] = intid;
+        n++;
     }
-    return best;
+    return n;
 }
 
 /* ICH_LR<n>_EL2: State [63:62], Group [60], Priority [55:48], vINTID. */
@@ -592,25 +614,21 @@ static void lr_release(struct vcpu *v)
 uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflow)
 {
     uint32_t n = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
-    uint32_t count = 0u;
+    uint32_t pick[VGIC_MAX_LRS];
     lr_release(v);
+    uint32_t count = lr_select(v, pick, n, underflow);
     for (uint32_t i = 0; i < n; i++) {
         lr[i] = 0u;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t intid = lr_pick(v);
-        if (intid == NO_IRQ) {
-            break;
-        }
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t intid = pick[i];
         struct vgic_irq *q = irq_of(v, intid);
         bool show = irq_deliverable(v, intid, q);
         lr[i] = lr_encode(intid, q, show);
         q->in_lr = 1u;
         q->pend_extra = (uint8_t)(q->pending != 0u && !show);
         v->vgic.lr_intid[i] = intid;
-        count++;
     }
-    *underflow = lr_pick(v) != NO_IRQ;
     v->vgic.lr_count = count;
     v->vgic.dirty = false;
     return count;

@@ -12,13 +12,17 @@ open(path, 'wb').write((hdr + bytes(max(size - len(hdr), 0)))[:size])
 PY
 }
 
+FAKE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
 # fake_tree DIR: DIR/hyp/bulkhead.bin and DIR/guests/<program>.bin for every
 # program config/*.dts names, DIR/linux/Image and initramfs.cpio.gz, plus good, notarm, tiny and huge test images.
 fake_tree() {
     mkdir -p "$1/hyp" "$1/guests"
     fake_image "$1/hyp/bulkhead.bin" 0x3000 0x18000
-    for p in demo_ticker demo_worker demo_sharer test_hcall test_wild test_vtimer \
-        test_vgic witness bench heartbeat good; do
+    local named
+    named=$(sed -n 's|.*bulkhead,path = "guests/\([A-Za-z0-9_-]*\)\.bin".*|\1|p' \
+        "$FAKE_ROOT"/config/*.dts | sort -u)
+    for p in $named good; do
         fake_image "$1/guests/$p.bin" 0x200 0x4000
     done
     fake_image "$1/guests/notarm.bin" 0x200 0x4000 0x12345678

@@ -246,6 +246,24 @@ static void test_rate_limit_drop_and_report(void **state)
     assert_string_equal(fake.console, "[alpha] again\n");
 }
 
+/* Verifies: LLR-CON-005 (a partition that stops with lines dropped gets the
+ * count reported by the flush, whatever its budget) */
+static void test_rate_limit_report_on_flush(void **state)
+{
+    (void)state;
+    emit_burst(&alpha);
+    fake_console_clear();
+    put(&alpha, "lost\n");
+    put(&alpha, "lost too\n");
+    put(&alpha, "partial");
+    assert_int_equal(fake.console_len, 0);
+    console_guest_flush(&alpha);
+    assert_string_equal(fake.console, "[alpha] (3 lines dropped)\n");
+    fake_console_clear();
+    console_guest_flush(&alpha); /* reported once */
+    assert_int_equal(fake.console_len, 0);
+}
+
 /* Verifies: LLR-CON-004 */
 static void test_rate_limit_refill_capped_at_burst(void **state)
 {
@@ -341,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup(test_guest_bad_arguments_ignored, setup),
         cmocka_unit_test_setup(test_guest_name_sanitised, setup),
         cmocka_unit_test_setup(test_rate_limit_drop_and_report, setup),
+        cmocka_unit_test_setup(test_rate_limit_report_on_flush, setup),
         cmocka_unit_test_setup(test_rate_limit_refill_capped_at_burst, setup),
         cmocka_unit_test_setup(test_rate_limit_counter_years_no_overflow, setup),
         cmocka_unit_test_setup(test_rate_limit_slow_counter_and_time_backwards, setup),

@@ -6,6 +6,7 @@
  */
 #include "arch.h"
 #include "console.h"
+#include "evtchn.h"
 #include "hcall.h"
 #include "hm.h"
 #include "mmio.h"
@@ -193,6 +194,8 @@ void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
         sysreg_write(cntv_ctl_el0, sysreg_read(cntv_ctl_el0) | 2u);
         if (c->current != NULL) {
             vgic_inject(c->current, VGIC_PPI_VTIMER);
+            /* A port bound to VIRQ_TIMER is raised on the same expiry. */
+            evtchn_send_virq(c->current, EVTCHN_VIRQ_TIMER);
         }
         break;
     case SGI_KICK:

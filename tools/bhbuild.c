@@ -80,7 +80,7 @@ static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_b
     return 0;
 }
 
-/* Read partition i's ramdisk (it exists, is not empty). Implements: LLR-TOOL-040. */
+/* Read partition i's ramdisk (it exists, is not empty). Implements: LLR-TOOL-050. */
 static int load_ramdisk(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *rd,
                         struct bhd_diag *d)
 {

@@ -449,7 +449,7 @@ static const struct prop_rule ramdisk_rules[] = {
     {"reg", NULL},
 };
 
-/* Implements: LLR-TOOL-040 (a ramdisk module: bulkhead,path required, reg
+/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required, reg
  * refused, no children). */
 static int parse_ramdisk(struct ctx *c, int node, struct bhd_part *p)
 {

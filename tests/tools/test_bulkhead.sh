@@ -23,7 +23,7 @@ result() { # name status
 
 # Every system builds; the image carries the blob at align_up(0x18000, 64 KiB)
 # and declares its full size (config/linux.dts: with a ramdisk).
-# Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028, LLR-TOOL-040, LLR-TOOL-014
+# Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028, LLR-TOOL-050, LLR-TOOL-014
 t_build() { # system
     "$BH" build "$ROOT/config/$1.dts" -I "$T" -o "$WORK/$1.img" --blob "$WORK/$1.blob" \
         >"$WORK/$1.log" 2>&1 || return 1

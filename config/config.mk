@@ -13,7 +13,19 @@ IMAGE_INPUTS := $(B)/hyp/bulkhead.bin $(GUEST_BINS) $(BULKHEAD)
 
 $(SYSTEM_IMAGES): $(B)/images/%.img: config/%.dts $(IMAGE_INPUTS)
 	@mkdir -p $(dir $@)
-	$(BULKHEAD) build $< -I $(B) -o $@
+	$(BULKHEAD) build $< -I $(B) -I build -o $@
+
+# The linux system boots an unmodified Debian kernel and a busybox
+# initramfs, fetched and built into build/linux/ (never committed). A missing
+# kernel is fetched; a fetch that fails fails the build.
+LINUX_DIR := build/linux
+$(LINUX_DIR)/VERSION:
+	scripts/fetch-linux.sh $(LINUX_DIR)
+$(LINUX_DIR)/Image $(LINUX_DIR)/busybox: $(LINUX_DIR)/VERSION
+	@test -s $@ || { echo "$@ missing: remove $(LINUX_DIR) and build again"; exit 1; }
+$(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox scripts/mkinitramfs.sh
+	scripts/mkinitramfs.sh $< $@
+$(B)/images/linux.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 
 # The boot-check errors each corruption provokes are kept in a log.
 $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)

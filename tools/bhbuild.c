@@ -80,6 +80,28 @@ static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_b
     return 0;
 }
 
+/* Read partition i's ramdisk (it exists, is not empty). Implements: LLR-TOOL-050. */
+static int load_ramdisk(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *rd,
+                        struct bhd_diag *d)
+{
+    char path[BHD_PATH_LEN * 2];
+    struct bhi_status st;
+    if (bhb_resolve(o, p->ramdisk, path, sizeof(path)) != 0) {
+        not_found(o, d, p->ramdisk_node, "bulkhead,path", p->ramdisk);
+        return -1;
+    }
+    if (bhi_read_file(path, rd, &st) != 0) {
+        bhd_err(d, p->ramdisk_node, "bulkhead,path", "%s", st.msg);
+        return -1;
+    }
+    if (rd->size == 0) {
+        bhd_err(d, p->ramdisk_node, "bulkhead,path", "%s: empty ramdisk", path);
+        bhi_buf_free(rd);
+        return -1;
+    }
+    return 0;
+}
+
 /* Implements: LLR-TOOL-027 (blob of every partition without front-end
  * errors; the others stay zero and are reported already). */
 static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d)
@@ -99,16 +121,21 @@ static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd
     }
     for (uint32_t i = 0; i < s->sys.num_parts; i++) {
         struct bhd_part *p = &s->parts[i];
-        struct bhi_buf img = {NULL, 0};
-        if (p->image[0] == '\0' || load_image(o, p, &img, d) != 0) {
+        struct bhi_buf img = {NULL, 0}, rd = {NULL, 0};
+        if (p->image[0] == '\0' || load_image(o, p, &img, d) != 0 ||
+            (p->ramdisk[0] != '\0' && load_ramdisk(o, p, &rd, d) != 0)) {
+            bhi_buf_free(&img);
             p->bad = 1;
             continue;
         }
+        s->sys.parts[i].ramdisk = p->ramdisk[0] != '\0' ? &rd : NULL;
         if (!p->bad && bhi_blob_add_part(&r->blob, i, &s->sys.parts[i], &img, &st) != 0) {
             bhd_err(d, p->node, NULL, "%s", st.msg);
             p->bad = 1;
         }
+        s->sys.parts[i].ramdisk = NULL;
         bhi_buf_free(&img);
+        bhi_buf_free(&rd);
     }
     return bhi_blob_end(&r->blob, &st);
 }

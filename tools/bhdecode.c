@@ -35,6 +35,7 @@ static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, struct s
     d->num_vcpus = p->num_vcpus;
     memcpy(d->cpus, p->vcpu_cpu, sizeof(d->cpus));
     d->bootargs = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
+    d->no_xen_node = (p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u;
 }
 
 /* Implements: LLR-TOOL-033 (every derived field equals what the toolstack
@@ -49,14 +50,13 @@ static int check_derived(const struct bh_cfg_part *p, const uint8_t *blob, uint3
     memset(&again, 0, sizeof(again));
     part_desc(p, blob, &d);
     int rc = bhi_arm64_parse(blob + p->image_offset, p->image_size, &h, &st);
-    rc = rc != 0 ? rc : bhi_place_image(&d, &h, p->image_size, &again, &st);
-    rc = rc != 0 ? rc : bhi_make_dtb(&d, &dtb, &st);
-    rc = rc != 0 ? rc : bhi_place_dtb(&d, dtb.size, &again, &st);
+    rc = rc != 0 ? rc : bhi_place_all(&d, &h, p->image_size, p->ramdisk_size, &again, &dtb, &st);
     if (rc != 0) {
         fprintf(stderr, "decode: parts[%u]: %s\n", i, st.msg);
     } else if (again.image_gpa != p->image_gpa || again.entry_gpa != p->entry_gpa ||
-               again.image_mem_size != p->image_mem_size || again.dtb_gpa != p->dtb_gpa) {
-        fprintf(stderr, "decode: parts[%u]: image or device-tree placement differs from the rule\n",
+               again.image_mem_size != p->image_mem_size || again.dtb_gpa != p->dtb_gpa ||
+               again.ramdisk_gpa != p->ramdisk_gpa) {
+        fprintf(stderr, "decode: parts[%u]: image, device-tree or ramdisk placement differs from the rule\n",
                 i);
         rc = -1;
     } else if (dtb.size != p->dtb_size || memcmp(dtb.data, blob + p->dtb_offset, dtb.size) != 0) {
@@ -202,6 +202,9 @@ static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *bl
     fprintf(out, "\t\t\tbulkhead,ram-gpa = <0x%x 0x%x>;\n\t\t\tvpl011;\n",
             (uint32_t)(p->ram_gpa >> 32), (uint32_t)p->ram_gpa);
     print_part_v2(out, p);
+    if ((p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u) {
+        fprintf(out, "\t\t\tbulkhead,no-hypervisor-node;\n");
+    }
     fprintf(out,
             "\t\t\t/* image: guest 0x%llx, entry 0x%llx, 0x%x bytes (0x%x in memory), payload "
             "+0x%x\n\t\t\t * device tree: guest 0x%llx, 0x%x bytes, payload +0x%x */\n",
@@ -218,7 +221,15 @@ static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *bl
         print_string(out, args);
         fprintf(out, ";\n");
     }
-    fprintf(out, "\t\t\t};\n\t\t};\n");
+    fprintf(out, "\t\t\t};\n");
+    if (p->ramdisk_size != 0) {
+        fprintf(out,
+                "\t\t\t/* ramdisk: guest 0x%llx, 0x%x bytes, payload +0x%x */\n\t\t\tramdisk {\n"
+                "\t\t\t\tcompatible = \"multiboot,ramdisk\", \"multiboot,module\";\n"
+                "\t\t\t\tbulkhead,path = \"%s-ramdisk.bin\";\n\t\t\t};\n",
+                U64(p->ramdisk_gpa), p->ramdisk_size, p->ramdisk_offset, p->name);
+    }
+    fprintf(out, "\t\t};\n");
 }
 
 /* Write the hypervisor (its header sized to keep the blob where it was) and
@@ -242,6 +253,10 @@ static int extract(const struct bhi_buf *image, uint64_t off, const struct bh_cf
         const struct bh_cfg_part *p = &cfg->parts[i];
         snprintf(path, sizeof(path), "%s/%s.bin", dir, p->name);
         rc = bhi_write_file(path, blob + p->image_offset, p->image_size, &st);
+        if (rc == 0 && p->ramdisk_size != 0) {
+            snprintf(path, sizeof(path), "%s/%s-ramdisk.bin", dir, p->name);
+            rc = bhi_write_file(path, blob + p->ramdisk_offset, p->ramdisk_size, &st);
+        }
     }
     if (rc != 0) {
         fprintf(stderr, "decode: %s\n", hyp.data == NULL && off != 0 ? "out of memory" : st.msg);

@@ -364,6 +364,7 @@ static const struct bhd_prop_rule part_rules[] = {
     {"bulkhead,period-us", NULL},
     {"bulkhead,no-window-in", NULL},
     {"bulkhead,restart-limit", NULL},
+    {"bulkhead,no-hypervisor-node", NULL},
     {"bulkhead,passthrough", "pass-through devices"},
 };
 
@@ -378,9 +379,10 @@ struct node_rule {
     const char *reserved;
 };
 
+#define PART_CHILD_RAMDISK 1u /* index of multiboot,ramdisk below */
 static const struct node_rule part_children[] = {
     {"multiboot,kernel", NULL},
-    {"multiboot,ramdisk", "ramdisk modules"},
+    {"multiboot,ramdisk", NULL},
     {"multiboot,device-tree", "partial device trees (pass-through)"},
     {"xen,evtchn-v1", "static event channels"},
     {"xen,domain-shared-memory-v1", "static shared memory"},
@@ -432,12 +434,45 @@ static int parse_kernel(struct bhd_ctx *c, int node, struct bhd_part *p, struct 
     return rc < 0 ? -1 : bad;
 }
 
-/* Children of a partition: exactly one kernel module, reserved kinds refused. */
+static const struct bhd_prop_rule ramdisk_rules[] = {
+    {"compatible", NULL}, {"phandle", NULL}, {"linux,phandle", NULL}, {"bulkhead,path", NULL},
+    {"reg", NULL},
+};
+
+/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required, reg
+ * refused, no children). */
+static int parse_ramdisk(struct bhd_ctx *c, int node, struct bhd_part *p)
+{
+    bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
+    snprintf(p->ramdisk_node, sizeof(p->ramdisk_node), "%s", c->path);
+    int bad = bhd_check_props(c, node, ramdisk_rules, sizeof(ramdisk_rules) / sizeof(ramdisk_rules[0]));
+    int len = 0;
+    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
+        bhd_err(c->d, c->path, "reg",
+                "Bulkhead loads nothing before boot: name the ramdisk with bulkhead,path");
+        bad = -1;
+    }
+    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->ramdisk, sizeof(p->ramdisk)),
+                    "bulkhead,path", "the partition's initial ramdisk file");
+    int sub;
+    fdt_for_each_subnode(sub, c->fdt, node)
+    {
+        char sp[BHD_PATH_LEN];
+        bhd_node_path(c->fdt, sub, sp, sizeof(sp));
+        bhd_err(c->d, sp, NULL, "unknown node (a module has no child nodes)");
+        bad = -1;
+        break;
+    }
+    return bad;
+}
+
+/* Children of a partition: exactly one kernel module, at most one ramdisk,
+ * reserved kinds refused. */
 static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
                                struct sys_part_desc *pd)
 {
     const size_t n = sizeof(part_children) / sizeof(part_children[0]);
-    int bad = 0, sub, count = 0, kernels = 0;
+    int bad = 0, sub, count = 0, kernels = 0, ramdisks = 0;
     char sp[BHD_PATH_LEN];
     fdt_for_each_subnode(sub, c->fdt, node)
     {
@@ -455,6 +490,13 @@ static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
         } else if (part_children[k].reserved != NULL) {
             bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
             bad = -1;
+        } else if (k == PART_CHILD_RAMDISK) {
+            if (++ramdisks > 1) {
+                bhd_err(c->d, sp, NULL, "second ramdisk module; a partition has at most one");
+                bad = -1;
+            } else {
+                bad |= parse_ramdisk(c, sub, p);
+            }
         } else if (++kernels > 1) {
             bhd_err(c->d, sp, NULL, "second kernel module; a partition has exactly one");
             bad = -1;
@@ -551,6 +593,12 @@ static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sy
         bad = -1;
     }
     bad |= bhd_parse_part_v2(c, node, pd);
+    const uint8_t *noxen = bhd_prop_get(c, node, "bulkhead,no-hypervisor-node", &len);
+    if (noxen != NULL && len != 0) {
+        bhd_err(c->d, c->path, "bulkhead,no-hypervisor-node", "must be empty (a flag)");
+        bad = -1;
+    }
+    pd->no_xen_node = noxen != NULL;
     bad |= parse_part_children(c, node, p, pd);
     pd->program = p->image;
     p->bad = bad != 0;

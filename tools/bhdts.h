@@ -52,6 +52,8 @@ struct bhd_part {
     char image[BHD_PATH_LEN];  /* bulkhead,path as written */
     char bootargs[BHD_ARGS_LEN];
     int has_bootargs;
+    char ramdisk_node[BHD_PATH_LEN]; /* its ramdisk module node, "" if none */
+    char ramdisk[BHD_PATH_LEN];      /* the ramdisk's bulkhead,path as written */
     int bad; /* front-end errors: not built into the blob */
     int offset;                /* node offset in the tree (phandle targets) */
     char hm[BHD_PATH_LEN];     /* its health-monitor node, "" if none */

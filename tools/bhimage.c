@@ -155,6 +155,27 @@ int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_
     return 0;
 }
 
+/* Implements: LLR-TOOL-014 (ramdisk page aligned just below the device tree,
+ * above the image memory). */
+int bhi_place_ramdisk(uint64_t size, struct bh_cfg_part *out, struct bhi_status *st)
+{
+    uint64_t low = out->image_gpa + out->image_mem_size;
+    if (size > UINT32_MAX || out->dtb_gpa < low || size > out->dtb_gpa - low) {
+        return fail(st, "ramdisk of 0x%llx bytes does not fit between the image (ends 0x%llx) and "
+                        "the device tree (0x%llx)",
+                    (unsigned long long)size, (unsigned long long)low,
+                    (unsigned long long)out->dtb_gpa);
+    }
+    uint64_t gpa = (out->dtb_gpa - size) & ~(uint64_t)(BH_CFG_PAGE_SIZE - 1u);
+    if (gpa < low) {
+        return fail(st, "ramdisk of 0x%llx bytes: no page boundary above the image (ends 0x%llx)",
+                    (unsigned long long)size, (unsigned long long)low);
+    }
+    out->ramdisk_gpa = gpa;
+    out->ramdisk_size = (uint32_t)size;
+    return 0;
+}
+
 /* String property (libfdt's own macro trips -Wconversion under gcc). */
 static int dt_str(void *fdt, const char *name, const char *str)
 {
@@ -201,6 +222,11 @@ static int dt_chosen_memory(void *fdt, const struct sys_part_desc *p)
     int rc = fdt_begin_node(fdt, "chosen");
     rc |= dt_str(fdt, "stdout-path", name);
     rc |= p->bootargs != NULL ? dt_str(fdt, "bootargs", p->bootargs) : 0;
+    if (p->ramdisk_size != 0) {
+        uint64_t end = p->ramdisk_gpa + p->ramdisk_size;
+        rc |= fdt_property_u64(fdt, "linux,initrd-start", p->ramdisk_gpa);
+        rc |= fdt_property_u64(fdt, "linux,initrd-end", end);
+    }
     rc |= fdt_end_node(fdt);
     snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_gpa);
     rc |= fdt_begin_node(fdt, name);
@@ -220,6 +246,7 @@ static int dt_cpus(void *fdt, const struct sys_part_desc *p)
         rc |= fdt_begin_node(fdt, name);
         rc |= dt_str(fdt, "device_type", "cpu");
         rc |= dt_str(fdt, "compatible", "arm,armv8");
+        rc |= dt_str(fdt, "enable-method", "psci");
         rc |= fdt_property_u32(fdt, "reg", i);
         rc |= fdt_end_node(fdt);
     }
@@ -242,7 +269,17 @@ static int dt_gic(void *fdt, const struct sys_part_desc *p)
     return rc | fdt_end_node(fdt);
 }
 
-static int dt_timer_hyp(void *fdt)
+/* PSCI through HVC #0 (hyp/core/psci.c). */
+static int dt_psci(void *fdt)
+{
+    static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
+    int rc = fdt_begin_node(fdt, "psci");
+    rc |= fdt_property(fdt, "compatible", psci_compat, (int)sizeof(psci_compat));
+    rc |= dt_str(fdt, "method", "hvc");
+    return rc | fdt_end_node(fdt);
+}
+
+static int dt_timer_hyp(void *fdt, int xen_node)
 {
     static const char xen_compat[] = "xen,xen-4.17\0xen,xen";
     const uint32_t timer_irqs[12] = {
@@ -257,6 +294,9 @@ static int dt_timer_hyp(void *fdt)
     rc |= dt_cells(fdt, "interrupts", timer_irqs, 12);
     rc |= fdt_property(fdt, "always-on", NULL, 0);
     rc |= fdt_end_node(fdt);
+    if (!xen_node) {
+        return rc;
+    }
     rc |= fdt_begin_node(fdt, "hypervisor");
     rc |= fdt_property(fdt, "compatible", xen_compat, (int)sizeof(xen_compat));
     rc |= dt_reg2(fdt, BHI_XEN_REGION_BASE, BHI_XEN_REGION_SIZE, 0, 0, 1);
@@ -277,8 +317,9 @@ static int dt_uart(void *fdt)
     return rc | fdt_end_node(fdt);
 }
 
-/* Implements: LLR-TOOL-004 (per-partition device tree: memory, vCPUs, GICv3,
- * timer, Xen node, PL011, chosen stdout). */
+/* Implements: LLR-TOOL-004 (per-partition device tree: memory, vCPUs with
+ * PSCI enable-method, GICv3, PSCI (hvc), timer, Xen node unless no_xen_node,
+ * PL011, chosen stdout, bootargs and initrd range). */
 int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_status *st)
 {
     void *fdt = calloc(1, BHI_DTB_MAX);
@@ -292,7 +333,8 @@ int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_
     rc |= dt_chosen_memory(fdt, p);
     rc |= dt_cpus(fdt, p);
     rc |= dt_gic(fdt, p);
-    rc |= dt_timer_hyp(fdt);
+    rc |= dt_psci(fdt);
+    rc |= dt_timer_hyp(fdt, !p->no_xen_node);
     rc |= dt_uart(fdt);
     rc |= fdt_end_node(fdt);
     rc |= fdt_finish(fdt);
@@ -461,7 +503,34 @@ int bhi_blob_begin(struct bhi_blob *b, const struct sys_desc *sys, struct bhi_st
     return 0;
 }
 
-/* Implements: LLR-TOOL-005 (partition entry, image and DTB appended to payload). */
+/* Implements: LLR-TOOL-014 (image, then device tree, then ramdisk below it;
+ * the device tree generated again with the ramdisk's final address, which
+ * cannot change its size). */
+int bhi_place_all(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h, size_t file_size,
+                  uint64_t ramdisk_size, struct bh_cfg_part *out, struct bhi_buf *dtb,
+                  struct bhi_status *st)
+{
+    struct sys_part_desc d = *p;
+    d.ramdisk_gpa = 0;
+    d.ramdisk_size = ramdisk_size;
+    int rc = bhi_place_image(&d, h, file_size, out, st);
+    rc = rc != 0 ? rc : bhi_make_dtb(&d, dtb, st);
+    rc = rc != 0 ? rc : bhi_place_dtb(&d, dtb->size, out, st);
+    if (rc != 0 || ramdisk_size == 0) {
+        return rc;
+    }
+    size_t first = dtb->size;
+    bhi_buf_free(dtb);
+    rc = bhi_place_ramdisk(ramdisk_size, out, st);
+    d.ramdisk_gpa = out->ramdisk_gpa;
+    rc = rc != 0 ? rc : bhi_make_dtb(&d, dtb, st);
+    if (rc == 0 && dtb->size != first) {
+        return fail(st, "device tree changed size with the ramdisk address");
+    }
+    return rc;
+}
+
+/* Implements: LLR-TOOL-005 (partition entry, image, DTB and ramdisk appended to payload). */
 int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_desc *p,
                       const struct bhi_buf *image, struct bhi_status *st)
 {
@@ -480,17 +549,19 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     for (uint32_t v = 0; v < p->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
         part.vcpu_cpu[v] = p->cpus[v];
     }
-    part.flags = p->flags;
+    part.flags = p->flags | (p->no_xen_node ? BH_CFG_PART_F_NO_XEN_NODE : 0u);
     part.period_us = p->period_us;
     part.no_window_mask = p->no_window_mask;
     part.restart_limit = p->restart_limit;
     memcpy(part.hm_action, p->hm_action, sizeof(part.hm_action));
+    uint64_t rd_size = p->ramdisk != NULL ? p->ramdisk->size : 0u;
     int rc = bhi_arm64_parse(image->data, image->size, &hdr, st);
-    rc = rc != 0 ? rc : bhi_place_image(p, &hdr, image->size, &part, st);
-    rc = rc != 0 ? rc : bhi_make_dtb(p, &dtb, st);
-    rc = rc != 0 ? rc : bhi_place_dtb(p, dtb.size, &part, st);
+    rc = rc != 0 ? rc : bhi_place_all(p, &hdr, image->size, rd_size, &part, &dtb, st);
     rc = rc != 0 ? rc : blob_append(b, image->data, image->size, &part.image_offset, st);
     rc = rc != 0 ? rc : blob_append(b, dtb.data, dtb.size, &part.dtb_offset, st);
+    if (rc == 0 && rd_size != 0) {
+        rc = blob_append(b, p->ramdisk->data, p->ramdisk->size, &part.ramdisk_offset, st);
+    }
     bhi_buf_free(&dtb);
     if (rc == 0) {
         blob_cfg(b)->parts[idx] = part;

@@ -32,6 +32,11 @@ struct sys_part_desc {
     uint32_t no_window_mask; /* bit s: no window in schedule s */
     uint32_t restart_limit;
     uint8_t hm_action[BH_CFG_HM_ERRORS];
+    const struct bhi_buf *ramdisk; /* initial ramdisk bytes; NULL: none */
+    int no_xen_node;      /* its device tree has no /hypervisor node */
+    /* Set by the placement (bhi_place_all), read by bhi_make_dtb: */
+    uint64_t ramdisk_gpa; /* /chosen linux,initrd-start */
+    uint64_t ramdisk_size; /* 0: no ramdisk, no initrd properties */
 };
 
 struct sys_desc {
@@ -115,6 +120,13 @@ int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h
 int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_part *out,
                   struct bhi_status *st);
 
+/*
+ * Fill ramdisk_gpa and ramdisk_size of out (image and device tree already
+ * placed) for a ramdisk of size bytes: page aligned, ending at or below the
+ * device tree, above the image's memory. Implements: LLR-TOOL-014.
+ */
+int bhi_place_ramdisk(uint64_t size, struct bh_cfg_part *out, struct bhi_status *st);
+
 /* ------------------------------------------------------- device tree --- */
 
 /* Guest-visible facts the DTB states that no core header defines. */
@@ -129,6 +141,16 @@ int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_
 /* Generate the packed flattened device tree of partition p into out (heap).
  * Implements: LLR-TOOL-004. */
 int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_status *st);
+
+/*
+ * Place image, device tree and ramdisk (ramdisk_size bytes, 0: none) of
+ * partition p loading an Image of file_size bytes with header h, filling the
+ * placement fields of out and generating its device tree into dtb (heap).
+ * The one rule both the blob build and decode apply. Implements: LLR-TOOL-014.
+ */
+int bhi_place_all(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h, size_t file_size,
+                  uint64_t ramdisk_size, struct bh_cfg_part *out, struct bhi_buf *dtb,
+                  struct bhi_status *st);
 
 /* Check a flattened device tree of size bytes completely before any libfdt
  * call walks it: header, blocks inside the buffer, every tag, name and

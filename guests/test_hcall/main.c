@@ -1,6 +1,7 @@
 /*
- * Every success and error path of the hypercall interface, then an HVC with
- * the wrong immediate, which must stop this partition.
+ * Every success and error path of the hypercall interface, the PSCI conduit
+ * (HVC #0), then an HVC with the wrong immediate, which must stop this
+ * partition.
  * Verifies: LLR-HC-001 .. LLR-HC-008, LLR-ARCH-041 (with tests/system/cases/hcall).
  * Assumes the configuration gives 16 MiB of RAM at 0x40000000.
  */
@@ -129,6 +130,30 @@ static void test_vpl011(void)
           "PL011 flag register reports the transmitter empty");
 }
 
+/* One PSCI/SMCCC call through HVC #0: function ID in x0, result in x0. */
+static int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
+    return (int64_t)x0;
+}
+
+/* Verifies: LLR-PSCI-001, LLR-PSCI-002, LLR-PSCI-003, LLR-PSCI-004, LLR-ARCH-041 */
+static void test_psci(void)
+{
+    check(psci(0x84000000u, 0, 0, 0) == 0x10000, "PSCI_VERSION is 1.0");
+    check(psci(0x80000000u, 0, 0, 0) == 0x10001, "SMCCC_VERSION is 1.1");
+    check(psci(0x8400000Au, 0xC4000003u, 0, 0) == 0, "PSCI_FEATURES(CPU_ON) is 0");
+    check(psci(0x80000001u, 0x80008000u, 0, 0) == -1, "SMCCC_ARCH_FEATURES(WORKAROUND_1) not supported");
+    check(psci(0x84000001u, 0, 0, 0) == -1, "CPU_SUSPEND not supported");
+    check(psci(0xC4000004u, 0, 0, 0) == 0, "AFFINITY_INFO of vCPU 0 is ON");
+    check(psci(0xC4000003u, 0, 0x40000000u, 0) == -4, "CPU_ON of vCPU 0 is ALREADY_ON");
+    check(psci(0xC4000003u, 1, 0x40000000u, 0) == -2, "CPU_ON of a missing vCPU is INVALID_PARAMETERS");
+}
+
 int main(void)
 {
     test_vpl011();
@@ -136,10 +161,11 @@ int main(void)
     test_console_io();
     test_unknown_numbers();
     test_sched_op();
+    test_psci();
     (void)test_summary();
-    gputs("now issuing hvc #0\n");
+    gputs("now issuing hvc #1\n");
     gflush();
-    __asm__ volatile("hvc #0" ::: "memory");
-    gputs("not ok - survived hvc #0\n");
+    __asm__ volatile("hvc #1" ::: "memory");
+    gputs("not ok - survived hvc #1\n");
     guest_crash();
 }

@@ -29,7 +29,7 @@
 #define CFG_MAX_SLICE_US 10000000u
 #define CFG_MAX_DTB_SIZE 0x200000u /* 2 MiB */
 #define CFG_IPA_LIMIT (1ull << 39) /* stage-2 input range */
-#define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL)
+#define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL | BH_CFG_PART_F_NO_XEN_NODE)
 #define CFG_ENTRY_ALIGN 4u
 
 /* clang-format on */
@@ -466,6 +466,41 @@ static void cfg_check_dtb(const struct bh_cfg *c, uint32_t i, struct cfg_report 
     }
 }
 
+/*
+ * Implements: LLR-CFG-017 (ramdisk: none means all three fields zero; else
+ * in the payload, its copy page aligned inside guest RAM and clear of the
+ * image memory and of the device tree).
+ */
+static void cfg_check_ramdisk(const struct bh_cfg *c, uint32_t i, struct cfg_report *rep)
+{
+    const struct bh_cfg_part *p = &c->parts[i];
+    if (p->ramdisk_size == 0u) {
+        if (p->ramdisk_gpa != 0u || p->ramdisk_offset != 0u) {
+            cfg_perr(rep, i, "ramdisk_size", "zero, but ramdisk_gpa or ramdisk_offset set");
+        }
+        return;
+    }
+    cfg_check_payload(c, i, "ramdisk_offset", p->ramdisk_offset, p->ramdisk_size, rep);
+    if (!aligned(p->ramdisk_gpa, BH_CFG_PAGE_SIZE)) {
+        cfg_perr(rep, i, "ramdisk_gpa", "0x%llx not page aligned", U64(p->ramdisk_gpa));
+    }
+    if (!range_inside(p->ramdisk_gpa, p->ramdisk_size, p->ram_gpa, p->ram_size)) {
+        cfg_perr(rep, i, "ramdisk_gpa", "0x%llx+0x%x outside guest RAM 0x%llx+0x%llx",
+                 U64(p->ramdisk_gpa), p->ramdisk_size, U64(p->ram_gpa), U64(p->ram_size));
+        return;
+    }
+    if (range_ok(p->image_gpa, p->image_mem_size) &&
+        range_overlap(p->ramdisk_gpa, p->ramdisk_size, p->image_gpa, p->image_mem_size)) {
+        cfg_perr(rep, i, "ramdisk_gpa", "0x%llx+0x%x overlaps image 0x%llx+0x%x",
+                 U64(p->ramdisk_gpa), p->ramdisk_size, U64(p->image_gpa), p->image_mem_size);
+    }
+    if (range_ok(p->dtb_gpa, p->dtb_size) &&
+        range_overlap(p->ramdisk_gpa, p->ramdisk_size, p->dtb_gpa, p->dtb_size)) {
+        cfg_perr(rep, i, "ramdisk_gpa", "0x%llx+0x%x overlaps device tree 0x%llx+0x%x",
+                 U64(p->ramdisk_gpa), p->ramdisk_size, U64(p->dtb_gpa), p->dtb_size);
+    }
+}
+
 /* ------------------------------------------------------------- entries --- */
 
 /* Implements: LLR-CFG-011 (table entries at and after num_parts all zero). */
@@ -483,7 +518,7 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
 }
 
 /*
- * Implements: LLR-CFG-002 .. LLR-CFG-012 (structural checks stop at the
+ * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017 (structural checks stop at the
  * first error; field checks are all run and collected).
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
@@ -515,6 +550,7 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_vcpus(c, i, rep);
         cfg_check_image(c, i, rep);
         cfg_check_dtb(c, i, rep);
+        cfg_check_ramdisk(c, i, rep);
         cfg_check_part_hm(c, i, rep);
     }
     cfg_check_schedules(c, rep);

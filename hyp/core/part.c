@@ -60,10 +60,17 @@ static bool part_copy(const struct partition *p, uint64_t gpa, uint32_t src_off,
     return true;
 }
 
+/* The ramdisk, when the configuration has one (size 0: none, nothing to do). */
+static bool part_copy_ramdisk(const struct partition *p, const struct bh_cfg_part *c)
+{
+    return c->ramdisk_size == 0u ||
+           part_copy(p, c->ramdisk_gpa, c->ramdisk_offset, c->ramdisk_size, c->ramdisk_size);
+}
+
 /*
- * Load image and device tree of p, then reset its virtual devices and vCPUs:
+ * Load image, device tree and ramdisk (if any) of p, then reset its virtual devices and vCPUs:
  * vCPU 0 runnable at the entry point with x0 = device-tree address, the
- * others off until the guest starts them (PSCI CPU_ON, not yet provided).
+ * others off until the guest starts them (PSCI CPU_ON, psci.c).
  * Returns false, touching no vCPU, when the load is out of bounds.
  * Implements: LLR-PART-006
  */
@@ -71,7 +78,8 @@ static bool part_reset(struct partition *p, bool cold)
 {
     const struct bh_cfg_part *c = p->cfg;
     if (cold && (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
-                 !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size))) {
+                 !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size) ||
+                 !part_copy_ramdisk(p, c))) {
         return false;
     }
     for (uint32_t j = 0; j < p->num_vcpus; j++) {

@@ -11,6 +11,8 @@
 #                          expect: matched (extended regex, grep -E)
 #   expect-any: <regex>    must match some line, in any order
 #   reject: <regex>        must match no line
+#   until: <regex>         QEMU is stopped 1 s after a line matches (before
+#                          the timeout), for systems that do not end alone
 # Lines starting with '#' and blank lines are ignored. The log of each case is
 # kept in build/<toolchain>/system/<case>.log. Prints "PASS system/<case>" or
 # "FAIL system/<case>: <first unmet expectation>" per case; exits 1 if any
@@ -25,7 +27,7 @@ IMG_DIR="$ROOT/build/$TC/images"
 LOG_DIR="$ROOT/build/$TC/system"
 QEMU=${QEMU:-qemu-system-aarch64}
 QEMU_FLAGS=(-M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G -nographic)
-MAX_TIMEOUT=20
+MAX_TIMEOUT=120
 
 mkdir -p "$LOG_DIR"
 
@@ -69,7 +71,7 @@ check_log() {
 }
 
 run_case() {
-    local spec=$1 name image secs img log raw why
+    local spec=$1 name image secs img log raw why until_re
     name=$(basename "$spec")
     image=$(sed -n 's/^image: *//p' "$spec" | head -n1)
     secs=$(sed -n 's/^timeout: *//p' "$spec" | head -n1)
@@ -84,9 +86,22 @@ run_case() {
         return 1
     fi
     raw="$log.raw"
+    until_re=$(sed -n 's/^until: *//p' "$spec" | head -n1)
     timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" "${extra[@]}" -kernel "$img" \
-        </dev/null >"$raw" 2>&1
-    local rc=$?
+        </dev/null >"$raw" 2>&1 &
+    local qpid=$! rc
+    if [ -n "$until_re" ]; then
+        while kill -0 "$qpid" 2>/dev/null; do
+            if tr -d '\r' <"$raw" | grep -qE -e "$until_re"; then
+                sleep 1
+                kill "$qpid" 2>/dev/null
+                break
+            fi
+            sleep 0.5
+        done
+    fi
+    wait "$qpid"
+    rc=$?
     tr -d '\r' <"$raw" >"$log"
     rm -f "$raw"
     [ "$rc" -eq 124 ] && echo "(qemu stopped by the ${secs} s timeout)" >>"$log"

@@ -15,7 +15,7 @@ PY
 FAKE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # fake_tree DIR: DIR/hyp/bulkhead.bin and DIR/guests/<program>.bin for every
-# program config/*.dts names, plus good, notarm, tiny and huge test images.
+# program config/*.dts names, DIR/linux/Image and initramfs.cpio.gz, plus good, notarm, tiny and huge test images.
 fake_tree() {
     mkdir -p "$1/hyp" "$1/guests"
     fake_image "$1/hyp/bulkhead.bin" 0x3000 0x18000
@@ -28,4 +28,8 @@ fake_tree() {
     fake_image "$1/guests/notarm.bin" 0x200 0x4000 0x12345678
     fake_image "$1/guests/tiny.bin" 10 0
     fake_image "$1/guests/huge.bin" 0x200 0x2000000
+    # config/linux.dts: a kernel as large in memory as Debian's, a ramdisk.
+    mkdir -p "$1/linux"
+    fake_image "$1/linux/Image" 0x200 0x2010000
+    printf 'fake initramfs\n' >"$1/linux/initramfs.cpio.gz"
 }

@@ -41,8 +41,8 @@ static const struct sys_desc two_parts = {
     .num_parts = 2,
     .parts =
         {
-            {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}, NULL, 0, 0, 0, 0, {0}},
-            {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}, NULL, 0, 0, 0, 0, {0}},
+            {"p0", 0x40000000, 0x48000000, MIB(16), "prog", 1, {0}, NULL, 0, 0, 0, 0, {0}, NULL, 0, 0, 0},
+            {"p1", 0x40000000, 0x49000000, MIB(16), "prog", 2, {1, 0}, NULL, 0, 0, 0, 0, {0}, NULL, 0, 0, 0},
         },
 };
 
@@ -172,7 +172,89 @@ static void test_make_dtb(void)
     CHECK(irq != NULL && cell(irq, 0) == 1 && cell(irq, 1) == 15);
     irq = prop(fdt, "/pl011@22000000", "interrupts", &len);
     CHECK(irq != NULL && cell(irq, 0) == 0 && cell(irq, 1) == 0 && cell(irq, 2) == 4);
+    compat = prop(fdt, "/psci", "compatible", &len);
+    CHECK(compat != NULL && len == 26 && strcmp(compat, "arm,psci-1.0") == 0 &&
+          strcmp(compat + 13, "arm,psci-0.2") == 0);
+    CHECK(strcmp(prop(fdt, "/psci", "method", &len), "hvc") == 0);
+    CHECK(strcmp(prop(fdt, "/cpus/cpu@1", "enable-method", &len), "psci") == 0);
+    CHECK(prop(fdt, "/chosen", "linux,initrd-start", &len) == NULL);
     bhi_buf_free(&dtb);
+
+    /* No /hypervisor node; initrd range in /chosen as 64-bit values. */
+    struct sys_part_desc d = two_parts.parts[0];
+    d.no_xen_node = 1;
+    d.ramdisk_gpa = 0x140000000ull;
+    d.ramdisk_size = 0x1234;
+    CHECK(bhi_make_dtb(&d, &dtb, &st) == 0);
+    fdt = dtb.data;
+    CHECK(fdt_path_offset(fdt, "/hypervisor") < 0 && fdt_path_offset(fdt, "/psci") >= 0);
+    reg = prop(fdt, "/chosen", "linux,initrd-start", &len);
+    CHECK(reg != NULL && len == 8 && cell(reg, 0) == 1 && cell(reg, 1) == 0x40000000);
+    reg = prop(fdt, "/chosen", "linux,initrd-end", &len);
+    CHECK(reg != NULL && len == 8 && cell(reg, 0) == 1 && cell(reg, 1) == 0x40001234);
+    bhi_buf_free(&dtb);
+}
+
+/* Verifies: LLR-TOOL-014 (ramdisk page aligned below the device tree, above
+ * the image; the device tree names it) */
+static void test_place_ramdisk(void)
+{
+    struct bhi_status st;
+    struct bh_cfg_part part;
+    memset(&part, 0, sizeof(part));
+    part.image_gpa = 0x40000000;
+    part.image_mem_size = 0x100000;
+    part.dtb_gpa = 0x40e00000;
+    CHECK(bhi_place_ramdisk(0x1800, &part, &st) == 0);
+    CHECK(part.ramdisk_gpa == 0x40dfe000 && part.ramdisk_size == 0x1800);
+    CHECK(bhi_place_ramdisk(0xd00000, &part, &st) == 0 && part.ramdisk_gpa == 0x40100000);
+    CHECK(bhi_place_ramdisk(0xd00001, &part, &st) == -1);
+    CHECK(strstr(st.msg, "does not fit") != NULL);
+    part.image_mem_size = 0x100800; /* image ends inside a page */
+    CHECK(bhi_place_ramdisk(0xcff400, &part, &st) == -1);
+    CHECK(strstr(st.msg, "no page boundary") != NULL);
+    CHECK(bhi_place_ramdisk(1ull << 32, &part, &st) == -1);
+    part.dtb_gpa = 0x40080000; /* below the image end */
+    CHECK(bhi_place_ramdisk(16, &part, &st) == -1);
+
+    /* The whole placement: the device tree names the ramdisk it placed. */
+    struct bhi_arm64_hdr h = {0, 0x3000, 0};
+    struct bhi_buf dtb = {NULL, 0};
+    memset(&part, 0, sizeof(part));
+    CHECK(bhi_place_all(&two_parts.parts[0], &h, 200, 0x10000, &part, &dtb, &st) == 0);
+    CHECK(part.dtb_gpa == 0x40e00000 && part.ramdisk_gpa == 0x40df0000);
+    int len = 0;
+    const void *reg = prop(dtb.data, "/chosen", "linux,initrd-start", &len);
+    CHECK(reg != NULL && cell(reg, 1) == 0x40df0000);
+    bhi_buf_free(&dtb);
+    CHECK(bhi_place_all(&two_parts.parts[0], &h, 200, MIB(15), &part, &dtb, &st) == -1);
+    CHECK(dtb.data == NULL);
+}
+
+/* Verifies: LLR-TOOL-005 (ramdisk bytes in the payload, flags from the description) */
+static void test_blob_ramdisk(void)
+{
+    struct bhi_status st;
+    struct bhi_blob b = {{NULL, 0}};
+    struct bhi_buf img = fake_image(200, 0, 0x3000);
+    struct bhi_buf rd = {(uint8_t *)(uintptr_t)"RAMDISK!", 8};
+    struct sys_part_desc d = two_parts.parts[1];
+    d.ramdisk = &rd;
+    d.no_xen_node = 1;
+    CHECK(bhi_blob_begin(&b, &two_parts, &st) == 0);
+    CHECK(bhi_blob_add_part(&b, 0, &two_parts.parts[0], &img, &st) == 0);
+    CHECK(bhi_blob_add_part(&b, 1, &d, &img, &st) == 0);
+    CHECK(bhi_blob_end(&b, &st) == 0);
+    const struct bh_cfg *cfg = (const struct bh_cfg *)(const void *)b.buf.data;
+    const struct bh_cfg_part *p = &cfg->parts[1];
+    CHECK(p->ramdisk_size == 8 && p->ramdisk_gpa == 0x40dff000 && p->flags == 4u);
+    CHECK(memcmp(b.buf.data + p->ramdisk_offset, "RAMDISK!", 8) == 0);
+    CHECK(cfg->parts[0].ramdisk_size == 0 && cfg->parts[0].ramdisk_offset == 0 &&
+          cfg->parts[0].flags == 0);
+    struct cfg_report rep;
+    CHECK(validate_blob(&b.buf, &rep) == 0);
+    bhi_buf_free(&b.buf);
+    bhi_buf_free(&img);
 }
 
 /* Verifies: LLR-TOOL-009 */
@@ -325,6 +407,8 @@ static const struct {
     {"place_image", test_place_image},
     {"place_dtb", test_place_dtb},
     {"make_dtb", test_make_dtb},
+    {"place_ramdisk", test_place_ramdisk},
+    {"blob_ramdisk", test_blob_ramdisk},
     {"check_system", test_check_system},
     {"blob", test_blob},
     {"blob_bad_part", test_blob_bad_part},

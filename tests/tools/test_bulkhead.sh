@@ -22,7 +22,7 @@ result() { # name status
 }
 
 # Every system builds; the image carries the blob at align_up(0x18000, 64 KiB)
-# and declares its full size. Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028
+# and declares its full size (config/linux.dts: with a ramdisk). Verifies: LLR-TOOL-006, LLR-TOOL-021 .. LLR-TOOL-028, LLR-TOOL-050, LLR-TOOL-014
 t_build() { # system (source in $SRC)
     "$BH" build "$SRC" -I "$T" -o "$WORK/$1.img" --blob "$WORK/$1.blob" \
         >"$WORK/$1.log" 2>&1 || return 1

@@ -517,8 +517,11 @@ static void test_vcpu_cpu(void **state)
 static void test_flags_and_reserved(void **state)
 {
     (void)state;
-    cfg->parts[0].flags = 0x80000007u;
-    expect_only("parts[0].flags", "unknown bits 0x80000004");
+    cfg->parts[0].flags = 0x8000000Fu;
+    expect_only("parts[0].flags", "unknown bits 0x80000008");
+    cfg->parts[0].flags = BH_CFG_PART_F_NO_XEN_NODE;
+    reseal();
+    assert_int_equal(validate(), 0);
     cfg->parts[0].flags = 0;
     cfg->parts[1].reserved = 3;
     expect_only("parts[1].reserved", "0x3, must be zero");
@@ -640,6 +643,71 @@ static void test_dtb_gpa(void **state)
     assert_int_equal(validate(), 0);
 }
 
+/* ------------------------------------------------------------- ramdisk --- */
+
+/* A valid 16-byte ramdisk for p0 at guest 0x40100000 (payload: p0's image). */
+static void set_ramdisk(void)
+{
+    struct bh_cfg_part *p = &cfg->parts[0];
+    p->ramdisk_gpa = 0x40100000ull;
+    p->ramdisk_offset = HDR;
+    p->ramdisk_size = 16u;
+}
+
+/* Verifies: LLR-CFG-017 (none: all fields zero; a valid one passes; payload bounds) */
+static void test_ramdisk_fields(void **state)
+{
+    (void)state;
+    set_ramdisk();
+    reseal();
+    assert_int_equal(validate(), 0);
+    struct bh_cfg_part *p = &cfg->parts[0];
+    p->ramdisk_size = 0;
+    expect_only("parts[0].ramdisk_size", "zero, but ramdisk_gpa or ramdisk_offset set");
+    p->ramdisk_gpa = 0;
+    expect_only("parts[0].ramdisk_size", "zero, but");
+    p->ramdisk_offset = 0;
+    reseal();
+    assert_int_equal(validate(), 0);
+    set_ramdisk();
+    p->ramdisk_offset = HDR + 4u;
+    expect_only("parts[0].ramdisk_offset", "not 8-byte aligned");
+    p->ramdisk_offset = 8u;
+    expect_only("parts[0].ramdisk_offset", "inside the header");
+    p->ramdisk_offset = TOTAL - 8u;
+    expect_only("parts[0].ramdisk_offset", fmt("0x%x+0x10 beyond total_size 0x%x", TOTAL - 8u, TOTAL));
+}
+
+/* Verifies: LLR-CFG-017 (copy page aligned, inside RAM, clear of image and device tree) */
+static void test_ramdisk_gpa(void **state)
+{
+    (void)state;
+    set_ramdisk();
+    struct bh_cfg_part *p = &cfg->parts[0];
+    p->ramdisk_gpa += 8u;
+    expect_only("parts[0].ramdisk_gpa", "0x40100008 not page aligned");
+    p->ramdisk_gpa = p->ram_gpa + p->ram_size - 0x1000u + 0x1000u;
+    expect_only("parts[0].ramdisk_gpa", "0x41000000+0x10 outside guest RAM");
+    p->ramdisk_gpa = 0x3ffff000ull;
+    expect_only("parts[0].ramdisk_gpa", "outside guest RAM");
+    p->ramdisk_gpa = p->image_gpa + 0xf000u;
+    expect_only("parts[0].ramdisk_gpa", "0x4008f000+0x10 overlaps image 0x40080000+0x10000");
+    p->ramdisk_gpa = p->dtb_gpa;
+    expect_only("parts[0].ramdisk_gpa", "0x40000000+0x10 overlaps device tree 0x40000000+0x20");
+    p->ramdisk_gpa = 0x40090000ull; /* right after the image: fine */
+    reseal();
+    assert_int_equal(validate(), 0);
+    /* Image or device tree wrapping around: reported by their own checks only. */
+    p->image_gpa = 0xfffffffffffffff0ull;
+    p->entry_gpa = p->image_gpa;
+    expect_some("parts[0].image_gpa", "outside guest RAM");
+    assert_int_equal(rep.count, 1);
+    p->image_gpa = 0x40080000ull;
+    p->entry_gpa = p->image_gpa;
+    p->dtb_gpa = 0xfffffffffffffff0ull;
+    expect_only("parts[0].dtb_gpa", "outside guest RAM");
+}
+
 /* -------------------------------------------------- entries, reporting --- */
 
 /* Verifies: LLR-CFG-011 */
@@ -658,7 +726,7 @@ static void test_multiple_errors_collected(void **state)
 {
     (void)state;
     cfg->reserved = 1;
-    cfg->parts[0].flags = 4;
+    cfg->parts[0].flags = 8;
     cfg->parts[1].dtb_size = 0;
     reseal();
     assert_int_equal(validate(), 3);
@@ -738,6 +806,8 @@ int main(void)
         T(test_dtb_size),
         T(test_dtb_offset),
         T(test_dtb_gpa),
+        T(test_ramdisk_fields),
+        T(test_ramdisk_gpa),
         T(test_unused_entries_zero),
         T(test_multiple_errors_collected),
         T(test_error_overflow_counted),

@@ -304,6 +304,47 @@ static void test_stop_last(void **state)
                                       "(bulkhead) all partitions stopped; system off\n");
 }
 
+/* Give partition i a 16-byte ramdisk at +0x2000 of its RAM, payload at its
+ * blob slot + 96. */
+static void add_ramdisk(uint32_t i)
+{
+    struct bh_cfg_part *c = &blob.cfg.parts[i];
+    c->ramdisk_gpa = c->ram_gpa + 0x2000u;
+    c->ramdisk_offset = c->image_offset + 96u;
+    c->ramdisk_size = 16u;
+    for (uint32_t k = 0; k < 16u; k++) {
+        blob.bytes[c->ramdisk_offset + k] = (uint8_t)(0x80u + k);
+    }
+}
+
+/* Verifies: LLR-PART-006 (the ramdisk is copied at build and again at a cold
+ * restart, not at a warm one; one outside RAM or the blob halts the build) */
+static void test_ramdisk(void **state)
+{
+    (void)state;
+    add_ramdisk(1);
+    build();
+    struct partition *p = &part_table[1];
+    assert_memory_equal(&ram[1][0x2000], &blob.bytes[p->cfg->ramdisk_offset], 16u);
+    assert_int_equal(ram[1][0x2010], 0xAA);
+    assert_int_equal(ram[0][0x2000], 0xAA); /* alpha has none */
+    memset(&ram[1][0x2000], 0, 16u);
+    part_restart(p, false, false);
+    assert_int_equal(ram[1][0x2000], 0);
+    part_restart(p, true, false);
+    assert_memory_equal(&ram[1][0x2000], &blob.bytes[p->cfg->ramdisk_offset], 16u);
+
+    setup(NULL);
+    add_ramdisk(0);
+    blob.cfg.parts[0].ramdisk_gpa = GPA0 + RAM_SIZE - 8u;
+    build_expect_halt("partition alpha: image or device tree");
+
+    setup(NULL);
+    add_ramdisk(0);
+    blob.cfg.parts[0].ramdisk_offset = blob.cfg.total_size - 8u;
+    build_expect_halt("partition alpha: image or device tree");
+}
+
 /* Verifies: LLR-PART-004, LLR-PART-006 (restart reloads image and DTB,
  * resets vCPUs and timers, vCPU 0 runnable, others off, CPUs asked to pick) */
 static void test_restart(void **state)
@@ -602,6 +643,7 @@ int main(void)
         cmocka_unit_test_setup(test_restart, setup),
         cmocka_unit_test_setup(test_restart_refused, setup),
         cmocka_unit_test_setup(test_restart_reload_fails, setup),
+        cmocka_unit_test_setup(test_ramdisk, setup),
         cmocka_unit_test_setup(test_restart_warm, setup),
         cmocka_unit_test_setup(test_restart_from_idle, setup),
         cmocka_unit_test_setup(test_mode_normal, setup),

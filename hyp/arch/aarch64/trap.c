@@ -10,6 +10,7 @@
 #include "hcall.h"
 #include "hm.h"
 #include "mmio.h"
+#include "psci.h"
 #include "sched.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -22,6 +23,7 @@
 #define ISS_DA_FSC_TRANS 0x04u /* translation fault, any level: 0b0001xx */
 #define SYSREG_ICC_SGI1R 0x3a3016u /* Op0/Op2/Op1/CRn/CRm of ICC_SGI1R_EL1 */
 #define INTID_SPURIOUS 1020u
+#define HVC_PSCI_IMM 0u /* SMCCC conduit: PSCI and SMCCC calls */
 
 /*
  * Report a fault of v to the health monitor. When its action is IGNORE the
@@ -64,11 +66,16 @@ static void reg_set(struct arch_regs *f, uint32_t rt, uint64_t val)
     }
 }
 
-/* Implements: LLR-ARCH-041 (HVC #0xEA1 is the only hypercall gate). */
+/* Implements: LLR-ARCH-041 (HVC #0xEA1 is the hypercall gate, HVC #0 the
+ * PSCI/SMCCC conduit; any other immediate is a fault). */
 static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 {
+    if ((esr & 0xffffu) == HVC_PSCI_IMM) {
+        f->x[0] = (uint64_t)psci_call(v, f->x);
+        return;
+    }
     if ((esr & 0xffffu) != HVC_XEN_IMM) {
-        fault(v, HM_ERR_UNDEF, "HVC with an immediate other than 0xEA1", esr, f->pc - 4u);
+        fault(v, HM_ERR_UNDEF, "HVC with an immediate other than 0xEA1 or 0", esr, f->pc - 4u);
         return;
     }
     int64_t ret = hcall_dispatch(v, f->x[16], f->x);

@@ -7,8 +7,9 @@
  * Layout in memory (all offsets from the first byte of the blob):
  *
  *   struct bh_cfg            fixed header and tables
- *   payload                  partition images and device trees, each at an
- *                            8-byte aligned offset named by a bh_cfg_part
+ *   payload                  partition images, device trees and ramdisks,
+ *                            each at an 8-byte aligned offset named by a
+ *                            bh_cfg_part
  *
  * total_size covers header and payload. checksum is CRC-32C (Castagnoli,
  * reflected, init and final xor 0xFFFFFFFF) over the whole blob with the
@@ -40,6 +41,7 @@
 #define BH_CFG_PART_F_NONE 0u
 #define BH_CFG_PART_F_SYSTEM 1u /* may switch schedules, set others' modes, read the HM log */
 #define BH_CFG_PART_F_HM_HCALL 2u /* refused or unknown hypercalls raise an HM error */
+#define BH_CFG_PART_F_NO_XEN_NODE 4u /* its device tree has no /hypervisor node (e.g. Linux) */
 
 /* ARINC 653 schedules. */
 #define BH_CFG_MAX_SCHEDS 16u
@@ -94,6 +96,9 @@ struct bh_cfg_part {
     uint32_t restart_limit;     /* restarts before a restart action becomes IDLE */
     uint32_t reserved2;         /* must be zero */
     uint8_t hm_action[BH_CFG_HM_ERRORS]; /* per error kind; unused entries zero */
+    uint64_t ramdisk_gpa;       /* initial ramdisk copy, page aligned; 0 without one */
+    uint32_t ramdisk_offset;    /* payload offset from blob start; 0 without one */
+    uint32_t ramdisk_size;      /* bytes copied from the payload; 0: no ramdisk */
 };
 
 struct bh_cfg {
@@ -114,7 +119,7 @@ struct bh_cfg {
 /* The header is fixed so old and new tools agree byte for byte. */
 _Static_assert(sizeof(struct bh_cfg_window) == 16, "bh_cfg_window layout");
 _Static_assert(sizeof(struct bh_cfg_sched) == 8 + 32 * 16, "bh_cfg_sched layout");
-_Static_assert(sizeof(struct bh_cfg_part) == 136, "bh_cfg_part layout");
-_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 136 + 8 + 16 * 520, "bh_cfg layout");
+_Static_assert(sizeof(struct bh_cfg_part) == 152, "bh_cfg_part layout");
+_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 152 + 8 + 16 * 520, "bh_cfg layout");
 
 #endif

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Build the initramfs of the Linux partition: a gzipped cpio (newc) archive
+# with busybox-static and an /init script. Written by a few lines of Python
+# (no cpio program, no root: the device nodes are archive entries), with
+# every timestamp zero, so the same inputs give the same bytes.
+#
+#   scripts/mkinitramfs.sh BUSYBOX OUTPUT
+#
+# /init mounts devtmpfs, proc and sysfs, prints the marker line
+#   linux-init: up, kernel <release>, uptime <seconds>
+# and then, if the kernel command line holds bulkhead.run="CMDS", runs CMDS
+# with the shell, prints "linux-init: commands done" and powers off
+# (poweroff -f: PSCI SYSTEM_OFF, which stops only this partition); without
+# bulkhead.run it gives a shell on the console.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BUSYBOX OUTPUT" >&2
+    exit 2
+fi
+BUSYBOX=$1
+OUT=$2
+[ -f "$BUSYBOX" ] || { echo "mkinitramfs: $BUSYBOX missing (run scripts/fetch-linux.sh)" >&2; exit 1; }
+
+INIT=$(cat <<'INIT_EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+export PATH=/bin HOME=/ TERM=vt100
+read up rest </proc/uptime
+echo "linux-init: up, kernel $(uname -r), uptime $up"
+cmds=$(sed -n 's/.*bulkhead\.run="\([^"]*\)".*/\1/p' /proc/cmdline)
+if [ -n "$cmds" ]; then
+    eval "$cmds"
+    echo "linux-init: commands done"
+    poweroff -f
+fi
+echo "linux-init: no bulkhead.run; shell on the console"
+exec setsid cttyhack sh
+INIT_EOF
+)
+
+echo "  INITRAMFS $OUT"
+python3 - "$BUSYBOX" "$OUT" "$INIT" <<'PY_EOF'
+import gzip, sys
+
+busybox, out, init = sys.argv[1], sys.argv[2], sys.argv[3] + "\n"
+entries = []  # (name, mode, data, rdevmajor, rdevminor)
+for d in ("bin", "dev", "proc", "sys", "tmp", "root"):
+    entries.append((d, 0o040755, b"", 0, 0))
+entries.append(("dev/console", 0o020600, b"", 5, 1))
+entries.append(("bin/busybox", 0o100755, open(busybox, "rb").read(), 0, 0))
+entries.append(("bin/sh", 0o120777, b"busybox", 0, 0))
+entries.append(("init", 0o100755, init.encode(), 0, 0))
+
+def pad4(n):
+    return (4 - n % 4) % 4
+
+blob = bytearray()
+for ino, (name, mode, data, rmaj, rmin) in enumerate(entries + [("TRAILER!!!", 0, b"", 0, 0)], 1):
+    nb = name.encode() + b"\0"
+    fields = [ino, mode, 0, 0, 1 if not mode & 0o040000 else 2, 0, len(data), 0, 0, rmaj, rmin,
+              len(nb), 0]
+    blob += b"070701" + b"".join(b"%08x" % f for f in fields)
+    blob += nb + b"\0" * pad4(110 + len(nb))
+    blob += data + b"\0" * pad4(len(data))
+blob += b"\0" * pad4(len(blob))
+with open(out, "wb") as f:
+    f.write(gzip.compress(bytes(blob), compresslevel=9, mtime=0))
+PY_EOF

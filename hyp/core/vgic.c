@@ -553,39 +553,53 @@ static bool lr_candidate(const struct vcpu *v, uint32_t intid, const struct vgic
     return (q->active != 0u && irq_is_for(v, intid, q)) || irq_deliverable(v, intid, q);
 }
 
+/* Insert candidate intid (priority prio) into the sorted out[0..*n), keeping
+ * the best max; ties keep the lower INTID first, as INTIDs arrive in order.
+ * Sets *more when a candidate does not fit or drops out. */
+static void lr_insert(const struct vcpu *v, uint32_t intid, uint8_t prio, uint32_t *out,
+                      uint32_t *n, uint32_t max, bool *more)
+{
+    uint32_t pos = *n;
+    while (pos > 0u && irq_view(v, out[pos - 1u])->priority > prio) {
+        pos--;
+    }
+    if (pos >= max) {
+        *more = true;
+        return;
+    }
+    if (*n == max) {
+        *more = true; /* the last one drops out */
+        *n -= 1u;
+    }
+    for (uint32_t k = *n; k > pos; k--) {
+        out[k] = out[k - 1u];
+    }
+    out[pos] = intid;
+    *n += 1u;
+}
+
 /*
  * The best max candidates of v (lowest priority value first, ties by lower
- * INTID) in out[], in one pass over its interrupts; *more is set when
- * further candidates did not fit. Most interrupts are neither pending nor
- * active, so that test comes first: a context switch fills the list
- * registers, and this pass is most of its cost.
+ * INTID) in out[], in one pass over its private interrupts and one over the
+ * partition's SPIs; *more is set when further candidates did not fit. Most
+ * interrupts are neither pending nor active, so that test comes first: a
+ * context switch fills the list registers, and this pass is most of its cost.
  */
 static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, bool *more)
 {
     uint32_t n = 0u;
     *more = false;
-    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
-        const struct vgic_irq *q = irq_view(v, intid);
-        if ((q->pending | q->active) == 0u || !lr_candidate(v, intid, q)) {
-            continue;
+    for (uint32_t i = 0; i < VGIC_NUM_PRIVATE; i++) {
+        const struct vgic_irq *q = &v->vgic.priv[i];
+        if ((q->pending | q->active) != 0u && lr_candidate(v, i, q)) {
+            lr_insert(v, i, q->priority, out, &n, max, more);
         }
-        uint32_t pos = n; /* insertion point, after equal priorities */
-        while (pos > 0u && irq_view(v, out[pos - 1u])->priority > q->priority) {
-            pos--;
+    }
+    for (uint32_t i = 0; i < VGIC_NUM_SPIS; i++) {
+        const struct vgic_irq *q = &v->part->vgic.spi[i];
+        if ((q->pending | q->active) != 0u && lr_candidate(v, VGIC_NUM_PRIVATE + i, q)) {
+            lr_insert(v, VGIC_NUM_PRIVATE + i, q->priority, out, &n, max, more);
         }
-        if (pos >= max) {
-            *more = true;
-            continue;
-        }
-        if (n == max) {
-            *more = true; /* the last one drops out */
-            n--;
-        }
-        for (uint32_t k = n; k > pos; k--) {
-            out[k] = out[k - 1u];
-        }
-        out[pos] = intid;
-        n++;
     }
     return n;
 }

@@ -130,6 +130,7 @@ static void vcpu_save(struct vcpu *v)
     for (i = 0; i < arch_num_lrs; i++) {
         gic_lr_write(i, 0u);
     }
+    sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN); /* no underflow request left behind */
     a->ich_vmcr = sysreg_read(S3_4_C12_C11_7);
     a->ich_ap0r0 = sysreg_read(S3_4_C12_C8_0);
     a->ich_ap1r0 = sysreg_read(S3_4_C12_C9_0);
@@ -149,7 +150,9 @@ static void vcpu_load(struct vcpu *v)
     sysreg_write(cntv_ctl_el0, v->vtimer.ctl);
     isb();
     a->reload = false;
-    v->vgic.dirty = true;
+    /* No list-register refill unless the vGIC says so: vgic_lr_sync marked
+     * v dirty at switch-out if anything was still in its list registers,
+     * and any injection since has marked it too. */
 }
 
 /* Implements: LLR-ARCH-030. */

@@ -92,7 +92,7 @@ run_case() {
     local qpid=$! rc
     if [ -n "$until_re" ]; then
         while kill -0 "$qpid" 2>/dev/null; do
-            if tr -d '\r' <"$raw" | grep -qE -e "$until_re"; then
+            if [ -f "$raw" ] && tr -d '\r' <"$raw" | grep -qE -e "$until_re"; then
                 sleep 1
                 kill "$qpid" 2>/dev/null
                 break

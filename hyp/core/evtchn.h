@@ -95,6 +95,7 @@ struct evtchn_port {
 struct evtchn_part {
     bh_lock_t lock;
     struct evtchn_port *ports; /* slice of the pool, EVTCHN_PORTS_PER_PART */
+    uint32_t hwm;              /* ports at and above it were never in use */
     uint32_t virq_port[BH_MAX_VCPUS_PER_PART][EVTCHN_NR_VIRQS]; /* 0: none */
 };
 

@@ -106,8 +106,8 @@ result stale_output_removed $?
 t_show() {
     mkdir -p "$WORK/show"
     "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show" >"$WORK/show.txt" || return 1
-    grep -q "cpu0: rotation of 20000 us" "$WORK/show.txt" &&
-        grep -q "charlie vcpu0" "$WORK/show.txt" &&
+    grep -q "^Schedule 0 (runs at boot): major frame 50000 us, 3 windows" "$WORK/show.txt" &&
+        grep -qE "^ +25000 us .. +45000 us  charlie vcpu0$" "$WORK/show.txt" &&
         grep -q "0x0048000000..0x0048ffffff .* alpha RAM" "$WORK/show.txt" &&
         grep -q "<svg" "$WORK/show/demo-schedule.svg" && grep -q "bravo vcpu0" "$WORK/show/demo-schedule.svg" &&
         grep -q "vPL011" "$WORK/show/demo-memory.svg" &&
@@ -116,6 +116,15 @@ t_show() {
 }
 t_show
 result show_demo $?
+
+# Without a schedules node, show draws the default rotation.
+t_show_rotation() {
+    mkdir -p "$WORK/show3"
+    "$BH" show "$ROOT/config/vtimer.dts" -I "$T" --out-dir "$WORK/show3" >"$WORK/show3.txt" || return 1
+    grep -q "cpu0: rotation of 20000 us" "$WORK/show3.txt" && grep -q "timer_b vcpu0" "$WORK/show3.txt"
+}
+t_show_rotation
+result show_rotation $?
 
 # With schedules, show draws each schedule's major frame per CPU, idle gaps
 # included, as text and SVG. Verifies: LLR-TOOL-040, LLR-TOOL-041

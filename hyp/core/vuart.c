@@ -1,13 +1,16 @@
 /*
- * Emulated PL011 (SBSA subset). Transmit only: every byte written to UARTDR
- * goes to the line console at once, so the FIFO is always empty and never
- * busy; the receive side is always empty. UARTCR and UARTIMSC are kept so a
- * driver reads back what it programmed.
+ * Emulated PL011 (SBSA subset). Every byte written to UARTDR goes to the
+ * line console at once, so the transmit FIFO is always empty and never busy.
+ * The receive FIFO holds the bytes the console input (conin.c) gave this
+ * partition; while it is not empty and the receive interrupts are unmasked,
+ * SPI 32 is made pending. UARTCR and UARTIMSC are kept so a driver reads
+ * back what it programmed.
  */
 #include "vuart.h"
 
 #include "console.h"
 #include "part.h"
+#include "vgic.h"
 
 #define UART_DR 0x000u
 #define UART_FR 0x018u
@@ -19,7 +22,9 @@
 #define UART_ID_FIRST 0xFE0u /* IDs fill the window up to its end */
 
 #define UART_FR_RXFE 0x10u
+#define UART_FR_RXFF 0x40u
 #define UART_FR_TXFE 0x80u
+#define UART_INT_RX 0x50u /* RXRIS | RTRIS: data waiting (receive, timeout) */
 #define UART_CR_RESET 0x300u /* TXE | RXE, the PL011 reset value */
 #define UART_CR_MASK 0xFFFFu /* UARTCR and UARTIMSC are 16-bit registers */
 #define UART_IMSC_MASK 0x7FFu
@@ -30,6 +35,9 @@ static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0x
 struct vuart_state {
     uint32_t cr;
     uint32_t imsc;
+    uint32_t rx_head;  /* index of the oldest byte */
+    uint32_t rx_count; /* bytes waiting, at most VUART_RX_FIFO */
+    uint8_t rx[VUART_RX_FIFO];
 };
 
 static struct vuart_state vuart_state[BH_MAX_PARTS];
@@ -42,7 +50,51 @@ void vuart_reset(uint32_t part_id)
     if (part_id < BH_MAX_PARTS) {
         vuart_state[part_id].cr = UART_CR_RESET;
         vuart_state[part_id].imsc = 0u;
+        vuart_state[part_id].rx_head = 0u;
+        vuart_state[part_id].rx_count = 0u;
     }
+}
+
+/* The receive interrupt condition: data waiting, RXIM or RTIM set. */
+static uint32_t vuart_ris(const struct vuart_state *s)
+{
+    return (s->rx_count != 0u) ? UART_INT_RX : 0u;
+}
+
+/* Raise SPI 32 of p while its receive interrupt condition holds. */
+static void vuart_signal(struct partition *p, const struct vuart_state *s)
+{
+    if ((vuart_ris(s) & s->imsc) != 0u && p->num_vcpus != 0u && p->vcpus[0] != NULL) {
+        vgic_inject(p->vcpus[0], VGIC_SPI_VPL011);
+    }
+}
+
+/* Implements: LLR-VUART-010 */
+bool vuart_rx_push(struct partition *p, char c)
+{
+    if (p == NULL || p->id >= BH_MAX_PARTS) {
+        return false;
+    }
+    struct vuart_state *s = &vuart_state[p->id];
+    if (s->rx_count >= VUART_RX_FIFO) {
+        return false;
+    }
+    s->rx[(s->rx_head + s->rx_count) % VUART_RX_FIFO] = (uint8_t)c;
+    s->rx_count++;
+    vuart_signal(p, s);
+    return true;
+}
+
+/* The oldest received byte, removed from the FIFO; 0 when it is empty. */
+static uint32_t vuart_rx_pop(struct vuart_state *s)
+{
+    if (s->rx_count == 0u) {
+        return 0u;
+    }
+    uint32_t c = s->rx[s->rx_head];
+    s->rx_head = (s->rx_head + 1u) % VUART_RX_FIFO;
+    s->rx_count--;
+    return c;
 }
 
 /* 32-bit aligned anywhere in the window; 8-bit only at UARTDR. */
@@ -54,23 +106,29 @@ static bool vuart_width_ok(uint32_t off, uint32_t size)
     return size == 1u && off == UART_DR;
 }
 
-static uint64_t vuart_read(const struct vuart_state *s, uint32_t off)
+static uint64_t vuart_read(struct vuart_state *s, uint32_t off)
 {
     switch (off) {
+    case UART_DR:
+        return vuart_rx_pop(s);
     case UART_FR:
-        return UART_FR_TXFE | UART_FR_RXFE;
+        return UART_FR_TXFE | ((s->rx_count == 0u) ? UART_FR_RXFE : 0u) |
+               ((s->rx_count == VUART_RX_FIFO) ? UART_FR_RXFF : 0u);
     case UART_CR:
         return s->cr;
     case UART_IMSC:
         return s->imsc;
+    case UART_RIS:
+        return vuart_ris(s);
+    case UART_MIS:
+        return vuart_ris(s) & s->imsc;
     default:
         break;
     }
     if (off >= UART_ID_FIRST) {
         return vuart_id[(off - UART_ID_FIRST) / 4u];
     }
-    /* UARTDR (receive empty), UARTRIS/UARTMIS (no interrupt ever raised),
-     * and every reserved offset read as zero. */
+    /* Every reserved offset reads as zero. */
     return 0u;
 }
 
@@ -92,15 +150,17 @@ static void vuart_write(struct vcpu *v, struct vuart_state *s, uint32_t off, uin
         break;
     case UART_IMSC:
         s->imsc = (uint32_t)val & UART_IMSC_MASK;
+        vuart_signal(v->part, s);
         break;
     default:
-        /* UARTICR has nothing to clear; read-only and reserved offsets
-         * ignore writes. */
+        /* UARTICR: the receive condition clears only as the FIFO empties;
+         * read-only and reserved offsets ignore writes. */
         break;
     }
 }
 
-/* Implements: LLR-VUART-001 */
+/* Implements: LLR-VUART-001, LLR-VUART-011 (receive side: UARTDR pops, UARTFR,
+ * UARTRIS and UARTMIS follow the FIFO; unmasking raises SPI 32). */
 enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val)
 {
     if (gpa < VUART_BASE || gpa - VUART_BASE >= VUART_SIZE) {

@@ -13,6 +13,11 @@
 #   reject: <regex>        must match no line
 #   until: <regex>         QEMU is stopped 1 s after a line matches (before
 #                          the timeout), for systems that do not end alone
+#   input: <regex> => <text>
+#                          once a line matches <regex>, <text> is written to
+#                          QEMU's serial input (printf %b escapes: \n, \x02);
+#                          input: lines are sent in order, each after its own
+#                          match (QEMU's stdin is then a named pipe)
 # Lines starting with '#' and blank lines are ignored. The log of each case is
 # kept in build/<toolchain>/system/<case>.log. Prints "PASS system/<case>" or
 # "FAIL system/<case>: <first unmet expectation>" per case; exits 1 if any
@@ -87,12 +92,35 @@ run_case() {
     fi
     raw="$log.raw"
     until_re=$(sed -n 's/^until: *//p' "$spec" | head -n1)
-    timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" "${extra[@]}" -kernel "$img" \
-        </dev/null >"$raw" 2>&1 &
-    local qpid=$! rc
-    if [ -n "$until_re" ]; then
+    local -a in_re=() in_text=()
+    local l fifo="" in_fd=""
+    while IFS= read -r l; do
+        in_re+=("${l%% => *}")
+        in_text+=("${l#* => }")
+    done < <(sed -n 's/^input: *//p' "$spec")
+    if [ ${#in_re[@]} -gt 0 ]; then
+        fifo="$log.in"
+        rm -f "$fifo"
+        mkfifo "$fifo"
+        timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" "${extra[@]}" -kernel "$img" \
+            <"$fifo" >"$raw" 2>&1 &
+        exec {in_fd}>"$fifo"
+    else
+        timeout -k 2 "$secs" "$QEMU" "${QEMU_FLAGS[@]}" "${extra[@]}" -kernel "$img" \
+            </dev/null >"$raw" 2>&1 &
+    fi
+    local qpid=$! rc next=0
+    if [ -n "$until_re" ] || [ -n "$fifo" ]; then
         while kill -0 "$qpid" 2>/dev/null; do
-            if [ -f "$raw" ] && tr -d '\r' <"$raw" | grep -qE -e "$until_re"; then
+            [ -f "$raw" ] || { sleep 0.2; continue; }
+            if [ "$next" -lt ${#in_re[@]} ] &&
+                tr -d '\r' <"$raw" | grep -qE -e "${in_re[$next]}"; then
+                sleep 0.2
+                printf '%b' "${in_text[$next]}" >&"$in_fd"
+                next=$((next + 1))
+                continue
+            fi
+            if [ -n "$until_re" ] && tr -d '\r' <"$raw" | grep -qE -e "$until_re"; then
                 sleep 1
                 kill "$qpid" 2>/dev/null
                 break
@@ -102,6 +130,10 @@ run_case() {
     fi
     wait "$qpid"
     rc=$?
+    if [ -n "$fifo" ]; then
+        exec {in_fd}>&-
+        rm -f "$fifo"
+    fi
     tr -d '\r' <"$raw" >"$log"
     rm -f "$raw"
     [ "$rc" -eq 124 ] && echo "(qemu stopped by the ${secs} s timeout)" >>"$log"

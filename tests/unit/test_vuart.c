@@ -57,7 +57,7 @@ static void test_dr_write(void **state)
     assert_string_equal(fake.console, "[u0] hi\n[u1] x\n");
 }
 
-/* Verifies: LLR-VUART-001 (UARTDR reads 0, UARTFR reports TX and RX empty) */
+/* Verifies: LLR-VUART-001, LLR-VUART-011 (empty FIFO: UARTDR reads 0, UARTFR reports TX and RX empty) */
 static void test_dr_fr_read(void **state)
 {
     (void)state;
@@ -107,7 +107,7 @@ static void test_cr_imsc(void **state)
     assert_int_equal(val, 0);
 }
 
-/* Verifies: LLR-VUART-001 (UARTRIS/UARTMIS read 0, UARTICR ignores writes) */
+/* Verifies: LLR-VUART-001, LLR-VUART-011 (empty FIFO: UARTRIS/UARTMIS read 0, UARTICR ignores writes) */
 static void test_irq_regs(void **state)
 {
     (void)state;

@@ -57,6 +57,7 @@ uint64_t mmu_vttbr(const struct partition *p);
 /* gic.c */
 void gic_init_dist(void);
 void gic_init_cpu(uint32_t cpu);
+void gic_enable_spi(uint32_t intid, uint32_t cpu);
 uint32_t gic_ack(void);               /* INTID, 1023 when none */
 void gic_eoi(uint32_t iar);
 void gic_send_sgi(uint32_t cpu, uint32_t sgi);
@@ -81,6 +82,7 @@ void guest_resume(struct arch_regs *frame) __attribute__((noreturn));
 /* Platform UART (hyp/platform/<board>/uart.c). */
 void plat_uart_init(void);
 void plat_uart_write(const char *s, size_t n);
+int plat_uart_getc(void); /* next received byte, -1 when none */
 
 #define SGI_KICK 0u
 

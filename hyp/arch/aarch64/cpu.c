@@ -6,6 +6,7 @@
  */
 #include "arch.h"
 #include "boot.h"
+#include "conin.h"
 #include "console.h"
 #include "sched.h"
 #include "sysreg.h"
@@ -105,6 +106,8 @@ void arch_cpu_main(uint64_t cpu_arg)
         cpu_init_el2(0);
         gic_init_dist();
         boot_config(footprint, image_size);
+        conin_reset();
+        gic_enable_spi(PLAT_UART_INTID, 0u); /* console input, taken on CPU 0 */
         start_secondaries(boot_num_cpus());
     } else {
         cpu_init_el2(cpu);

@@ -15,6 +15,9 @@
 #define GICD_TYPER 0x0004u
 #define GICD_IGROUPR 0x0080u
 #define GICD_ICENABLER 0x0180u
+#define GICD_ISENABLER 0x0100u
+#define GICD_IPRIORITYR 0x0400u
+#define GICD_IROUTER 0x6000u
 
 #define GICR_TYPER 0x0008u
 #define GICR_WAKER 0x0014u
@@ -65,6 +68,20 @@ void gic_init_dist(void)
     }
     mmio_write32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
     gic_wait32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, 0, "distributor enable");
+}
+
+/* Route SPI intid (32..1019) to CPU cpu at the hypervisor's priority and
+ * enable it. Implements: LLR-CON-013. */
+void gic_enable_spi(uint32_t intid, uint32_t cpu)
+{
+    uint64_t aff = cpu_mpidr[cpu];
+    uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + (uint64_t)(intid & ~3u);
+    uint32_t shift = 8u * (intid & 3u);
+    /* IROUTER in two 32-bit halves: Aff2..Aff0, then Aff3. */
+    mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid, (uint32_t)(aff & 0xffffffu));
+    mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid + 4u, (uint32_t)((aff >> 32) & 0xffu));
+    mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (0xa0u << shift));
+    mmio_write32(PLAT_GICD_BASE + GICD_ISENABLER + 4u * (intid / 32u), 1u << (intid % 32u));
 }
 
 /* Find the redistributor whose affinity matches this CPU. */

@@ -5,6 +5,7 @@
  * Implements: LLR-ARCH-040 .. LLR-ARCH-045.
  */
 #include "arch.h"
+#include "conin.h"
 #include "console.h"
 #include "evtchn.h"
 #include "hcall.h"
@@ -181,6 +182,20 @@ static void trap_sync(struct vcpu *v, struct arch_regs *f)
     }
 }
 
+/* Drain the physical UART's receive FIFO into the console input; bounded
+ * by its depth. Implements: LLR-CON-012. */
+static void uart_input(void)
+{
+    uint32_t i;
+    for (i = 0; i < 32u; i++) {
+        int c = plat_uart_getc();
+        if (c < 0) {
+            return;
+        }
+        conin_byte((char)c);
+    }
+}
+
 /* Implements: LLR-ARCH-044 (physical interrupts at EL2). */
 void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
 {
@@ -200,6 +215,9 @@ void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
         break;
     case SGI_KICK:
         sched_request_pick(c->id);
+        break;
+    case PLAT_UART_INTID:
+        uart_input();
         break;
     default:
         /* Maintenance: the list registers are refilled on the way back. */

@@ -1,5 +1,6 @@
 /*
- * The board's PL011, polled. Brought up before anything that can fail so
+ * The board's PL011: output polled, input by interrupt (plat_uart_getc
+ * drains the receive FIFO). Brought up before anything that can fail so
  * every failure is visible. Implements: LLR-PLAT-002.
  */
 #include "arch.h"
@@ -8,8 +9,11 @@
 
 #define UART_DR 0x000u
 #define UART_FR 0x018u
+#define UART_FR_RXFE (1u << 4)
 #define UART_FR_TXFF (1u << 5)
 #define UART_CR 0x030u
+#define UART_IMSC 0x038u
+#define UART_IMSC_RX 0x50u /* RXIM | RTIM: receive and receive timeout */
 #define UART_POLL_LIMIT 100000u
 
 void plat_uart_init(void)
@@ -17,6 +21,16 @@ void plat_uart_init(void)
     /* UARTEN, TXE, RXE; QEMU needs no baud setup, real boards get it from
      * their firmware. */
     mmio_write32(PLAT_UART_BASE + UART_CR, 0x301u);
+    mmio_write32(PLAT_UART_BASE + UART_IMSC, UART_IMSC_RX);
+}
+
+/* The receive interrupt clears as the FIFO empties. */
+int plat_uart_getc(void)
+{
+    if ((mmio_read32(PLAT_UART_BASE + UART_FR) & UART_FR_RXFE) != 0u) {
+        return -1;
+    }
+    return (int)(mmio_read32(PLAT_UART_BASE + UART_DR) & 0xffu);
 }
 
 static void uart_putc(char ch)

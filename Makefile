@@ -94,6 +94,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-qemu.sh $(B)/images/demo.img
 
+# The second demo: unmodified Debian Linux (two vCPUs) with a busybox shell
+# beside a bare-metal heartbeat partition. Ctrl-B three times moves the
+# console input between the partitions; Ctrl-A X quits QEMU.
+run-linux: deps
+	@$(MAKE) --no-print-directory all
+	@echo "Linux and a bare-metal partition side by side. Console input starts with linux;"
+	@echo "press Ctrl-B three times to move it to the next partition. Ctrl-A X quits QEMU."
+	@scripts/run-qemu.sh $(B)/images/linux-input.img
+
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@TOOLCHAIN=$(TOOLCHAIN) scripts/test-all.sh
@@ -104,6 +113,6 @@ bench: deps
 
 clean:
 	rm -rf build
-.PHONY: run test bench clean
+.PHONY: run run-linux test bench clean
 
 -include $(shell find build -name '*.d' 2>/dev/null)

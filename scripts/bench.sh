@@ -67,7 +67,47 @@ printf '%-28s %14s %10s %10s %14s\n' "window switch (ns = insns)" "$sw_ns" "<= 1
 printf '%-28s %14s %10s %10s %14s\n' "window start jitter (ns)" "$jit_ns" "0" "" ""
 printf '%-28s %14s %10s %10s %14s\n' "hypervisor share of frame %" "$share" "" "" ""
 
-if [ "$null_ns" = n/a ] || [ "$sw_ns" = n/a ] || [ "$gicd_ns" = n/a ] || [ "$boot_ns" = n/a ]; then
+# Event channels: build/<tc>/images/bench_evt.img, partitions a (CPU 0) and
+# b (CPU 1) running at the same time (no schedules node, one vCPU per CPU).
+# Under -icount QEMU runs the CPUs round-robin: cross-CPU figures are the
+# instructions both CPUs execute on the path, one after the other.
+EVT_IMG="$ROOT/build/$TC/images/bench_evt.img"
+ELOG="$LOG_DIR/bench_evt.log"
+evt() { sed -nE "s/.*BENCH $1 ([0-9.]+).*/\1/p" "$ELOG" 2>/dev/null | head -n1; }
+send_ns=n/a oneway_ns=n/a rtt_ns=n/a rate=n/a
+if [ -f "$EVT_IMG" ]; then
+    timeout -k 2 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
+        -smp 2 -m 1G -nographic -icount shift=0,sleep=off -kernel "$EVT_IMG" </dev/null 2>&1 |
+        tr -d '\r' >"$ELOG"
+    grep -E 'BENCH|tests:' "$ELOG"
+    send_ns=$(evt evt_send_ns) oneway_ns=$(evt evt_oneway_ns)
+    rtt_ns=$(evt evt_roundtrip_ns) rate=$(evt evt_events_per_s)
+    send_ns=${send_ns:-n/a} oneway_ns=${oneway_ns:-n/a} rtt_ns=${rtt_ns:-n/a} rate=${rate:-n/a}
+fi
+printf '%-28s %14s %10s %10s %14s\n' "evtchn send, linked (ns)" "$send_ns" "<= 250" "" "~2440"
+printf '%-28s %14s %10s %10s %14s\n' "evtchn one way, 2 CPUs (ns)" "$oneway_ns" "<= 1500" "" "~6000"
+printf '%-28s %14s %10s %10s %14s\n' "evtchn round trip, 2 CPUs" "$rtt_ns" "" "" ""
+printf '%-28s %14s %10s %10s %14s\n' "evtchn events/s sustained" "$rate" "" "" ""
+
+# Hypervisor memory per partition (one vCPU) from the flight build's symbol
+# sizes: port table slice, event-channel and FIFO state, partition and vCPU
+# entries; and the same with 131,072 ports (12 bytes each).
+ELF="$ROOT/build/$TC/hyp/bulkhead.elf"
+NM=$(command -v llvm-nm-19 || command -v llvm-nm || command -v aarch64-linux-gnu-nm)
+if [ -f "$ELF" ] && [ -n "$NM" ]; then
+    "$NM" --print-size -t d "$ELF" | awk '
+        { size[$4] = $2 + 0 }
+        END {
+            parts = 8; vcpus = 32
+            ports = size["evtchn_pool"] / parts
+            other = (size["evtchn_parts"] + size["evtchn_fifo_parts"] + size["part_table"] + \
+                     size["evtchn_policy"]) / parts + (size["vcpu_table"] + size["evtchn_fifo_vcpus"]) / vcpus
+            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 1024 ports", ports + other, "", "", ""
+            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 131072 ports", 12 * 131072 + other, "", "", ""
+        }'
+fi
+
+if [ "$null_ns" = n/a ] || [ "$sw_ns" = n/a ] || [ "$gicd_ns" = n/a ] || [ "$boot_ns" = n/a ] || [ "$oneway_ns" = n/a ]; then
     echo "bench: some figures missing; see $LOG" >&2
     exit 1
 fi

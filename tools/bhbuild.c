@@ -261,6 +261,18 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
         map_sched_error(r, e, i, e->field + used, d);
         return;
     }
+    used = 0;
+    if (sscanf(e->field, "channels[%u]%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_CHANNELS &&
+        r->s.chan_node[i][0] != '\0') {
+        bhd_err(d, r->s.chan_node[i], "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
+    used = 0;
+    if (sscanf(e->field, "shms[%u]%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_SHMS &&
+        r->s.shm_node[i][0] != '\0') {
+        bhd_err(d, r->s.shm_node[i], "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
     if (strcmp(e->field, "header.num_scheds") == 0 && r->s.scheds_node[0] != '\0') {
         bhd_err(d, r->s.scheds_node, "", "%s (boot check %s)", e->msg, e->field);
         return;

@@ -185,11 +185,112 @@ static void print_schedules(FILE *out, const struct bh_cfg *cfg,
     fprintf(out, "\t\t};\n");
 }
 
-static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *blob,
-                       const char *label)
+/* Whether the channels and regions come back in blob order when rebuilt: the
+ * front end numbers channels by their first end (partition order, node
+ * order) and regions by their first declaring partition. */
+static int links_in_build_order(const struct bh_cfg *cfg)
 {
+    uint32_t last = 0;
+    for (uint32_t k = 0; k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
+        const struct bh_cfg_channel *ch = &cfg->channels[k];
+        if (ch->part[0] >= ch->part[1] || ch->part[0] < last) {
+            return 0;
+        }
+        last = ch->part[0];
+    }
+    last = 0;
+    for (uint32_t r = 0; r < cfg->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        uint32_t first = (uint32_t)__builtin_ctz(cfg->shms[r].map_mask | (1u << 31));
+        if (first < last) {
+            return 0;
+        }
+        last = first;
+    }
+    return 1;
+}
+
+/* The evtchn nodes of partition i, channels in blob order; both ends carry
+ * the priority when it is not the default (7).
+ * Implements: LLR-TOOL-063 (channels, regions and peers printed back). */
+static void print_channels(FILE *out, const struct bh_cfg *cfg, uint32_t i,
+                           char labels[][BH_CFG_NAME_LEN + 4])
+{
+    for (uint32_t k = 0; k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
+        const struct bh_cfg_channel *ch = &cfg->channels[k];
+        for (uint32_t e = 0; e < 2u; e++) {
+            uint32_t o = 1u - e;
+            if (ch->part[e] != i || ch->part[o] >= BH_CFG_MAX_PARTS) {
+                continue;
+            }
+            fprintf(out,
+                    "\n\t\t\t%s_ev%u: evtchn@%u {\n\t\t\t\tcompatible = \"xen,evtchn-v1\";\n"
+                    "\t\t\t\txen,evtchn = <%u &%s_ev%u>;\n",
+                    labels[i], ch->port[e], ch->port[e], ch->port[e], labels[ch->part[o]],
+                    ch->port[o]);
+            if (ch->priority != 7u) {
+                fprintf(out, "\t\t\t\tbulkhead,priority = <%u>;\n", ch->priority);
+            }
+            fprintf(out, "\t\t\t};\n");
+        }
+    }
+}
+
+/* The shared-memory nodes of partition i, regions in blob order (cells: 2). */
+static void print_shms(FILE *out, const struct bh_cfg *cfg, uint32_t i)
+{
+    for (uint32_t r = 0; r < cfg->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        const struct bh_cfg_shm *sh = &cfg->shms[r];
+        if (((sh->map_mask >> i) & 1u) == 0u) {
+            continue;
+        }
+        fprintf(out, "\n\t\t\tshared-mem@%llx {\n\t\t\t\tcompatible = "
+                     "\"xen,domain-shared-memory-v1\";\n\t\t\t\txen,shm-id = ",
+                U64(sh->gpa[i]));
+        print_string(out, sh->name);
+        fprintf(out, ";\n\t\t\t\txen,shared-mem = <0x%x 0x%x 0x%x 0x%x 0x%x 0x%x>;\n%s\t\t\t};\n",
+                (uint32_t)(sh->pa >> 32), (uint32_t)sh->pa, (uint32_t)(sh->gpa[i] >> 32),
+                (uint32_t)sh->gpa[i], (uint32_t)(sh->size >> 32), (uint32_t)sh->size,
+                ((sh->ro_mask >> i) & 1u) != 0u ? "\t\t\t\tbulkhead,read-only;\n" : "");
+    }
+}
+
+/* bulkhead,evtchn-peers of partition i, by label. */
+static void print_peers(FILE *out, const struct bh_cfg *cfg, uint32_t i,
+                        char labels[][BH_CFG_NAME_LEN + 4])
+{
+    uint32_t m = cfg->evtchn_permit[i];
+    if (m == 0u) {
+        return;
+    }
+    fprintf(out, "\t\t\tbulkhead,evtchn-peers = <");
+    for (uint32_t j = 0, first = 1; j < cfg->num_parts && j < BH_CFG_MAX_PARTS; j++) {
+        if (((m >> j) & 1u) != 0u) {
+            fprintf(out, "%s&%s", first ? "" : " ", labels[j]);
+            first = 0;
+        }
+    }
+    fprintf(out, ">;\n");
+}
+
+static int part_has_shm(const struct bh_cfg *cfg, uint32_t i)
+{
+    int any = 0;
+    for (uint32_t r = 0; r < cfg->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        any |= ((cfg->shms[r].map_mask >> i) & 1u) != 0u;
+    }
+    return any;
+}
+
+static void print_part(FILE *out, const struct bh_cfg *cfg, uint32_t i, const uint8_t *blob,
+                       char labels[][BH_CFG_NAME_LEN + 4])
+{
+    const struct bh_cfg_part *p = &cfg->parts[i];
+    const char *label = labels[i];
     const char *args = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
     fprintf(out, "\t\t%s: %s {\n\t\t\tcompatible = \"xen,domain\";\n", label, p->name);
+    if (part_has_shm(cfg, i)) {
+        fprintf(out, "\t\t\t#address-cells = <2>;\n\t\t\t#size-cells = <2>;\n");
+    }
     fprintf(out, "\t\t\tmemory = <0x%x 0x%x>; /* KiB: 0x%llx bytes */\n",
             (uint32_t)((p->ram_size >> 10) >> 32), (uint32_t)(p->ram_size >> 10),
             U64(p->ram_size));
@@ -202,6 +303,7 @@ static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *bl
     fprintf(out, "\t\t\tbulkhead,ram-gpa = <0x%x 0x%x>;\n\t\t\tvpl011;\n",
             (uint32_t)(p->ram_gpa >> 32), (uint32_t)p->ram_gpa);
     print_part_v2(out, p);
+    print_peers(out, cfg, i, labels);
     if ((p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u) {
         fprintf(out, "\t\t\tbulkhead,no-hypervisor-node;\n");
     }
@@ -229,6 +331,8 @@ static void print_part(FILE *out, const struct bh_cfg_part *p, const uint8_t *bl
                 "\t\t\t\tbulkhead,path = \"%s-ramdisk.bin\";\n\t\t\t};\n",
                 U64(p->ramdisk_gpa), p->ramdisk_size, p->ramdisk_offset, p->name);
     }
+    print_channels(out, cfg, i, labels);
+    print_shms(out, cfg, i);
     fprintf(out, "\t\t};\n");
 }
 
@@ -292,6 +396,10 @@ int bhx_decode(const struct bhi_buf *image, const char *image_name, FILE *out,
     for (uint32_t i = 0; rc == 0 && i < cfg->num_parts; i++) {
         rc = check_derived(&cfg->parts[i], blob, i) != 0 ? 1 : 0;
     }
+    if (rc == 0 && !links_in_build_order(cfg)) {
+        fprintf(stderr, "decode: channels or shared regions are not in the order the toolstack "
+                        "writes them; a rebuild will order them differently\n");
+    }
     if (rc == 0 && extract_dir != NULL && extract(image, off, cfg, extract_dir) != 0) {
         rc = 3;
     }
@@ -311,7 +419,7 @@ int bhx_decode(const struct bhi_buf *image, const char *image_name, FILE *out,
         print_schedules(out, cfg, labels);
         for (uint32_t i = 0; i < cfg->num_parts; i++) {
             fputc('\n', out);
-            print_part(out, &cfg->parts[i], blob, labels[i]);
+            print_part(out, cfg, i, blob, labels);
         }
         fprintf(out, "\t};\n};\n");
     }

@@ -365,6 +365,7 @@ static const struct bhd_prop_rule part_rules[] = {
     {"bulkhead,no-window-in", NULL},
     {"bulkhead,restart-limit", NULL},
     {"bulkhead,no-hypervisor-node", NULL},
+    {"bulkhead,evtchn-peers", NULL},
     {"bulkhead,passthrough", "pass-through devices"},
 };
 
@@ -384,9 +385,10 @@ static const struct node_rule part_children[] = {
     {"multiboot,kernel", NULL},
     {"multiboot,ramdisk", NULL},
     {"multiboot,device-tree", "partial device trees (pass-through)"},
-    {"xen,evtchn-v1", "static event channels"},
-    {"xen,domain-shared-memory-v1", "static shared memory"},
+    {"xen,evtchn-v1", NULL},
+    {"xen,domain-shared-memory-v1", NULL},
 };
+#define PART_CHILD_EVTCHN 3u /* first of the two read by bhlink.c */
 
 static const struct node_rule chosen_children[] = {
     {"xen,domain", NULL},
@@ -490,6 +492,14 @@ static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
         } else if (part_children[k].reserved != NULL) {
             bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
             bad = -1;
+        } else if (k >= PART_CHILD_EVTCHN) {
+            if (p->num_links >= BHD_MAX_LINKS) {
+                bhd_err(c->d, sp, NULL, "more than %u channel and shared-memory nodes",
+                        BHD_MAX_LINKS);
+                bad = -1;
+            } else {
+                p->link_nodes[p->num_links++] = sub;
+            }
         } else if (k == PART_CHILD_RAMDISK) {
             if (++ramdisks > 1) {
                 bhd_err(c->d, sp, NULL, "second ramdisk module; a partition has at most one");
@@ -678,6 +688,7 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
     if (s->sys.num_parts == 0) {
         bhd_err(c->d, "/chosen", NULL, "no partition (node with compatible \"xen,domain\")");
     }
+    bhd_parse_links(c, chosen, s);
     if (scheds >= 0) {
         bhd_parse_schedules(c, scheds, s);
         check_no_window(s, c->d);

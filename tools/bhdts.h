@@ -21,6 +21,7 @@
 #define BHD_DEFAULT_SLICE_US 10000u
 #define BHD_DEFAULT_RAM_GPA 0x40000000ull
 #define BHD_DEFAULT_HYP "hyp/bulkhead.bin"
+#define BHD_MAX_LINKS 64u /* evtchn and shared-memory nodes per partition */
 
 /* Where dtc says a node (prop "") or a property was written. */
 struct bhd_loc {
@@ -57,6 +58,8 @@ struct bhd_part {
     int bad; /* front-end errors: not built into the blob */
     int offset;                /* node offset in the tree (phandle targets) */
     char hm[BHD_PATH_LEN];     /* its health-monitor node, "" if none */
+    int link_nodes[BHD_MAX_LINKS]; /* its evtchn and shared-memory child nodes */
+    unsigned num_links;
 };
 
 struct bhd_system {
@@ -69,6 +72,10 @@ struct bhd_system {
     char sched_node[BH_CFG_MAX_SCHEDS][BHD_PATH_LEN];
     char win_node[BH_CFG_MAX_SCHEDS][BH_CFG_MAX_WINDOWS][BHD_PATH_LEN];
     int sched_bad[BH_CFG_MAX_SCHEDS]; /* front-end errors: boot-check ones not repeated */
+    /* Static channels and shared memory (tools/bhlink.c): the nodes each
+     * channel and region came from, for boot-check messages. */
+    char chan_node[BH_CFG_MAX_CHANNELS][BHD_PATH_LEN];
+    char shm_node[BH_CFG_MAX_SHMS][BHD_PATH_LEN];
 };
 
 /*

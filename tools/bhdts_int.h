@@ -57,4 +57,12 @@ void bhd_parse_module_hm(const struct bhd_ctx *c, int chosen, struct bhd_system 
  * phandle). Implements: LLR-TOOL-036, LLR-TOOL-037. */
 void bhd_parse_schedules(struct bhd_ctx *c, int node, struct bhd_system *s);
 
+/* ------------------------- static channels and shared memory (bhlink.c) --- */
+
+/* After every partition is read: pair the xen,evtchn-v1 nodes into
+ * s->sys.channels, merge the xen,domain-shared-memory-v1 nodes by xen,shm-id
+ * into s->sys.shms, and read each partition's bulkhead,evtchn-peers.
+ * Implements: LLR-TOOL-060, LLR-TOOL-061, LLR-TOOL-062. */
+void bhd_parse_links(struct bhd_ctx *c, int chosen, struct bhd_system *s);
+
 #endif

@@ -500,6 +500,11 @@ int bhi_blob_begin(struct bhi_blob *b, const struct sys_desc *sys, struct bhi_st
     cfg->num_scheds = sys->num_scheds;
     cfg->module_hm_action = sys->module_hm_action;
     memcpy(cfg->scheds, sys->scheds, sizeof(cfg->scheds));
+    cfg->num_channels = sys->num_channels;
+    cfg->num_shms = sys->num_shms;
+    memcpy(cfg->evtchn_permit, sys->evtchn_permit, sizeof(cfg->evtchn_permit));
+    memcpy(cfg->channels, sys->channels, sizeof(cfg->channels));
+    memcpy(cfg->shms, sys->shms, sizeof(cfg->shms));
     return 0;
 }
 

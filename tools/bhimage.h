@@ -50,6 +50,12 @@ struct sys_desc {
     uint32_t num_scheds;
     uint32_t module_hm_action;
     struct bh_cfg_sched scheds[BH_CFG_MAX_SCHEDS];
+    /* static channels, permission rows and shared regions, as they are */
+    uint32_t num_channels;
+    uint32_t num_shms;
+    uint32_t evtchn_permit[BH_CFG_MAX_PARTS];
+    struct bh_cfg_channel channels[BH_CFG_MAX_CHANNELS];
+    struct bh_cfg_shm shms[BH_CFG_MAX_SHMS];
 };
 
 /* ------------------------------------------------------------ common --- */

@@ -11,7 +11,7 @@
 #include "vuart.h"
 
 #define U64(x) ((unsigned long long)(x))
-#define MAX_REGIONS (BH_CFG_MAX_PARTS + 4u)
+#define MAX_REGIONS (BH_CFG_MAX_PARTS + BH_CFG_MAX_SHMS + 4u)
 #define MAX_TURNS (BH_CFG_MAX_PARTS * BH_CFG_MAX_VCPUS)
 
 static const char *const palette[BH_CFG_MAX_PARTS] = {
@@ -54,6 +54,35 @@ static void size_str(uint64_t size, char *buf, size_t len)
     }
 }
 
+/* Add x to the n regions in r, keeping address order; the new count. */
+static uint32_t add_region(struct region *r, uint32_t n, const struct region *x)
+{
+    uint32_t k = n;
+    while (k > 0 && r[k - 1u].base > x->base) {
+        r[k] = r[k - 1u];
+        k--;
+    }
+    r[k] = *x;
+    return n + 1u;
+}
+
+/* "shared \"id\" (a rw, b ro)": who maps region sh and how. */
+static void shm_label(const struct bh_cfg *cfg, const struct bh_cfg_shm *sh, char *buf, size_t len)
+{
+    int at = snprintf(buf, len, "shared \"%.15s\" (", sh->name);
+    for (uint32_t j = 0, first = 1; j < cfg->num_parts && j < BH_CFG_MAX_PARTS; j++) {
+        if (((sh->map_mask >> j) & 1u) != 0u && at > 0 && (size_t)at < len) {
+            at += snprintf(buf + at, len - (size_t)at, "%s%.15s %s", first ? "" : ", ",
+                           cfg->parts[j].name, ((sh->ro_mask >> j) & 1u) != 0u ? "ro" : "rw");
+            first = 0;
+        }
+    }
+    if (at > 0 && (size_t)at < len) {
+        snprintf(buf + at, len - (size_t)at, ")");
+    }
+}
+
+/* Implements: LLR-TOOL-064 (shared regions in the physical and guest-physical maps). */
 static uint32_t phys_regions(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size,
                              struct region *r)
 {
@@ -66,18 +95,19 @@ static uint32_t phys_regions(const struct bh_cfg *cfg, uint64_t blob_off, uint64
     for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
         struct region x = {cfg->parts[i].ram_pa, cfg->parts[i].ram_size, "", palette[i]};
         snprintf(x.label, sizeof(x.label), "%.15s RAM", cfg->parts[i].name);
-        uint32_t k = n++;
-        while (k > 0 && r[k - 1u].base > x.base) { /* keep address order */
-            r[k] = r[k - 1u];
-            k--;
-        }
-        r[k] = x;
+        n = add_region(r, n, &x);
+    }
+    for (uint32_t k = 0; k < cfg->num_shms && k < BH_CFG_MAX_SHMS; k++) {
+        struct region x = {cfg->shms[k].pa, cfg->shms[k].size, "", "#fff3b0"};
+        shm_label(cfg, &cfg->shms[k], x.label, sizeof(x.label));
+        n = add_region(r, n, &x);
     }
     return n;
 }
 
-static uint32_t guest_regions(const struct bh_cfg_part *p, uint32_t idx, struct region *r)
+static uint32_t guest_regions(const struct bh_cfg *cfg, uint32_t idx, struct region *r)
 {
+    const struct bh_cfg_part *p = &cfg->parts[idx];
     uint32_t n = 0;
     r[n++] = (struct region){VGIC_GICD_BASE, VGIC_GICD_SIZE, "vGIC distributor", "#eeeeee"};
     r[n++] = (struct region){VGIC_GICR_BASE, VGIC_GICR_STRIDE * p->num_vcpus,
@@ -85,7 +115,16 @@ static uint32_t guest_regions(const struct bh_cfg_part *p, uint32_t idx, struct 
     r[n++] = (struct region){VUART_BASE, VUART_SIZE, "vPL011 console", "#eeeeee"};
     struct region ram = {p->ram_gpa, p->ram_size, "", palette[idx % BH_CFG_MAX_PARTS]};
     snprintf(ram.label, sizeof(ram.label), "RAM (PA 0x%llx)", U64(p->ram_pa));
-    r[n++] = ram;
+    n = add_region(r, n, &ram);
+    for (uint32_t k = 0; k < cfg->num_shms && k < BH_CFG_MAX_SHMS; k++) {
+        const struct bh_cfg_shm *sh = &cfg->shms[k];
+        if (((sh->map_mask >> idx) & 1u) != 0u) {
+            struct region x = {sh->gpa[idx], sh->size, "", "#fff3b0"};
+            snprintf(x.label, sizeof(x.label), "shared \"%.15s\" %s (PA 0x%llx)", sh->name,
+                     ((sh->ro_mask >> idx) & 1u) != 0u ? "ro" : "rw", U64(sh->pa));
+            n = add_region(r, n, &x);
+        }
+    }
     return n;
 }
 
@@ -178,7 +217,7 @@ void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, 
     for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
         const struct bh_cfg_part *p = &cfg->parts[i];
         fprintf(out, "\nGuest-physical memory of %.15s:\n", p->name);
-        text_regions(out, r, guest_regions(p, i, r));
+        text_regions(out, r, guest_regions(cfg, i, r));
         fprintf(out, "    image        0x%llx, 0x%x bytes in memory, entry 0x%llx\n",
                 U64(p->image_gpa), p->image_mem_size, U64(p->entry_gpa));
         fprintf(out, "    device tree  0x%llx, 0x%x bytes\n", U64(p->dtb_gpa), p->dtb_size);
@@ -309,7 +348,7 @@ static int schedule_svg(const struct bh_cfg *cfg, const char *name, const char *
 
 /* One column of a memory map: boxes in address order (not to scale), a gap
  * strip between regions that do not touch. */
-static void svg_column(FILE *f, double x, const char *title, const struct region *r, uint32_t n)
+static double svg_column(FILE *f, double x, const char *title, const struct region *r, uint32_t n)
 {
     double y = 60;
     fprintf(f, "<text x=\"%.1f\" y=\"48\" " SVG_FONT " font-weight=\"bold\">%s</text>\n", x,
@@ -328,6 +367,7 @@ static void svg_column(FILE *f, double x, const char *title, const struct region
                 x + 2, y + 11, U64(r[k].base));
         y += 40;
     }
+    return y;
 }
 
 static int memory_svg(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size,
@@ -335,7 +375,8 @@ static int memory_svg(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t imag
 {
     struct region r[MAX_REGIONS];
     uint32_t parts = cfg->num_parts < BH_CFG_MAX_PARTS ? cfg->num_parts : BH_CFG_MAX_PARTS;
-    FILE *f = svg_open(dir, name, "memory", 20 + 270 * (int)(parts + 1u), 120 + 44 * 14, st);
+    FILE *f = svg_open(dir, name, "memory", 20 + 270 * (int)(parts + 1u),
+                       120 + 58 * (int)MAX_REGIONS, st);
     if (f == NULL) {
         return -1;
     }
@@ -346,14 +387,14 @@ static int memory_svg(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t imag
     for (uint32_t i = 0; i < parts; i++) {
         char title[48];
         snprintf(title, sizeof(title), "%.15s guest-physical", cfg->parts[i].name);
-        svg_column(f, 10 + 270 * (i + 1u), title, r, guest_regions(&cfg->parts[i], i, r));
+        double y = svg_column(f, 10 + 270 * (i + 1u), title, r, guest_regions(cfg, i, r));
         fprintf(f,
-                "<text x=\"%u\" y=\"330\" " SVG_SMALL ">image 0x%llx (0x%x B), "
-                "entry 0x%llx</text>\n<text x=\"%u\" y=\"344\" " SVG_SMALL
+                "<text x=\"%u\" y=\"%.1f\" " SVG_SMALL ">image 0x%llx (0x%x B), "
+                "entry 0x%llx</text>\n<text x=\"%u\" y=\"%.1f\" " SVG_SMALL
                 ">device tree 0x%llx (0x%x B)</text>\n",
-                10 + 270 * (i + 1u), U64(cfg->parts[i].image_gpa), cfg->parts[i].image_mem_size,
-                U64(cfg->parts[i].entry_gpa), 10 + 270 * (i + 1u), U64(cfg->parts[i].dtb_gpa),
-                cfg->parts[i].dtb_size);
+                10 + 270 * (i + 1u), y + 30, U64(cfg->parts[i].image_gpa),
+                cfg->parts[i].image_mem_size, U64(cfg->parts[i].entry_gpa), 10 + 270 * (i + 1u),
+                y + 44, U64(cfg->parts[i].dtb_gpa), cfg->parts[i].dtb_size);
     }
     return svg_close(f, st);
 }

@@ -45,6 +45,15 @@ void *arch_pa_to_ptr(uint64_t pa);
 int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size);
 
 /*
+ * Map [gpa, gpa+size) of partition p to [pa, pa+size) at stage 2 as normal,
+ * cacheable, never-executable memory, read-only when read_only (a write is
+ * then a stage-2 permission fault). Arguments are page aligned.
+ * Returns 0, or -1 when the static page-table pool is exhausted.
+ */
+int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
+                       bool read_only);
+
+/*
  * Reset the architectural state of v: EL1h, all interrupts masked, MMU and
  * caches off, general registers zero except x0 = arg0, PC = entry.
  */

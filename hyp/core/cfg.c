@@ -376,6 +376,18 @@ static void cfg_check_ram_gpa(const struct bh_cfg_part *p, uint32_t i, struct cf
     }
 }
 
+/* Implements: LLR-CFG-022 (the device windows a shared region must avoid). */
+const char *cfg_device_window_at(uint64_t base, uint64_t size)
+{
+    for (size_t w = 0; w < CFG_NUM_WINDOWS; w++) {
+        const struct cfg_window *d = &cfg_dev_windows[w];
+        if (range_overlap(base, size, d->base, d->size)) {
+            return d->what;
+        }
+    }
+    return NULL;
+}
+
 /* --------------------------------------------------- vCPUs, flags, rsvd --- */
 
 /* Implements: LLR-CFG-008 (num_vcpus in range, each used vCPU on a CPU the
@@ -518,7 +530,7 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
 }
 
 /*
- * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017 (structural checks stop at the
+ * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-023 (structural checks stop at the
  * first error; field checks are all run and collected).
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
@@ -554,5 +566,9 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_part_hm(c, i, rep);
     }
     cfg_check_schedules(c, rep);
+    if (c->num_parts >= 1u && c->num_parts <= BH_CFG_MAX_PARTS) {
+        cfg_check_channels(c, rep);
+        cfg_check_shms(c, pl, rep);
+    }
     return rep->count;
 }

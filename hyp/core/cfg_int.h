@@ -25,4 +25,16 @@ void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *re
  * schedule. Implements: LLR-CFG-014 .. LLR-CFG-016. */
 void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep);
 
+/* Static event channels and permission rows. Pre: 1 <= num_parts <= MAX_PARTS.
+ * Implements: LLR-CFG-020, LLR-CFG-023. */
+void cfg_check_channels(const struct bh_cfg *c, struct cfg_report *rep);
+
+/* Static shared-memory regions. Pre: 1 <= num_parts <= MAX_PARTS.
+ * Implements: LLR-CFG-021, LLR-CFG-022. */
+void cfg_check_shms(const struct bh_cfg *c, const struct cfg_platform *pl, struct cfg_report *rep);
+
+/* The name of the first emulated device window [base, base+size) overlaps,
+ * or NULL. Pre: base + size does not wrap. */
+const char *cfg_device_window_at(uint64_t base, uint64_t size);
+
 #endif

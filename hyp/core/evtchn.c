@@ -142,6 +142,72 @@ bool evtchn_may_connect(uint32_t a, uint32_t b)
     return a == b || (evtchn_policy[a] & (1u << b)) != 0u;
 }
 
+_Static_assert(BH_CFG_MAX_CHANNEL_PORT < EVTCHN_PORTS_PER_PART, "static ports fit the table");
+_Static_assert(BH_CFG_MAX_CHANNELS <= 255u, "channel loop bound");
+
+/* Implements: LLR-EVT-030 */
+void evtchn_static_policy(const struct bh_cfg *cfg)
+{
+    evtchn_policy_clear();
+    for (uint32_t k = 0; k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
+        evtchn_policy_connect(cfg->channels[k].part[0], cfg->channels[k].part[1]);
+    }
+    for (uint32_t a = 0; a < BH_MAX_PARTS; a++) {
+        for (uint32_t b = 0; b < BH_MAX_PARTS; b++) {
+            if (((cfg->evtchn_permit[a] >> b) & 1u) != 0u) {
+                evtchn_policy_connect(a, b);
+            }
+        }
+    }
+}
+
+/* Make e one end of a static channel to (peer, peer_port). */
+static void evtchn_static_end(struct evtchn_port *e, uint32_t prio, uint32_t peer,
+                              uint32_t peer_port)
+{
+    e->state = EVTCHN_INTERDOMAIN;
+    e->priority = (uint8_t)prio;
+    e->peer_part = (uint8_t)peer;
+    e->peer_port = peer_port;
+}
+
+/* Connect port of p and rport of r when port is free and rport is free or
+ * waits for p (its old peer p was reset); otherwise leave both alone.
+ * Implements: LLR-EVT-031 */
+static void evtchn_static_pair(struct partition *p, uint32_t port, struct partition *r,
+                               uint32_t rport, uint32_t prio)
+{
+    arch_lock(&evtchn_topology_lock);
+    evtchn_lock_pair(p->id, r->id);
+    struct evtchn_port *le = evtchn_port_of(p, port);
+    struct evtchn_port *re = evtchn_port_of(r, rport);
+    bool waits = re->state == EVTCHN_UNBOUND && re->peer_part == p->id;
+    if (le->state == EVTCHN_FREE && (re->state == EVTCHN_FREE || waits)) {
+        le->vcpu = 0;
+        le->virq = 0;
+        le->pending = 0;
+        evtchn_static_end(le, prio, r->id, rport);
+        evtchn_static_end(re, prio, p->id, port);
+    }
+    evtchn_unlock_pair(p->id, r->id);
+    arch_unlock(&evtchn_topology_lock);
+}
+
+/* Implements: LLR-EVT-031 */
+void evtchn_static_bind(struct partition *p, const struct bh_cfg *cfg)
+{
+    for (uint32_t k = 0; k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
+        const struct bh_cfg_channel *ch = &cfg->channels[k];
+        for (uint32_t e = 0; e < 2u; e++) {
+            uint32_t peer = ch->part[1u - e];
+            if (ch->part[e] == p->id && peer < part_count && peer != p->id) {
+                evtchn_static_pair(p, ch->port[e], &part_table[peer], ch->port[1u - e],
+                                   ch->priority);
+            }
+        }
+    }
+}
+
 /* The partition a domain id names for caller p: DOMID_SELF is p. */
 static struct partition *evtchn_domain(struct partition *p, uint32_t domid)
 {

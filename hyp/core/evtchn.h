@@ -124,6 +124,23 @@ void evtchn_reset(struct partition *p);
  */
 void evtchn_policy_connect(uint32_t a, uint32_t b);
 
+/*
+ * The connection policy of configuration cfg: cleared, then every static
+ * channel's two partitions and every evtchn_permit bit connected. Called at
+ * boot before any partition is built. Implements: LLR-EVT-030.
+ */
+void evtchn_static_policy(const struct bh_cfg *cfg);
+
+/*
+ * Bind the static channels of cfg that have p at one end and a peer already
+ * built (id below part_count): both ports become interdomain with the
+ * channel's priority, when p's port is free and the peer's port is free or
+ * unbound waiting for p. Called after evtchn_reset(p), so at boot every
+ * channel is bound before any partition runs, and after a restart the
+ * channels are bound again. Implements: LLR-EVT-031.
+ */
+void evtchn_static_bind(struct partition *p, const struct bh_cfg *cfg);
+
 /* Forget every connection allowed by evtchn_policy_connect. */
 void evtchn_policy_clear(void);
 

@@ -93,6 +93,7 @@ static bool part_reset(struct partition *p, bool cold)
     vgic_init(p);
     vuart_reset(p->id);
     evtchn_reset(p);
+    evtchn_static_bind(p, part_blob);
     return true;
 }
 
@@ -122,6 +123,29 @@ static void part_fill(const struct bh_cfg *cfg, uint32_t i)
     }
 }
 
+/* Map every shared region p takes part in (zeroed by part_build_all).
+ * Implements: LLR-SHM-001 */
+static bool part_map_shms(const struct bh_cfg *cfg, struct partition *p)
+{
+    for (uint32_t r = 0; r < cfg->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        const struct bh_cfg_shm *s = &cfg->shms[r];
+        bool ro = ((s->ro_mask >> p->id) & 1u) != 0u;
+        if (((s->map_mask >> p->id) & 1u) != 0u &&
+            arch_s2_map_shared(p, s->gpa[p->id], s->pa, s->size, ro) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Implements: LLR-SHM-001 (shared regions start zeroed, once per boot) */
+static void part_zero_shms(const struct bh_cfg *cfg)
+{
+    for (uint32_t r = 0; r < cfg->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        bh_memset(arch_pa_to_ptr(cfg->shms[r].pa), 0, (size_t)cfg->shms[r].size);
+    }
+}
+
 /* Implements: LLR-PART-002 */
 void part_build_all(const struct bh_cfg *cfg)
 {
@@ -130,13 +154,16 @@ void part_build_all(const struct bh_cfg *cfg)
     part_count = 0;
     vcpu_count = 0;
     part_blob = cfg;
+    evtchn_static_policy(cfg);
+    part_zero_shms(cfg);
 
     for (uint32_t i = 0; i < cfg->num_parts && i < BH_MAX_PARTS; i++) {
         struct partition *p = &part_table[i];
         part_fill(cfg, i);
         part_count = i + 1u;
-        if (arch_s2_map_ram(p, p->ram_gpa, p->ram_pa, p->ram_size) != 0) {
-            console_log("partition %s: stage-2 table pool exhausted mapping RAM", p->name);
+        if (arch_s2_map_ram(p, p->ram_gpa, p->ram_pa, p->ram_size) != 0 ||
+            !part_map_shms(cfg, p)) {
+            console_log("partition %s: stage-2 table pool exhausted mapping RAM or shared memory", p->name);
             arch_halt();
         }
         if (!part_reset(p, true)) {

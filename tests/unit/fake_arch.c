@@ -51,6 +51,17 @@ int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t siz
     return 0;
 }
 
+int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
+                       bool read_only)
+{
+    if (fake.s2_shared_fail != 0 || arch_s2_map_ram(p, gpa, pa, size) != 0) {
+        return -1;
+    }
+    fake.s2[fake.s2_count - 1u].shared = 1;
+    fake.s2[fake.s2_count - 1u].read_only = read_only ? 1 : 0;
+    return 0;
+}
+
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
     fake.resets++;

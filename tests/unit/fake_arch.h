@@ -13,6 +13,8 @@
 struct fake_s2_map {
     uint32_t part_id;
     uint64_t gpa, pa, size;
+    int shared;    /* made by arch_s2_map_shared */
+    int read_only; /* ... read-only */
 };
 
 struct fake_arch_state {
@@ -25,6 +27,7 @@ struct fake_arch_state {
     uint32_t s2_count;
     struct fake_s2_map s2[FAKE_MAX_MAPS];
     int s2_fail;                     /* nonzero: arch_s2_map_ram fails */
+    int s2_shared_fail;              /* nonzero: arch_s2_map_shared fails */
     uint32_t resets;
     uint64_t reset_entry[BH_MAX_VCPUS];
     uint64_t reset_arg0[BH_MAX_VCPUS];

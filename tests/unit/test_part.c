@@ -206,6 +206,82 @@ static void test_build_s2_fail(void **state)
     build_expect_halt("(bulkhead) partition alpha: stage-2 table pool exhausted");
 }
 
+static _Alignas(4096) uint8_t shm_mem[2][0x2000];
+
+/* Region 0 shared by alpha (rw) and beta (ro), region 1 by alpha only. */
+static void add_shms(void)
+{
+    memset(shm_mem, 0xAA, sizeof(shm_mem));
+    blob.cfg.num_shms = 2;
+    for (uint32_t r = 0; r < 2u; r++) {
+        struct bh_cfg_shm *s = &blob.cfg.shms[r];
+        s->pa = (uint64_t)(uintptr_t)shm_mem[r];
+        s->size = sizeof(shm_mem[r]);
+        s->gpa[0] = 0x50000000ull + r * 0x100000ull;
+    }
+    blob.cfg.shms[0].map_mask = 3u;
+    blob.cfg.shms[0].ro_mask = 2u;
+    blob.cfg.shms[0].gpa[1] = 0x60000000ull;
+    blob.cfg.shms[1].map_mask = 1u;
+}
+
+/* The fake stage-2 entry of partition id at gpa, or NULL. */
+static const struct fake_s2_map *s2_at(uint32_t id, uint64_t gpa)
+{
+    for (uint32_t k = 0; k < fake.s2_count; k++) {
+        if (fake.s2[k].part_id == id && fake.s2[k].gpa == gpa) {
+            return &fake.s2[k];
+        }
+    }
+    return NULL;
+}
+
+/* Verifies: LLR-SHM-001 (regions zeroed once at boot and mapped in every
+ * partition that takes part, read-only where configured; the loop is
+ * bounded by the table even when num_shms is out of range) */
+static void test_build_shms(void **state)
+{
+    (void)state;
+    add_shms();
+    build();
+    assert_int_equal(fake.halted, 0);
+    for (size_t k = 0; k < sizeof(shm_mem); k++) {
+        assert_int_equal(((const uint8_t *)shm_mem)[k], 0);
+    }
+    const struct fake_s2_map *m = s2_at(0, 0x50000000ull);
+    assert_non_null(m);
+    assert_int_equal(m->shared, 1);
+    assert_int_equal(m->read_only, 0);
+    assert_int_equal(m->pa, (uint64_t)(uintptr_t)shm_mem[0]);
+    assert_int_equal(m->size, 0x2000u);
+    m = s2_at(1, 0x60000000ull);
+    assert_non_null(m);
+    assert_int_equal(m->read_only, 1);
+    assert_non_null(s2_at(0, 0x50100000ull));
+    assert_null(s2_at(1, 0x50100000ull));
+    /* A restart does not clear the shared data. */
+    shm_mem[0][5] = 0x5a;
+    fake.cpu_id = 0;
+    part_restart(&part_table[1], true, false);
+    assert_int_equal(shm_mem[0][5], 0x5a);
+    /* num_shms beyond the table: only the table's entries are used. */
+    fake_arch_reset();
+    blob.cfg.num_shms = BH_CFG_MAX_SHMS + 1u;
+    part_build_all(&blob.cfg);
+    assert_int_equal(fake.halted, 0);
+    assert_non_null(s2_at(1, 0x60000000ull));
+}
+
+/* Verifies: LLR-SHM-001 (a page-table pool exhausted by a shared mapping
+ * halts the module naming the partition) */
+static void test_build_shm_fail(void **state)
+{
+    (void)state;
+    add_shms();
+    fake.s2_shared_fail = 1;
+    build_expect_halt("partition alpha: stage-2 table pool exhausted mapping RAM or shared memory");
+}
+
 /* Verifies: LLR-PART-006 (loads outside RAM or the blob halt the build
  * instead of writing anywhere) */
 static void test_build_bad_load(void **state)
@@ -650,6 +726,8 @@ int main(void)
         cmocka_unit_test_setup(test_mode_transitions, setup),
         cmocka_unit_test_setup(test_mode_system, setup),
         cmocka_unit_test_setup(test_mode_refused, setup),
+        cmocka_unit_test_setup(test_build_shms, setup),
+        cmocka_unit_test_setup(test_build_shm_fail, setup),
     };
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);
 }

@@ -30,7 +30,8 @@ TAG_RE = re.compile(r"\b(Implements|Verifies):(.*)$")
 HEAD_RE = re.compile(r"^###\s+(%s)\s*$" % ID_RE)
 FIELD_RE = re.compile(r"^([A-Z][A-Za-z]+):\s*(.*)$")
 FUNC_RE = re.compile(r"^[A-Za-z_][\w \*]*?\b(\w+)\s*\((?!.*\);\s*$)")
-CODE_GLOBS = ["hyp/**/*.c", "hyp/**/*.h", "hyp/**/*.S", "tools/*.c", "tools/*.h"]
+CODE_GLOBS = ["hyp/**/*.c", "hyp/**/*.h", "hyp/**/*.S", "tools/*.c", "tools/*.h",
+              "guests/lib/*.c", "guests/lib/*.h"]
 TEST_GLOBS = [("unit", "tests/unit/*.c"), ("system", "tests/system/cases/*"),
               ("tool", "tests/tools/**/*"), ("guest", "guests/test_*/**/*.c")]
 SYSTEM_KINDS = ("system", "guest")

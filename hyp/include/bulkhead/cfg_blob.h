@@ -56,6 +56,36 @@
 #define BH_CFG_MODULE_HALT 0u  /* module_hm_action: stop the module */
 #define BH_CFG_MODULE_RESET 1u /* module_hm_action: reset the module */
 
+/* Static event channels (blob version 2). Port numbers are those of the
+ * partitions' FIFO port tables: 1 .. BH_CFG_MAX_CHANNEL_PORT. */
+#define BH_CFG_MAX_CHANNELS 32u
+#define BH_CFG_MAX_CHANNEL_PORT 1023u
+#define BH_CFG_MAX_EVT_PRIORITY 15u
+
+/* Static shared memory (blob version 2). */
+#define BH_CFG_MAX_SHMS 8u
+
+/* A channel between two partitions, bound before any partition runs:
+ * port[k] of partition part[k] is connected to the other end. */
+struct bh_cfg_channel {
+    uint8_t part[2];   /* endpoints, distinct partitions below num_parts */
+    uint8_t priority;  /* FIFO priority of both ports, 0 (highest) .. 15 */
+    uint8_t reserved0; /* must be zero */
+    uint32_t port[2];  /* 1 .. BH_CFG_MAX_CHANNEL_PORT, each (part, port) once */
+};
+
+/* A region of physical RAM shared by two or more partitions: partition i
+ * (bit i of map_mask) sees it at gpa[i], read-only when bit i of ro_mask is
+ * set, always normal cacheable, never executable. */
+struct bh_cfg_shm {
+    char name[BH_CFG_NAME_LEN]; /* xen,shm-id: NUL-terminated, unique, non-empty */
+    uint64_t pa;       /* page aligned, in platform RAM, clear of everything */
+    uint64_t size;     /* bytes, page multiple, non-zero */
+    uint32_t map_mask; /* partitions that map it: at least two bits */
+    uint32_t ro_mask;  /* subset of map_mask */
+    uint64_t gpa[BH_CFG_MAX_PARTS]; /* page aligned; zero where not mapped */
+};
+
 /* One window: a partition vCPU runs on a CPU from offset_us for duration_us
  * in every major frame. Windows are listed by CPU, then by offset. */
 struct bh_cfg_window {
@@ -114,12 +144,21 @@ struct bh_cfg {
     uint32_t num_scheds;  /* 0 .. BH_CFG_MAX_SCHEDS; schedule 0 runs at boot */
     uint32_t module_hm_action; /* BH_CFG_MODULE_HALT or BH_CFG_MODULE_RESET */
     struct bh_cfg_sched scheds[BH_CFG_MAX_SCHEDS]; /* unused entries all zero */
+    uint32_t num_channels; /* 0 .. BH_CFG_MAX_CHANNELS */
+    uint32_t num_shms;     /* 0 .. BH_CFG_MAX_SHMS */
+    uint32_t evtchn_permit[BH_CFG_MAX_PARTS]; /* bit j of [i]: i and j may bind channels */
+    struct bh_cfg_channel channels[BH_CFG_MAX_CHANNELS]; /* unused entries all zero */
+    struct bh_cfg_shm shms[BH_CFG_MAX_SHMS];             /* unused entries all zero */
 };
 
 /* The header is fixed so old and new tools agree byte for byte. */
 _Static_assert(sizeof(struct bh_cfg_window) == 16, "bh_cfg_window layout");
 _Static_assert(sizeof(struct bh_cfg_sched) == 8 + 32 * 16, "bh_cfg_sched layout");
 _Static_assert(sizeof(struct bh_cfg_part) == 152, "bh_cfg_part layout");
-_Static_assert(sizeof(struct bh_cfg) == 32 + 8 * 152 + 8 + 16 * 520, "bh_cfg layout");
+_Static_assert(sizeof(struct bh_cfg_channel) == 12, "bh_cfg_channel layout");
+_Static_assert(sizeof(struct bh_cfg_shm) == 16 + 8 + 8 + 8 + 8 * 8, "bh_cfg_shm layout");
+_Static_assert(sizeof(struct bh_cfg) ==
+                   32 + 8 * 152 + 8 + 16 * 520 + 8 + 8 * 4 + 32 * 12 + 8 * 104,
+               "bh_cfg layout");
 
 #endif

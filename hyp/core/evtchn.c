@@ -171,6 +171,13 @@ static void evtchn_static_end(struct evtchn_port *e, uint32_t prio, uint32_t pee
     e->peer_port = peer_port;
 }
 
+/* port of p is (or was) in use: evtchn_reset must look at it. */
+static void evtchn_hwm_raise(const struct partition *p, uint32_t port)
+{
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    ep->hwm = (port >= ep->hwm) ? port + 1u : ep->hwm;
+}
+
 /* Connect port of p and rport of r when port is free and rport is free or
  * waits for p (its old peer p was reset); otherwise leave both alone.
  * Implements: LLR-EVT-031 */
@@ -188,6 +195,8 @@ static void evtchn_static_pair(struct partition *p, uint32_t port, struct partit
         le->pending = 0;
         evtchn_static_end(le, prio, r->id, rport);
         evtchn_static_end(re, prio, p->id, port);
+        evtchn_hwm_raise(p, port);
+        evtchn_hwm_raise(r, rport);
     }
     evtchn_unlock_pair(p->id, r->id);
     arch_unlock(&evtchn_topology_lock);
@@ -228,8 +237,7 @@ static uint32_t evtchn_alloc(const struct partition *p, uint32_t state)
     for (uint32_t port = 1; port < EVTCHN_PORTS_PER_PART; port++) {
         struct evtchn_port *e = evtchn_port_of(p, port);
         if (e->state == EVTCHN_FREE) {
-            struct evtchn_part *ep = &evtchn_parts[p->id];
-            ep->hwm = (port >= ep->hwm) ? port + 1u : ep->hwm;
+            evtchn_hwm_raise(p, port);
             e->state = (uint8_t)state;
             e->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
             e->vcpu = 0;

@@ -60,11 +60,10 @@ static uint32_t *fifo_word(const struct partition *p, uint32_t port)
  */
 static void fifo_upcall(struct vcpu *v)
 {
-    vgic_inject(v, VGIC_PPI_EVTCHN);
-    if (v->pcpu == arch_cpu_id()) {
-        sched_request_pick(v->pcpu);
-    } else {
+    if (vgic_post(v, VGIC_PPI_EVTCHN)) {
         arch_kick(v->pcpu);
+    } else {
+        sched_request_pick(v->pcpu);
     }
 }
 

@@ -219,6 +219,9 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     if (sched_tl.pending && sched_tl.next_epoch < boundary) {
         boundary = sched_tl.next_epoch;
     }
+    if (v != NULL) {
+        (void)vgic_drain(v); /* injections other CPUs posted for it */
+    }
     if (v != NULL && v->state == VCPU_BLOCKED &&
         ((sched_timer_armed(v) && v->vtimer.cval <= now) || vgic_has_pending(v))) {
         v->state = VCPU_RUNNABLE; /* Implements: LLR-SCHED-003 */

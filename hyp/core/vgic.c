@@ -191,6 +191,7 @@ void vgic_init(struct partition *p)
         c->lr_count = 0u;
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
         c->dirty = false;
+        __atomic_store_n(&c->inbox, 0u, __ATOMIC_RELEASE); /* posts before a reset are void */
     }
 }
 
@@ -478,6 +479,32 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
     mark_dirty(irq_owner(v, intid, q));
 }
 
+/* Implements: LLR-VGIC-012 */
+bool vgic_post(struct vcpu *v, uint32_t intid)
+{
+    if (intid >= VGIC_NUM_IRQS) {
+        return false;
+    }
+    if (v->pcpu == arch_cpu_id()) {
+        vgic_inject(v, intid);
+        return false;
+    }
+    (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* Implements: LLR-VGIC-012 */
+bool vgic_drain(struct vcpu *v)
+{
+    uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
+    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
+        if (((bits >> intid) & 1u) != 0u) {
+            vgic_inject(v, intid);
+        }
+    }
+    return bits != 0u;
+}
+
 static bool irq_is_for(const struct vcpu *v, uint32_t intid, const struct vgic_irq *q)
 {
     return intid < VGIC_NUM_PRIVATE || q->target == v->vid;
@@ -528,15 +555,13 @@ uint32_t vgic_sgi(struct vcpu *v, uint64_t sgi1r)
 {
     uint32_t intid = (uint32_t)(sgi1r >> 24) & 0xFu;
     uint32_t targets = sgi_targets(v, sgi1r);
-    uint32_t self = arch_cpu_id();
     uint32_t kick = 0u;
     for (uint32_t k = 0; k < part_vcpus(v->part); k++) {
         struct vcpu *t = v->part->vcpus[k];
         if ((targets & (1u << k)) == 0u) {
             continue;
         }
-        vgic_inject(t, intid);
-        if (t->pcpu != self && t->pcpu < 32u) {
+        if (vgic_post(t, intid) && t->pcpu < 32u) {
             kick |= 1u << t->pcpu;
         }
     }

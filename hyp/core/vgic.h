@@ -67,6 +67,7 @@ struct vgic_cpu {
     uint32_t lr_count;     /* list registers in use after last fill */
     uint32_t lr_intid[VGIC_MAX_LRS];
     bool dirty;            /* state changed since last fill */
+    uint64_t inbox;        /* INTIDs posted from other CPUs (bit n: INTID n) */
 };
 
 /* Reset the distributor of p and the redistributors of its vCPUs.
@@ -84,6 +85,20 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
 /* Make intid pending for v (private) or for the SPI's target vCPU.
  * Implements: LLR-VGIC-007. */
 void vgic_inject(struct vcpu *v, uint32_t intid);
+
+/*
+ * Make intid pending for v from the calling physical CPU. When v runs on
+ * this CPU it is injected at once (vgic_inject); otherwise it is posted to
+ * v's inbox with an atomic OR, and only v's own CPU applies it
+ * (vgic_drain), so the vGIC state of a vCPU is only ever written by one CPU.
+ * Returns true when v's CPU must be kicked to look at its inbox.
+ * Implements: LLR-VGIC-012.
+ */
+bool vgic_post(struct vcpu *v, uint32_t intid);
+
+/* Apply the INTIDs posted to v's inbox (on v's own CPU). Returns true when
+ * there were any. Implements: LLR-VGIC-012. */
+bool vgic_drain(struct vcpu *v);
 
 /* True when v has a pending, enabled interrupt its distributor forwards.
  * Implements: LLR-VGIC-008. */

@@ -8,6 +8,7 @@
  */
 #include "vuart.h"
 
+#include "arch_if.h"
 #include "console.h"
 #include "part.h"
 #include "vgic.h"
@@ -65,7 +66,9 @@ static uint32_t vuart_ris(const struct vuart_state *s)
 static void vuart_signal(struct partition *p, const struct vuart_state *s)
 {
     if ((vuart_ris(s) & s->imsc) != 0u && p->num_vcpus != 0u && p->vcpus[0] != NULL) {
-        vgic_inject(p->vcpus[0], VGIC_SPI_VPL011);
+        if (vgic_post(p->vcpus[0], VGIC_SPI_VPL011)) {
+            arch_kick(p->vcpus[0]->pcpu);
+        }
     }
 }
 

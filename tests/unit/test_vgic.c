@@ -487,7 +487,31 @@ static void test_has_pending(void **state)
     assert_false(vgic_has_pending(&tv[0]));
 }
 
-/* Verifies: LLR-VGIC-009 */
+/* Verifies: LLR-VGIC-012 (a post to a vCPU of another CPU waits in its
+ * inbox until that CPU drains it; a post to this CPU's vCPU is immediate; an
+ * INTID out of range is refused; a reset empties the inbox) */
+static void test_post_and_drain(void **state)
+{
+    (void)state;
+    fake.cpu_id = 0;
+    assert_false(vgic_post(&tv[0], VGIC_NUM_IRQS));
+    assert_false(vgic_post(&tv[0], VGIC_PPI_EVTCHN));
+    assert_int_equal(tv[0].vgic.priv[VGIC_PPI_EVTCHN].pending, 1);
+    assert_true(vgic_post(&tv[1], VGIC_PPI_EVTCHN));
+    assert_true(vgic_post(&tv[1], 3));
+    assert_int_equal(tv[1].vgic.priv[VGIC_PPI_EVTCHN].pending, 0);
+    assert_true(vgic_drain(&tv[1]));
+    assert_int_equal(tv[1].vgic.priv[VGIC_PPI_EVTCHN].pending, 1);
+    assert_int_equal(tv[1].vgic.priv[3].pending, 1);
+    assert_true(tv[1].vgic.dirty);
+    assert_false(vgic_drain(&tv[1]));
+    assert_true(vgic_post(&tv[1], 4));
+    vgic_init(&tp);
+    assert_false(vgic_drain(&tv[1]));
+    assert_int_equal(tv[1].vgic.priv[4].pending, 0);
+}
+
+/* Verifies: LLR-VGIC-009, LLR-VGIC-012 */
 static void test_sgi_list(void **state)
 {
     (void)state;
@@ -495,6 +519,10 @@ static void test_sgi_list(void **state)
     /* INTID 5, TargetList {0, 1} */
     assert_int_equal(vgic_sgi(&tv[0], (5ull << 24) | 0x3), 0x2);
     assert_int_equal(tv[0].vgic.priv[5].pending, 1);
+    /* tv[1] runs on CPU 1: posted to its inbox, applied by its own CPU. */
+    assert_int_equal(tv[1].vgic.priv[5].pending, 0);
+    assert_true(vgic_drain(&tv[1]));
+    assert_false(vgic_drain(&tv[1]));
     assert_int_equal(tv[1].vgic.priv[5].pending, 1);
     assert_true(tv[0].vgic.dirty && tv[1].vgic.dirty);
     /* only self: nothing to kick */
@@ -507,6 +535,7 @@ static void test_sgi_list(void **state)
     /* caller on CPU 1: the target on CPU 0 is kicked */
     fake.cpu_id = 1;
     assert_int_equal(vgic_sgi(&tv[1], (2ull << 24) | 0x1), 0x1);
+    (void)vgic_drain(&tv[0]);
     assert_int_equal(tv[0].vgic.priv[2].pending, 1);
     /* both vCPUs on the same CPU: no kick */
     tv[1].pcpu = 1;
@@ -515,6 +544,7 @@ static void test_sgi_list(void **state)
     /* a CPU number a mask cannot hold is not kicked */
     tv[0].pcpu = 40;
     assert_int_equal(vgic_sgi(&tv[1], (6ull << 24) | 0x1), 0);
+    (void)vgic_drain(&tv[0]);
     assert_int_equal(tv[0].vgic.priv[6].pending, 1);
 }
 
@@ -536,10 +566,12 @@ static void test_sgi_affinity_and_broadcast(void **state)
     assert_int_equal(tv[0].vgic.priv[7].pending | tv[1].vgic.priv[7].pending, 0);
     /* IRM: every vCPU but the sender, whatever the affinity fields say */
     assert_int_equal(vgic_sgi(&tv[0], (1ull << 40) | (9ull << 24) | (1ull << 16) | 0x1), 0x2);
+    (void)vgic_drain(&tv[1]);
     assert_int_equal(tv[0].vgic.priv[9].pending, 0);
     assert_int_equal(tv[1].vgic.priv[9].pending, 1);
     fake.cpu_id = 1;
     assert_int_equal(vgic_sgi(&tv[1], (1ull << 40) | (8ull << 24)), 0x1);
+    (void)vgic_drain(&tv[0]);
     assert_int_equal(tv[0].vgic.priv[8].pending, 1);
     assert_int_equal(tv[1].vgic.priv[8].pending, 0);
     /* INTID is four bits: higher bits never reach a PPI */
@@ -755,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup(test_vcpu_count_clamped, setup),
         cmocka_unit_test_setup(test_inject, setup),
         cmocka_unit_test_setup(test_has_pending, setup),
+        cmocka_unit_test_setup(test_post_and_drain, setup),
         cmocka_unit_test_setup(test_sgi_list, setup),
         cmocka_unit_test_setup(test_sgi_affinity_and_broadcast, setup),
         cmocka_unit_test_setup(test_lr_fill_order_encoding, setup),

@@ -137,6 +137,23 @@ static void test_interrupt(void **state)
     assert_int_equal(spi_pending(1), 0);
 }
 
+/* Verifies: LLR-VUART-010, LLR-VGIC-012 (bytes pushed from CPU 0 for a
+ * partition whose vCPU 0 runs on CPU 1 post SPI 32 to that vCPU's inbox and
+ * kick CPU 1; its own CPU applies it) */
+static void test_interrupt_remote(void **state)
+{
+    (void)state;
+    vc[1].pcpu = 1;
+    fake.cpu_id = 0;
+    wr(1, IMSC, 0x10);
+    fake.kicks = 0;
+    assert_true(vuart_rx_push(&part_table[1], 'r'));
+    assert_int_equal(fake.kicks, 1u << 1);
+    assert_int_equal(spi_pending(1), 0);
+    assert_true(vgic_drain(&vc[1]));
+    assert_int_equal(spi_pending(1), 1);
+}
+
 /* Verifies: LLR-VUART-010 (a partition without a vCPU 0 gets the byte but
  * no interrupt) */
 static void test_no_vcpu(void **state)
@@ -161,6 +178,7 @@ int main(void)
         cmocka_unit_test_setup(test_full_wrap_reset, setup),
         cmocka_unit_test_setup(test_push_invalid, setup),
         cmocka_unit_test_setup(test_interrupt, setup),
+        cmocka_unit_test_setup(test_interrupt_remote, setup),
         cmocka_unit_test_setup(test_no_vcpu, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,6 +279,7 @@ struct arch_regs *arch_resume(struct arch_cpu *c)
         }
         vcpu_switch(c, v);
     }
+    (void)vgic_drain(v); /* injections other CPUs posted for it */
     if (v->vgic.dirty || v->vgic.lr_count != 0u) {
         vcpu_lrs_sync(v);
         vcpu_lrs_fill(v);

@@ -386,7 +386,9 @@ static const struct node_rule part_children[] = {
     {"multiboot,device-tree", "partial device trees (pass-through)"},
     {"xen,evtchn-v1", "static event channels"},
     {"xen,domain-shared-memory-v1", "static shared memory"},
+    {"bulkhead,passthrough", NULL},
 };
+#define PART_CHILD_PASSTHRU 5u /* index of bulkhead,passthrough above */
 
 static const struct node_rule chosen_children[] = {
     {"xen,domain", NULL},
@@ -490,6 +492,8 @@ static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
         } else if (part_children[k].reserved != NULL) {
             bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
             bad = -1;
+        } else if (k == PART_CHILD_PASSTHRU) {
+            bad |= bhd_parse_passthru(c, sub, p, pd);
         } else if (k == PART_CHILD_RAMDISK) {
             if (++ramdisks > 1) {
                 bhd_err(c->d, sp, NULL, "second ramdisk module; a partition has at most one");

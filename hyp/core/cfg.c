@@ -554,5 +554,6 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_part_hm(c, i, rep);
     }
     cfg_check_schedules(c, rep);
+    cfg_check_passthru(c, pl, rep);
     return rep->count;
 }

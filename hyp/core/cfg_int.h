@@ -25,4 +25,9 @@ void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *re
  * schedule. Implements: LLR-CFG-014 .. LLR-CFG-016. */
 void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep);
 
+/* The pass-through table: each device's range, interrupts, owner and
+ * unused entries. Implements: LLR-PT-001 .. LLR-PT-004. */
+void cfg_check_passthru(const struct bh_cfg *c, const struct cfg_platform *pl,
+                        struct cfg_report *rep);
+
 #endif

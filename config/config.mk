@@ -23,9 +23,16 @@ $(LINUX_DIR)/VERSION:
 	scripts/fetch-linux.sh $(LINUX_DIR)
 $(LINUX_DIR)/Image $(LINUX_DIR)/busybox: $(LINUX_DIR)/VERSION
 	@test -s $@ || { echo "$@ missing: remove $(LINUX_DIR) and build again"; exit 1; }
-$(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox scripts/mkinitramfs.sh
-	scripts/mkinitramfs.sh $< $@
+$(LINUX_DIR)/modules/order: $(LINUX_DIR)/VERSION
+	@test -s $@ || scripts/fetch-linux.sh $(LINUX_DIR)
+$(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox $(LINUX_DIR)/modules/order scripts/mkinitramfs.sh
+	scripts/mkinitramfs.sh $< $@ $(LINUX_DIR)/modules
 $(B)/images/linux.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
+# linux-disk: a virtio block device passed through, read from an ext4 disk
+# image made by scripts/mkdisk.sh (QEMU attaches it, see its system test).
+$(LINUX_DIR)/disk.img: scripts/mkdisk.sh
+	scripts/mkdisk.sh $@
+$(B)/images/linux-disk.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz $(LINUX_DIR)/disk.img
 
 # The boot-check errors each corruption provokes are kept in a log.
 $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)

@@ -8,7 +8,10 @@
 #   scripts/fetch-linux.sh [OUTDIR]      (default build/linux)
 #
 # The kernel is the newest linux-image-6.1.*-arm64 (the plain flavour) the
-# archive offers; its version is recorded in OUTDIR/VERSION.
+# archive offers; its version is recorded in OUTDIR/VERSION. The kernel
+# modules a virtio block device with ext4 needs (virtio_mmio, virtio_blk,
+# ext4 and what they depend on) are copied, as they are, to
+# OUTDIR/modules/ in load order (OUTDIR/modules/order).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +19,8 @@ OUT=${1:-$ROOT/build/linux}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-if [ -s "$OUT/Image" ] && [ -s "$OUT/busybox" ] && [ -s "$OUT/VERSION" ]; then
+if [ -s "$OUT/Image" ] && [ -s "$OUT/busybox" ] && [ -s "$OUT/VERSION" ] &&
+    [ -s "$OUT/modules/order" ]; then
     exit 0
 fi
 
@@ -69,6 +73,27 @@ fi
 cp "$img" "$OUT/Image"
 cp "$work/root/bin/busybox" "$OUT/busybox"
 cp "$work/root/boot/config-$kver" "$OUT/config" 2>/dev/null || true
+# The modules and their dependencies, in load order. The package has no
+# modules.dep (depmod makes it at install time), so the order is written
+# here and checked against each module's own "depends=" list. crc32c_generic
+# is what ext4 asks the crypto API for when it checks metadata checksums.
+moddir="$work/root/lib/modules/$kver/kernel"
+mods="crypto/crc32c_generic lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+rm -rf "$OUT/modules"
+mkdir -p "$OUT/modules"
+: >"$work/order"
+for m in $mods; do
+    ko="$moddir/$m.ko"
+    [ -f "$ko" ] || { echo "fetch-linux: error: $pkg holds no $m.ko" >&2; exit 1; }
+    deps=$(strings "$ko" | sed -n 's/^depends=//p' | head -n1 | tr ',' ' ')
+    for dep in $deps; do
+        grep -qx "$dep.ko" "$work/order" ||
+            { echo "fetch-linux: error: $m needs $dep, not loaded before it" >&2; exit 1; }
+    done
+    cp "$ko" "$OUT/modules/"
+    basename "$ko" >>"$work/order"
+done
+mv "$work/order" "$OUT/modules/order" # last: its presence means complete
 bbver=$(dpkg-deb -f "$work"/busybox-static_*.deb Version)
 kpkgver=$(dpkg-deb -f "$work"/"$pkg"_*.deb Version)
 printf 'kernel %s %s\nbusybox-static %s\n' "$pkg" "$kpkgver" "$bbver" >"$OUT/VERSION"

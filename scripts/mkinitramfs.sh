@@ -4,7 +4,13 @@
 # (no cpio program, no root: the device nodes are archive entries), with
 # every timestamp zero, so the same inputs give the same bytes.
 #
-#   scripts/mkinitramfs.sh BUSYBOX OUTPUT
+#   scripts/mkinitramfs.sh BUSYBOX OUTPUT [MODDIR]
+#
+# With MODDIR (scripts/fetch-linux.sh's build/linux/modules), the modules it
+# holds go to /lib/modules/ with their load order (MODDIR/order); /init
+# loads them, in that order, when the command line holds bulkhead.disk, then
+# mounts /dev/vda read-only on /mnt (a virtio block device, passed through:
+# docs/passthrough.md) and prints "linux-init: disk mounted".
 #
 # /init mounts devtmpfs, proc and sysfs, prints the marker line
 #   linux-init: up, kernel <release>, uptime <seconds>
@@ -14,12 +20,15 @@
 # bulkhead.run it gives a shell on the console.
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 BUSYBOX OUTPUT" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: $0 BUSYBOX OUTPUT [MODDIR]" >&2
     exit 2
 fi
 BUSYBOX=$1
 OUT=$2
+MODDIR=${3:-}
+[ -z "$MODDIR" ] || [ -s "$MODDIR/order" ] ||
+    { echo "mkinitramfs: $MODDIR/order missing (run scripts/fetch-linux.sh)" >&2; exit 1; }
 [ -f "$BUSYBOX" ] || { echo "mkinitramfs: $BUSYBOX missing (run scripts/fetch-linux.sh)" >&2; exit 1; }
 
 INIT=$(cat <<'INIT_EOF'
@@ -32,6 +41,15 @@ mount -t sysfs sysfs /sys
 export PATH=/bin HOME=/ TERM=vt100
 read up rest </proc/uptime
 echo "linux-init: up, kernel $(uname -r), uptime $up"
+if grep -qw bulkhead.disk /proc/cmdline; then
+    for m in $(cat /lib/modules/order); do
+        insmod /lib/modules/$m || echo "linux-init: insmod $m failed"
+    done
+    mkdir -p /mnt
+    n=0
+    while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    mount -t ext4 -o ro /dev/vda /mnt && echo "linux-init: disk mounted"
+fi
 cmds=$(sed -n 's/.*bulkhead\.run="\([^"]*\)".*/\1/p' /proc/cmdline)
 if [ -n "$cmds" ]; then
     eval "$cmds"
@@ -44,13 +62,20 @@ INIT_EOF
 )
 
 echo "  INITRAMFS $OUT"
-python3 - "$BUSYBOX" "$OUT" "$INIT" <<'PY_EOF'
-import gzip, sys
+python3 - "$BUSYBOX" "$OUT" "$INIT" "$MODDIR" <<'PY_EOF'
+import gzip, os, sys
 
-busybox, out, init = sys.argv[1], sys.argv[2], sys.argv[3] + "\n"
+busybox, out, init, moddir = sys.argv[1], sys.argv[2], sys.argv[3] + "\n", sys.argv[4]
 entries = []  # (name, mode, data, rdevmajor, rdevminor)
 for d in ("bin", "dev", "proc", "sys", "tmp", "root"):
     entries.append((d, 0o040755, b"", 0, 0))
+if moddir:
+    entries.append(("lib", 0o040755, b"", 0, 0))
+    entries.append(("lib/modules", 0o040755, b"", 0, 0))
+    order = open(os.path.join(moddir, "order"), "rb").read()
+    entries.append(("lib/modules/order", 0o100644, order, 0, 0))
+    for m in order.decode().split():
+        entries.append(("lib/modules/" + m, 0o100644, open(os.path.join(moddir, m), "rb").read(), 0, 0))
 entries.append(("dev/console", 0o020600, b"", 5, 1))
 entries.append(("bin/busybox", 0o100755, open(busybox, "rb").read(), 0, 0))
 entries.append(("bin/sh", 0o120777, b"busybox", 0, 0))

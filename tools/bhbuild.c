@@ -246,6 +246,20 @@ static void map_part_error(const struct bhd_part *p, const struct cfg_error *e, 
 }
 
 /* Report one cfg_validate error against the source. */
+/* The source node of blob entry passthru[k]: devices are in partition
+ * order, then source order. */
+static const char *pt_node(const struct bhb_result *r, uint32_t k)
+{
+    for (uint32_t i = 0; i < r->s.sys.num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        uint32_t n = r->s.sys.parts[i].num_dev;
+        if (k < n) {
+            return r->s.parts[i].pt_node[k];
+        }
+        k -= n;
+    }
+    return "blob";
+}
+
 static void map_error(const struct bhb_result *r, const struct cfg_error *e, struct bhd_diag *d)
 {
     unsigned i = 0;
@@ -257,6 +271,10 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
         return;
     }
     used = 0;
+    if (sscanf(e->field, "passthru[%u].%n", &i, &used) == 1 && used > 0) {
+        bhd_err(d, pt_node(r, i), "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
     if (sscanf(e->field, "scheds[%u]%n", &i, &used) == 1 && used > 0) {
         map_sched_error(r, e, i, e->field + used, d);
         return;
@@ -365,6 +383,9 @@ int bhb_build(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d
     /* the unseen ones may be of partitions already reported: not worth a line */
     if (n > CFG_MAX_ERRORS && o->corrupt == NULL && !any_bad) {
         bhd_err(d, "blob", NULL, "%u more boot-check errors not shown", n - CFG_MAX_ERRORS);
+    }
+    if (o->corrupt == NULL && d->errors == 0 && d->out != NULL) {
+        bhd_warn_passthru(&r->s, d->out);
     }
     if (o->corrupt != NULL && n == 0) {
         bhd_err(d, "--corrupt", NULL, "%s: the boot check accepts the image", o->corrupt);

@@ -24,7 +24,8 @@ static const char *dtb_bootargs(const uint8_t *dtb, uint32_t size)
 }
 
 /* The description partition p of the blob was built from. */
-static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, struct sys_part_desc *d)
+static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, uint32_t i,
+                      struct sys_part_desc *d)
 {
     memset(d, 0, sizeof(*d));
     d->name = p->name;
@@ -36,6 +37,33 @@ static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, struct s
     memcpy(d->cpus, p->vcpu_cpu, sizeof(d->cpus));
     d->bootargs = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
     d->no_xen_node = (p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u;
+    const struct bh_cfg *cfg = (const struct bh_cfg *)(const void *)blob;
+    for (uint32_t k = 0; k < cfg->num_passthru && k < BH_CFG_MAX_PASSTHRU; k++) {
+        if (cfg->passthru[k].part == i && d->num_dev < BH_CFG_MAX_PASSTHRU) {
+            d->dev[d->num_dev++] = cfg->passthru[k];
+        }
+    }
+}
+
+/* The pass-through devices of partition i as source. Implements: LLR-PT-021. */
+static void print_passthru(FILE *out, const struct bh_cfg *cfg, uint32_t i)
+{
+    for (uint32_t k = 0; k < cfg->num_passthru && k < BH_CFG_MAX_PASSTHRU; k++) {
+        const struct bh_cfg_passthru *d = &cfg->passthru[k];
+        uint64_t reg = d->base + d->reg_offset;
+        if (d->part != i) {
+            continue;
+        }
+        fprintf(out,
+                "\t\t\tpassthrough@%llx { /* mapped 0x%llx+0x%llx, virtual SPI %u */\n"
+                "\t\t\t\tcompatible = \"bulkhead,passthrough\";\n"
+                "\t\t\t\tbulkhead,reg = <0x%x 0x%x 0x0 0x%x>;\n"
+                "\t\t\t\tinterrupts = <0 %u %u>;\n"
+                "\t\t\t\tbulkhead,device-compatible = \"%.*s\";\n\t\t\t};\n",
+                U64(reg), U64(d->base), U64(d->size), d->vintid, (uint32_t)(reg >> 32),
+                (uint32_t)reg, d->reg_size, d->pintid - 32u, d->irq_flags,
+                (int)BH_CFG_PT_COMPAT_LEN, d->compatible);
+    }
 }
 
 /* Implements: LLR-TOOL-033 (every derived field equals what the toolstack
@@ -48,7 +76,7 @@ static int check_derived(const struct bh_cfg_part *p, const uint8_t *blob, uint3
     struct bh_cfg_part again;
     struct bhi_buf dtb = {NULL, 0};
     memset(&again, 0, sizeof(again));
-    part_desc(p, blob, &d);
+    part_desc(p, blob, i, &d);
     int rc = bhi_arm64_parse(blob + p->image_offset, p->image_size, &h, &st);
     rc = rc != 0 ? rc : bhi_place_all(&d, &h, p->image_size, p->ramdisk_size, &again, &dtb, &st);
     if (rc != 0) {
@@ -324,6 +352,7 @@ static void print_part(FILE *out, const struct bh_cfg *cfg, uint32_t i, const ui
         fprintf(out, ";\n");
     }
     fprintf(out, "\t\t\t};\n");
+    print_passthru(out, (const struct bh_cfg *)(const void *)blob, i);
     if (p->ramdisk_size != 0) {
         fprintf(out,
                 "\t\t\t/* ramdisk: guest 0x%llx, 0x%x bytes, payload +0x%x */\n\t\t\tramdisk {\n"

@@ -387,8 +387,10 @@ static const struct node_rule part_children[] = {
     {"multiboot,device-tree", "partial device trees (pass-through)"},
     {"xen,evtchn-v1", NULL},
     {"xen,domain-shared-memory-v1", NULL},
+    {"bulkhead,passthrough", NULL},
 };
 #define PART_CHILD_EVTCHN 3u /* first of the two read by bhlink.c */
+#define PART_CHILD_PASSTHRU 5u /* index of bulkhead,passthrough above */
 
 static const struct node_rule chosen_children[] = {
     {"xen,domain", NULL},
@@ -492,6 +494,8 @@ static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
         } else if (part_children[k].reserved != NULL) {
             bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
             bad = -1;
+        } else if (k == PART_CHILD_PASSTHRU) {
+            bad |= bhd_parse_passthru(c, sub, p, pd);
         } else if (k >= PART_CHILD_EVTCHN) {
             if (p->num_links >= BHD_MAX_LINKS) {
                 bhd_err(c->d, sp, NULL, "more than %u channel and shared-memory nodes",

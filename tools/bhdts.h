@@ -60,6 +60,7 @@ struct bhd_part {
     char hm[BHD_PATH_LEN];     /* its health-monitor node, "" if none */
     int link_nodes[BHD_MAX_LINKS]; /* its evtchn and shared-memory child nodes */
     unsigned num_links;
+    char pt_node[BH_CFG_MAX_PASSTHRU][BHD_PATH_LEN]; /* its pass-through nodes */
 };
 
 struct bhd_system {
@@ -95,5 +96,9 @@ int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d);
  * Implements: LLR-TOOL-022 .. LLR-TOOL-025, LLR-TOOL-034 .. LLR-TOOL-037.
  */
 unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d);
+
+/* One warning line per pass-through device on out (NULL: none): without
+ * an SMMU it can reach all physical memory by DMA. Implements: LLR-PT-023. */
+void bhd_warn_passthru(const struct bhd_system *s, FILE *out);
 
 #endif

@@ -65,4 +65,9 @@ void bhd_parse_schedules(struct bhd_ctx *c, int node, struct bhd_system *s);
  * Implements: LLR-TOOL-060, LLR-TOOL-061, LLR-TOOL-062. */
 void bhd_parse_links(struct bhd_ctx *c, int chosen, struct bhd_system *s);
 
+/* ------------------------------------------- pass-through (bhpt.c) --- */
+
+/* A partition's bulkhead,passthrough node into pd->dev. Implements: LLR-PT-022. */
+int bhd_parse_passthru(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd);
+
 #endif

@@ -317,6 +317,28 @@ static int dt_uart(void *fdt)
     return rc | fdt_end_node(fdt);
 }
 
+/* One node per pass-through device: its compatible, its registers and its
+ * virtual SPI. Implements: LLR-PT-020. */
+static int dt_passthru(void *fdt, const struct sys_part_desc *p)
+{
+    int rc = 0;
+    for (uint32_t k = 0; k < p->num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
+        const struct bh_cfg_passthru *d = &p->dev[k];
+        uint64_t reg = d->base + d->reg_offset;
+        const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(d->vintid), d->irq_flags};
+        char name[48];
+        char compat[BH_CFG_PT_COMPAT_LEN + 1u];
+        snprintf(name, sizeof(name), "passthrough@%llx", (unsigned long long)reg);
+        snprintf(compat, sizeof(compat), "%.*s", (int)BH_CFG_PT_COMPAT_LEN, d->compatible);
+        rc |= fdt_begin_node(fdt, name);
+        rc |= dt_str(fdt, "compatible", compat);
+        rc |= dt_reg2(fdt, reg, d->reg_size, 0, 0, 1);
+        rc |= dt_cells(fdt, "interrupts", irq, 3);
+        rc |= fdt_end_node(fdt);
+    }
+    return rc;
+}
+
 /* Implements: LLR-TOOL-004 (per-partition device tree: memory, vCPUs with
  * PSCI enable-method, GICv3, PSCI (hvc), timer, Xen node unless no_xen_node,
  * PL011, chosen stdout, bootargs and initrd range). */
@@ -336,6 +358,7 @@ int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_
     rc |= dt_psci(fdt);
     rc |= dt_timer_hyp(fdt, !p->no_xen_node);
     rc |= dt_uart(fdt);
+    rc |= dt_passthru(fdt, p);
     rc |= fdt_end_node(fdt);
     rc |= fdt_finish(fdt);
     rc = rc != 0 ? rc : fdt_pack(fdt);
@@ -434,6 +457,7 @@ int bhi_fdt_check(const void *fdt, size_t size)
 /* Implements: LLR-TOOL-009 (system description fits the blob's tables). */
 int bhi_check_system(const struct sys_desc *sys, struct bhi_status *st)
 {
+    uint32_t devs = 0;
     if (sys->num_parts == 0 || sys->num_parts > BH_CFG_MAX_PARTS) {
         return fail(st, "num_parts: %u, must be 1..%u", sys->num_parts, BH_CFG_MAX_PARTS);
     }
@@ -450,6 +474,10 @@ int bhi_check_system(const struct sys_desc *sys, struct bhi_status *st)
         if (p->program == NULL || p->program[0] == '\0') {
             return fail(st, "parts[%u].program: missing", i);
         }
+        devs += p->num_dev;
+    }
+    if (devs > BH_CFG_MAX_PASSTHRU) {
+        return fail(st, "%u pass-through devices, at most %u", devs, BH_CFG_MAX_PASSTHRU);
     }
     return 0;
 }
@@ -568,8 +596,17 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
         rc = blob_append(b, p->ramdisk->data, p->ramdisk->size, &part.ramdisk_offset, st);
     }
     bhi_buf_free(&dtb);
+    struct bh_cfg *cfg = blob_cfg(b);
+    if (rc == 0 && p->num_dev > BH_CFG_MAX_PASSTHRU - cfg->num_passthru) {
+        rc = fail(st, "more than %u pass-through devices", BH_CFG_MAX_PASSTHRU);
+    }
     if (rc == 0) {
-        blob_cfg(b)->parts[idx] = part;
+        cfg->parts[idx] = part;
+        for (uint32_t k = 0; k < p->num_dev; k++) {
+            cfg->passthru[cfg->num_passthru] = p->dev[k];
+            cfg->passthru[cfg->num_passthru].part = idx;
+            cfg->num_passthru++;
+        }
     }
     return rc;
 }
@@ -750,6 +787,13 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
     pl->hyp_base = PLAT_HYP_BASE;
     pl->hyp_end = PLAT_HYP_BASE + image_size;
     pl->num_cpus = PLAT_NUM_CPUS;
+    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
+    memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
+    memcpy(pl->hyp_dev, hyp_devs, sizeof(hyp_devs));
+    pl->dev_base = PLAT_DEV_BASE;
+    pl->dev_size = PLAT_DEV_SIZE;
+    pl->hyp_spi = PLAT_UART_INTID;
+    pl->spi_end = PLAT_SPI_END;
 }
 
 /* Implements: LLR-TOOL-007 (the hypervisor's boot check, applied on the host). */

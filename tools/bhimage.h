@@ -37,7 +37,13 @@ struct sys_part_desc {
     /* Set by the placement (bhi_place_all), read by bhi_make_dtb: */
     uint64_t ramdisk_gpa; /* /chosen linux,initrd-start */
     uint64_t ramdisk_size; /* 0: no ramdisk, no initrd properties */
+    /* Pass-through devices it owns, in source order (part and vintid filled
+     * by the front end: vintid BHI_PT_FIRST_VSPI + k). */
+    uint32_t num_dev;
+    struct bh_cfg_passthru dev[BH_CFG_MAX_PASSTHRU];
 };
+
+#define BHI_PT_FIRST_VSPI 33u /* first virtual SPI given to a pass-through device */
 
 struct sys_desc {
     const char *name;

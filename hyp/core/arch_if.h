@@ -54,6 +54,20 @@ int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t 
                        bool read_only);
 
 /*
+ * Map [gpa, gpa+size) of partition p to the same physical addresses at
+ * stage 2 as device memory (Device-nGnRE, read-write, execute-never), for a
+ * pass-through device. Arguments are page aligned. Returns 0, or -1 when the
+ * static page-table pool is exhausted.
+ */
+int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size);
+
+/* Route physical SPI intid to physical CPU pcpu, masked. */
+void arch_irq_route(uint32_t intid, uint32_t pcpu);
+
+/* Mask (true) or unmask (false) physical SPI intid at the distributor. */
+void arch_irq_mask(uint32_t intid, bool masked);
+
+/*
  * Reset the architectural state of v: EL1h, all interrupts masked, MMU and
  * caches off, general registers zero except x0 = arg0, PC = entry.
  */

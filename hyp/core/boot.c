@@ -5,6 +5,7 @@
 #include "console.h"
 #include "hm.h"
 #include "part.h"
+#include "passthru.h"
 #include "sched.h"
 
 #ifndef BH_VERSION
@@ -38,6 +39,7 @@ void boot_primary(const char *platform, const struct cfg_platform *pl, const voi
     hm_init();
     hm_set_module_action(cfg->module_hm_action);
     part_build_all(cfg);
+    passthru_init(cfg);
     sched_init(cfg, arch_ticks_per_sec(), arch_now());
 }
 

@@ -570,5 +570,6 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_channels(c, rep);
         cfg_check_shms(c, pl, rep);
     }
+    cfg_check_passthru(c, pl, rep);
     return rep->count;
 }

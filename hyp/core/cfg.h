@@ -8,6 +8,14 @@
 
 #include "types.h"
 
+#define CFG_MAX_HYP_DEVS 4u
+
+/* A physical address range; size 0: unused entry. */
+struct cfg_range {
+    uint64_t base;
+    uint64_t size;
+};
+
 /* What the platform offers; the blob must fit inside it. */
 struct cfg_platform {
     uint64_t ram_base;  /* physical RAM */
@@ -15,6 +23,12 @@ struct cfg_platform {
     uint64_t hyp_base;  /* hypervisor footprint, blob and payload included */
     uint64_t hyp_end;
     uint32_t num_cpus;  /* physical CPUs present */
+    /* Pass-through (zero: no device may be passed through). */
+    uint64_t dev_base;  /* MMIO region a pass-through device may come from */
+    uint64_t dev_size;
+    struct cfg_range hyp_dev[CFG_MAX_HYP_DEVS]; /* MMIO the hypervisor keeps */
+    uint32_t hyp_spi;   /* SPI INTID the hypervisor keeps (console input) */
+    uint32_t spi_end;   /* first INTID beyond the platform's SPIs */
 };
 
 #define CFG_MAX_ERRORS 16u

@@ -37,4 +37,9 @@ void cfg_check_shms(const struct bh_cfg *c, const struct cfg_platform *pl, struc
  * or NULL. Pre: base + size does not wrap. */
 const char *cfg_device_window_at(uint64_t base, uint64_t size);
 
+/* The pass-through table: each device's range, interrupts, owner and
+ * unused entries. Implements: LLR-PT-001 .. LLR-PT-004. */
+void cfg_check_passthru(const struct bh_cfg *c, const struct cfg_platform *pl,
+                        struct cfg_report *rep);
+
 #endif

@@ -9,6 +9,7 @@
 #include "arch_if.h"
 #include "console.h"
 #include "evtchn.h"
+#include "passthru.h"
 #include "sched.h"
 #include "util.h"
 #include "vgic.h"
@@ -91,6 +92,7 @@ static bool part_reset(struct partition *p, bool cold)
         arch_vcpu_reset(v, boot ? c->entry_gpa : 0u, boot ? c->dtb_gpa : 0u);
     }
     vgic_init(p);
+    passthru_reset(p);
     vuart_reset(p->id);
     evtchn_reset(p);
     evtchn_static_bind(p, part_blob);

@@ -45,6 +45,7 @@ _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count")
 #define LR_STATE_PENDING 1u
 #define LR_STATE_ACTIVE 2u
 #define LR_GROUP1 (1ull << 60)
+#define LR_EOI (1ull << 41) /* HW=0: maintenance interrupt on deactivation */
 
 /* The three register frames a guest address can fall in. */
 enum vgic_frame { FRAME_DIST, FRAME_RD, FRAME_SGI };
@@ -178,6 +179,7 @@ static void irq_reset(struct vgic_irq *q, uint8_t edge)
 void vgic_init(struct partition *p)
 {
     p->vgic.ctlr = 0u;
+    p->vgic.notify = 0u;
     for (uint32_t i = 0; i < VGIC_NUM_SPIS; i++) {
         irq_reset(&p->vgic.spi[i], 0u);
         p->vgic.irouter[i] = 0u;
@@ -629,12 +631,18 @@ static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, boo
     return n;
 }
 
-/* ICH_LR<n>_EL2: State [63:62], Group [60], Priority [55:48], vINTID. */
-static uint64_t lr_encode(uint32_t intid, const struct vgic_irq *q, bool show_pending)
+/* ICH_LR<n>_EL2: State [63:62], Group [60], Priority [55:48], EOI [41],
+ * vINTID. EOI is set for the pass-through SPIs (notify).
+ * Implements: LLR-PT-013 */
+static uint64_t lr_encode(const struct vcpu *v, uint32_t intid, const struct vgic_irq *q,
+                          bool show_pending)
 {
     uint64_t state =
         (show_pending ? LR_STATE_PENDING : 0u) | (q->active != 0u ? LR_STATE_ACTIVE : 0u);
-    return (state << 62) | LR_GROUP1 | ((uint64_t)q->priority << 48) | intid;
+    bool eoi = intid >= VGIC_NUM_PRIVATE &&
+               ((v->part->vgic.notify >> (intid - VGIC_NUM_PRIVATE)) & 1u) != 0u;
+    return (state << 62) | LR_GROUP1 | ((uint64_t)q->priority << 48) | (eoi ? LR_EOI : 0u) |
+           intid;
 }
 
 /* Take v's interrupts out of its list registers, state unchanged (a fill
@@ -663,7 +671,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
         uint32_t intid = pick[i];
         struct vgic_irq *q = irq_of(v, intid);
         bool show = irq_deliverable(v, intid, q);
-        lr[i] = lr_encode(intid, q, show);
+        lr[i] = lr_encode(v, intid, q, show);
         q->in_lr = 1u;
         q->pend_extra = (uint8_t)(q->pending != 0u && !show);
         v->vgic.lr_intid[i] = intid;

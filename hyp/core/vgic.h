@@ -59,6 +59,9 @@ struct vgic_dist {
     uint32_t ctlr;
     struct vgic_irq spi[VGIC_NUM_SPIS];
     uint64_t irouter[VGIC_NUM_SPIS];
+    /* bit i: SPI 32+i is a pass-through one; its list register asks for an
+     * EOI maintenance interrupt. Cleared by vgic_init, set by passthru.c. */
+    uint32_t notify;
 };
 
 struct vgic_cpu {

@@ -7,6 +7,7 @@
 #   image: <name>          boots build/<toolchain>/images/<name>.img
 #   timeout: <seconds>     QEMU is killed after this long
 #   qemu-args: <args>      extra QEMU arguments, e.g. -icount shift=0,sleep=off
+#                          (@ROOT@ stands for the source tree)
 #   expect: <regex>        must match a line after the line the previous
 #                          expect: matched (extended regex, grep -E)
 #   expect-any: <regex>    must match some line, in any order
@@ -83,6 +84,7 @@ run_case() {
     secs=${secs:-10}
     local -a extra=()
     read -r -a extra <<<"$(sed -n 's/^qemu-args: *//p' "$spec" | head -n1)"
+    extra=("${extra[@]//@ROOT@/$ROOT}") # @ROOT@: the source tree, for files QEMU reads
     [ "$secs" -gt "$MAX_TIMEOUT" ] && secs=$MAX_TIMEOUT
     img="$IMG_DIR/$image.img"
     log="$LOG_DIR/$name.log"

@@ -238,6 +238,34 @@ t_exits() {
 t_exits
 result exit_codes $?
 
+# Pass-through: the DMA warning names node and partition; the owner's
+# device tree has the device node with the virtual SPI (33: SPI 1); decode
+# prints the binding back. Verifies: LLR-PT-020, LLR-PT-021, LLR-PT-022, LLR-PT-023
+t_passthru() {
+    "$BH" build "$ROOT/config/linux-disk.dts" -I "$T" -o "$WORK/pt.img" --blob "$WORK/pt.blob" \
+        >"$WORK/pt.log" 2>&1 || return 1
+    grep -q "^/chosen/linux/passthrough@a003e00: warning: passed through to partition linux without an SMMU: if the device can master DMA it reaches all physical memory" "$WORK/pt.log" || return 1
+    ! grep -q "heart.*warning" "$WORK/pt.log" || return 1
+    "$BH" decode "$WORK/pt.img" >"$WORK/pt.dec" || return 1
+    grep -q 'passthrough@a003e00 { /\* mapped 0xa003000+0x1000, virtual SPI 33 \*/' "$WORK/pt.dec" &&
+        grep -q 'bulkhead,reg = <0x0 0xa003e00 0x0 0x200>;' "$WORK/pt.dec" &&
+        grep -q 'interrupts = <0 47 1>;' "$WORK/pt.dec" &&
+        grep -q 'bulkhead,device-compatible = "virtio,mmio";' "$WORK/pt.dec" || return 1
+    python3 - "$WORK/pt.blob" "$WORK" "$WORK/pt.dec" <<'PY' || return 1
+import re, sys
+b = open(sys.argv[1], 'rb').read()
+found = re.findall(r'device tree: guest 0x[0-9a-f]+, 0x([0-9a-f]+) bytes, payload \+0x([0-9a-f]+)',
+                   open(sys.argv[3]).read())
+size, off = found[1]
+open(f"{sys.argv[2]}/pt1.dtb", 'wb').write(b[int(off, 16):int(off, 16) + int(size, 16)])
+PY
+    dtc -q -I dtb -O dts -o "$WORK/pt1.dts" "$WORK/pt1.dtb" || return 1
+    tr -d '\n\t' <"$WORK/pt1.dts" | grep -q 'passthrough@a003e00 {compatible = "virtio,mmio";reg = <0x00 0xa003e00 0x00 0x200>;interrupts = <0x00 0x01 0x01>;};' &&
+        grep -q 'memory@50000000 {' "$WORK/pt1.dts"
+}
+t_passthru
+result passthrough $?
+
 # A compiled tree is accepted as input too (no source lines then).
 # Verifies: LLR-TOOL-021
 dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&

@@ -38,6 +38,32 @@ uint64_t arch_ticks_per_sec(void) { return fake.ticks_per_sec; }
 uint32_t arch_cpu_id(void) { return fake.cpu_id; }
 void *arch_pa_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }
 
+int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)
+{
+    if (fake.dev_fail != 0 || arch_s2_map_ram(p, gpa, gpa, size) != 0) {
+        return -1;
+    }
+    fake.dev_count++;
+    return 0;
+}
+
+void arch_irq_route(uint32_t intid, uint32_t pcpu)
+{
+    fake.irq_routed[(intid / 32u) % 8u] |= 1u << (intid % 32u);
+    fake.irq_route_cpu = pcpu;
+    arch_irq_mask(intid, true);
+}
+
+void arch_irq_mask(uint32_t intid, bool masked)
+{
+    uint32_t bit = 1u << (intid % 32u);
+    if (masked) {
+        fake.irq_masked[(intid / 32u) % 8u] |= bit;
+    } else {
+        fake.irq_masked[(intid / 32u) % 8u] &= ~bit;
+    }
+}
+
 int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size)
 {
     if (fake.s2_fail != 0 || fake.s2_count >= FAKE_MAX_MAPS) {

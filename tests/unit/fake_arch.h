@@ -34,6 +34,11 @@ struct fake_arch_state {
     uint32_t halted;
     uint32_t system_off;
     uint32_t resets_module;          /* arch_reset() calls */
+    uint32_t dev_count;              /* arch_s2_map_dev calls (recorded in s2[] too) */
+    int dev_fail;                    /* nonzero: arch_s2_map_dev fails */
+    uint32_t irq_routed[8];          /* bit n of word w: SPI 32w+n routed */
+    uint32_t irq_route_cpu;          /* CPU of the last arch_irq_route */
+    uint32_t irq_masked[8];          /* bit n of word w: INTID 32w+n masked */
 };
 
 extern struct fake_arch_state fake;

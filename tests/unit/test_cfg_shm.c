@@ -18,8 +18,11 @@
 static _Alignas(8) uint8_t blob_mem[sizeof(struct bh_cfg) + 64u];
 static struct bh_cfg *const cfg = (struct bh_cfg *)blob_mem;
 static struct cfg_report rep;
-static const struct cfg_platform plat = {0x40000000ull, 0x40000000ull, 0x40200000ull,
-                                         0x40400000ull, 2};
+static const struct cfg_platform plat = {.ram_base = 0x40000000ull,
+                                         .ram_size = 0x40000000ull,
+                                         .hyp_base = 0x40200000ull,
+                                         .hyp_end = 0x40400000ull,
+                                         .num_cpus = 2};
 
 static void build(void)
 {

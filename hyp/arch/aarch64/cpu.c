@@ -10,6 +10,7 @@
 #include "console.h"
 #include "sched.h"
 #include "sysreg.h"
+#include "util.h"
 
 #define PSCI_CPU_ON 0xc4000003ull
 #define PSCI_SYSTEM_OFF 0x84000008ull
@@ -49,6 +50,21 @@ static void cpu_init_el2(uint32_t cpu)
     gic_init_cpu(cpu);
 }
 
+/* What a pass-through device may be: the device region, minus what the
+ * hypervisor keeps. Implements: LLR-PT-014. */
+static void plat_passthru_limits(struct cfg_platform *pl)
+{
+    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
+    bh_memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
+    for (uint32_t i = 0; i < PLAT_NUM_HYP_DEVS && i < CFG_MAX_HYP_DEVS; i++) {
+        pl->hyp_dev[i] = hyp_devs[i];
+    }
+    pl->dev_base = PLAT_DEV_BASE;
+    pl->dev_size = PLAT_DEV_SIZE;
+    pl->hyp_spi = PLAT_UART_INTID;
+    pl->spi_end = PLAT_SPI_END;
+}
+
 /* The blob follows the hypervisor at the next PLAT_BLOB_ALIGN boundary; the
  * packer grew the Image header's image_size to cover it. */
 static void boot_config(uint64_t footprint, uint64_t image_size)
@@ -60,6 +76,7 @@ static void boot_config(uint64_t footprint, uint64_t image_size)
     pl.hyp_base = PLAT_HYP_BASE;
     pl.hyp_end = PLAT_HYP_BASE + image_size;
     pl.num_cpus = PLAT_NUM_CPUS;
+    plat_passthru_limits(&pl);
     if (image_size <= blob_off || image_size > PLAT_RAM_SIZE) {
         console_log("config error: image: no configuration blob after the hypervisor "
                     "(image_size 0x%lx)", (unsigned long)image_size);

@@ -5,6 +5,7 @@
  * Implements: LLR-ARCH-020 (GIC bring-up), LLR-ARCH-021 (list registers).
  */
 #include "arch.h"
+#include "arch_if.h"
 #include "console.h"
 #include "sysreg.h"
 
@@ -82,6 +83,25 @@ void gic_enable_spi(uint32_t intid, uint32_t cpu)
     mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid + 4u, (uint32_t)((aff >> 32) & 0xffu));
     mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (0xa0u << shift));
     mmio_write32(PLAT_GICD_BASE + GICD_ISENABLER + 4u * (intid / 32u), 1u << (intid % 32u));
+}
+
+/* Implements: LLR-PT-014 (pass-through SPI routed to the owner's CPU at
+ * the hypervisor's priority, masked until the owner may take it). */
+void arch_irq_route(uint32_t intid, uint32_t pcpu)
+{
+    gic_enable_spi(intid, pcpu);
+    arch_irq_mask(intid, true);
+}
+
+/* Implements: LLR-PT-014. */
+void arch_irq_mask(uint32_t intid, bool masked)
+{
+    uint32_t reg = GICD_ISENABLER;
+    if (masked) {
+        reg = GICD_ICENABLER;
+    }
+    uint64_t word = 4u * (uint64_t)(intid / 32u);
+    mmio_write32(PLAT_GICD_BASE + (uint64_t)reg + word, 1u << (intid % 32u));
 }
 
 /* Find the redistributor whose affinity matches this CPU. */

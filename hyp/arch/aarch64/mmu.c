@@ -39,6 +39,7 @@
 #define S2_MEMATTR_NORMAL (0xfull << 2)
 #define S2_AP_RW (3ull << 6)
 #define S2_AP_RO (1ull << 6)
+#define S2_MEMATTR_DEV (0x1ull << 2) /* Device-nGnRE */
 
 #define PT_POOL_PAGES 96u
 
@@ -159,9 +160,8 @@ static struct pt_page *s2_next(uint64_t *e)
 }
 
 /* Map one 2 MiB block (level 2) or one 4 KiB page (level 3). */
-static int s2_map_one(struct pt_page *l1, uint64_t gpa, uint64_t pa, bool block, uint64_t attr)
+static int s2_map_one(struct pt_page *l1, uint64_t gpa, uint64_t pa, bool block, uint64_t leaf)
 {
-    uint64_t leaf = D_AF | D_SH_INNER | S2_MEMATTR_NORMAL | attr;
     struct pt_page *l2 = s2_next(&l1->e[(gpa >> 30) & 511u]);
     struct pt_page *l3;
     if (l2 == NULL) {
@@ -179,8 +179,9 @@ static int s2_map_one(struct pt_page *l1, uint64_t gpa, uint64_t pa, bool block,
     return 0;
 }
 
-/* Map [gpa, gpa+size) of p with leaf attributes attr (access, XN). */
-static int s2_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size, uint64_t attr)
+/* Map [gpa, gpa+size) to [pa, ...) with leaf attributes; blocks where
+ * both sides are 2 MiB aligned. Implements: LLR-ARCH-011. */
+static int s2_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size, uint64_t leaf)
 {
     struct pt_page *l1;
     uint64_t off = 0;
@@ -197,7 +198,7 @@ static int s2_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
     while (off < size) {
         bool block = ((gpa + off) % BLOCK_L2 == 0u) && ((pa + off) % BLOCK_L2 == 0u) &&
                      (size - off >= BLOCK_L2);
-        if (s2_map_one(l1, gpa + off, pa + off, block, attr) != 0) {
+        if (s2_map_one(l1, gpa + off, pa + off, block, leaf) != 0) {
             return -1;
         }
         off += block ? BLOCK_L2 : PAGE;
@@ -209,7 +210,7 @@ static int s2_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
 /* Implements: LLR-ARCH-011. */
 int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size)
 {
-    return s2_map(p, gpa, pa, size, S2_AP_RW);
+    return s2_map(p, gpa, pa, size, D_AF | D_SH_INNER | S2_MEMATTR_NORMAL | S2_AP_RW);
 }
 
 /* Implements: LLR-SHM-002 (shared regions: read-only where configured,
@@ -217,5 +218,14 @@ int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t siz
 int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
                        bool read_only)
 {
-    return s2_map(p, gpa, pa, size, (read_only ? S2_AP_RO : S2_AP_RW) | D_XN);
+    return s2_map(p, gpa, pa, size,
+                  D_AF | D_SH_INNER | S2_MEMATTR_NORMAL | (read_only ? S2_AP_RO : S2_AP_RW) |
+                      D_XN);
+}
+
+/* Device-nGnRE (MemAttr 0b0001), never executable at EL1 or EL0.
+ * Implements: LLR-PT-014. */
+int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)
+{
+    return s2_map(p, gpa, gpa, size, D_AF | S2_MEMATTR_DEV | S2_AP_RW | D_XN);
 }

@@ -11,6 +11,7 @@
 #include "hcall.h"
 #include "hm.h"
 #include "mmio.h"
+#include "passthru.h"
 #include "psci.h"
 #include "sched.h"
 #include "sysreg.h"
@@ -220,7 +221,9 @@ void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
         uart_input();
         break;
     default:
-        /* Maintenance: the list registers are refilled on the way back. */
+        /* A pass-through SPI is forwarded; maintenance: the list
+         * registers are refilled on the way back. */
+        (void)passthru_irq(intid);
         break;
     }
 }

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "sysreg.h"
 #include "util.h"
+#include "passthru.h"
 #include "vgic.h"
 
 struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
@@ -100,6 +101,7 @@ void vcpu_lrs_sync(struct vcpu *v)
         lr[i] = gic_lr_read(i);
     }
     vgic_lr_sync(v, lr, n);
+    passthru_sync(v->part);
 }
 
 /* Load v's pending and active interrupts into the list registers, asking

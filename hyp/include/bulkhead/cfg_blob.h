@@ -131,6 +131,25 @@ struct bh_cfg_part {
     uint32_t ramdisk_size;      /* bytes copied from the payload; 0: no ramdisk */
 };
 
+/* Direct pass-through: a device's MMIO range and interrupt given to one
+ * partition, mapped at its own address (guest-physical = physical). */
+#define BH_CFG_MAX_PASSTHRU 4u
+#define BH_CFG_PT_COMPAT_LEN 32u
+#define BH_CFG_PT_IRQ_EDGE 1u  /* irq_flags: device-tree trigger, rising edge */
+#define BH_CFG_PT_IRQ_LEVEL 4u /* irq_flags: device-tree trigger, level high */
+
+struct bh_cfg_passthru {
+    uint64_t base;      /* physical and guest-physical, page aligned */
+    uint64_t size;      /* bytes, non-zero page multiple */
+    uint32_t part;      /* owning partition, below num_parts */
+    uint32_t pintid;    /* physical SPI INTID */
+    uint32_t vintid;    /* virtual SPI INTID in the owner's vGIC */
+    uint32_t irq_flags; /* BH_CFG_PT_IRQ_EDGE or BH_CFG_PT_IRQ_LEVEL */
+    uint32_t reg_offset; /* the device's registers: from base, for its DT node */
+    uint32_t reg_size;   /* non-zero, inside [base, base + size) */
+    char compatible[BH_CFG_PT_COMPAT_LEN]; /* of the owner's DT node; NUL-terminated */
+};
+
 struct bh_cfg {
     uint32_t magic;       /* BH_CFG_MAGIC */
     uint32_t version;     /* BH_CFG_VERSION */
@@ -149,6 +168,9 @@ struct bh_cfg {
     uint32_t evtchn_permit[BH_CFG_MAX_PARTS]; /* bit j of [i]: i and j may bind channels */
     struct bh_cfg_channel channels[BH_CFG_MAX_CHANNELS]; /* unused entries all zero */
     struct bh_cfg_shm shms[BH_CFG_MAX_SHMS];             /* unused entries all zero */
+    uint32_t num_passthru; /* 0 .. BH_CFG_MAX_PASSTHRU */
+    uint32_t reserved_pt;  /* must be zero */
+    struct bh_cfg_passthru passthru[BH_CFG_MAX_PASSTHRU]; /* unused entries all zero */
 };
 
 /* The header is fixed so old and new tools agree byte for byte. */
@@ -157,8 +179,9 @@ _Static_assert(sizeof(struct bh_cfg_sched) == 8 + 32 * 16, "bh_cfg_sched layout"
 _Static_assert(sizeof(struct bh_cfg_part) == 152, "bh_cfg_part layout");
 _Static_assert(sizeof(struct bh_cfg_channel) == 12, "bh_cfg_channel layout");
 _Static_assert(sizeof(struct bh_cfg_shm) == 16 + 8 + 8 + 8 + 8 * 8, "bh_cfg_shm layout");
+_Static_assert(sizeof(struct bh_cfg_passthru) == 72, "bh_cfg_passthru layout");
 _Static_assert(sizeof(struct bh_cfg) ==
-                   32 + 8 * 152 + 8 + 16 * 520 + 8 + 8 * 4 + 32 * 12 + 8 * 104,
+                   32 + 8 * 152 + 8 + 16 * 520 + 8 + 8 * 4 + 32 * 12 + 8 * 104 + 8 + 4 * 72,
                "bh_cfg layout");
 
 #endif

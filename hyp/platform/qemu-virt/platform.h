@@ -30,6 +30,15 @@
 #define PLAT_GICD_BASE PLAT_U64(0x08000000)
 #define PLAT_GICR_BASE PLAT_U64(0x080A0000)
 #define PLAT_GICR_STRIDE PLAT_U64(0x20000)
+#define PLAT_GICD_SIZE PLAT_U64(0x10000)
+#define PLAT_GICR_SIZE PLAT_U64(0xF60000) /* the board's redistributor region */
+#define PLAT_UART_SIZE PLAT_U64(0x1000)
+/* MMIO the hypervisor keeps for itself: never passed through. */
+#define PLAT_HYP_DEVS                                                                              \
+    {{PLAT_GICD_BASE, PLAT_GICD_SIZE}, {PLAT_GICR_BASE, PLAT_GICR_SIZE},                           \
+     {PLAT_UART_BASE, PLAT_UART_SIZE}}
+#define PLAT_NUM_HYP_DEVS 3u
+#define PLAT_SPI_END 288u /* the board's GIC: 256 SPIs, INTIDs 32..287 */
 
 /* Device region mapped at EL2 stage 1 (all MMIO below RAM). */
 #define PLAT_DEV_BASE PLAT_U64(0x00000000)

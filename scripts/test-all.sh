@@ -49,68 +49,36 @@ for t in "${units[@]}"; do
     fi
 done
 
-# (2) host tool tests, if the Makefile has them.
-echo "== tool tests"
-if make -n tools-test >/dev/null 2>&1; then
-    make --no-print-directory TOOLCHAIN="$TC" tools-test >"$out" 2>&1
-    rc=$?
+# One suite: run a command, echo its output, count its PASS/FAIL lines
+# (prefix $2), and count a failing exit status or an empty run as a failure.
+suite() { # title prefix command...
+    local title=$1 prefix=$2
+    shift 2
+    echo "== $title"
+    "$@" >"$out" 2>&1
+    local rc=$?
     cat "$out"
-    tally "$out" '^PASS' '^FAIL'
+    tally "$out" "^PASS $prefix" "^FAIL $prefix"
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "FAIL tools-test: make exited with status $rc"
+        echo "FAIL $title: exited with status $rc"
+        failed=$((failed + 1))
+    elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "FAIL $title: ran nothing"
         failed=$((failed + 1))
     fi
-else
-    echo "(no tools-test target)"
-fi
+}
 
-# (2b) a short fuzzing run of the configuration checker and blob decoder.
-echo "== fuzz smoke"
-make --no-print-directory TOOLCHAIN="$TC" fuzz-smoke >"$out" 2>&1
-rc=$?
-cat "$out"
-tally "$out" '^PASS fuzz/' '^FAIL fuzz/'
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL fuzz: make exited with status $rc"
-    failed=$((failed + 1))
-fi
-
+MK=(make --no-print-directory TOOLCHAIN="$TC")
+# (2) host tool tests and a short fuzzing run of the checker and decoder.
+suite "tool tests" "tools/" "${MK[@]}" tools-test
+suite "fuzz smoke" "fuzz/" "${MK[@]}" fuzz-smoke
 # (3) system tests in QEMU.
-echo "== system tests"
-tests/system/run.sh "$TC" >"$out" 2>&1
-rc=$?
-cat "$out"
-tally "$out" '^PASS system/' '^FAIL system/'
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL system: run.sh exited with status $rc"
-    failed=$((failed + 1))
-elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL system: no cases ran"
-    failed=$((failed + 1))
-fi
-
-# (4) certification evidence: trace and coverage gates, and the evidence
-# tools' own tests on fixtures with seeded defects.
-echo "== evidence"
-make --no-print-directory TOOLCHAIN="$TC" evidence-gate evidence-test evidence-seeded >"$out" 2>&1
-rc=$?
-cat "$out"
-tally "$out" '^PASS evidence' '^FAIL evidence'
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL evidence: make exited with status $rc"
-    failed=$((failed + 1))
-fi
-
+suite "system tests" "system/" tests/system/run.sh "$TC"
+# (4) certification evidence: the gates, the evidence tools' own tests on
+# fixtures, and seeded defects in copies of the tree.
+suite "evidence" "evidence" "${MK[@]}" evidence-gate evidence-test evidence-seeded
 # (5) formal models (SPIN).
-echo "== verify"
-make --no-print-directory verify >"$out" 2>&1
-rc=$?
-cat "$out"
-tally "$out" '^PASS verify/' '^FAIL verify/'
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL verify: make exited with status $rc"
-    failed=$((failed + 1))
-fi
+suite "verify" "verify/" "${MK[@]}" verify
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

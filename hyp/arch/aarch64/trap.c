@@ -72,20 +72,12 @@ static void reg_set(struct arch_regs *f, uint32_t rt, uint64_t val)
  * PSCI/SMCCC conduit; any other immediate is a fault). */
 static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 {
+    /* HVC #0xEA1 never gets here: the vectors send it to arch_hvc. */
     if ((esr & 0xffffu) == HVC_PSCI_IMM) {
         f->x[0] = (uint64_t)psci_call(v, f->x);
         return;
     }
-    if ((esr & 0xffffu) != HVC_XEN_IMM) {
-        fault(v, HM_ERR_UNDEF, "HVC with an immediate other than 0xEA1 or 0", esr, f->pc - 4u);
-        return;
-    }
-    int64_t ret = hcall_dispatch(v, f->x[16], f->x);
-    if (ret == HCALL_CONTINUE) {
-        f->pc -= 4u; /* re-issue the HVC with the advanced arguments */
-    } else {
-        f->x[0] = (uint64_t)ret;
-    }
+    fault(v, HM_ERR_UNDEF, "HVC with an immediate other than 0xEA1 or 0", esr, f->pc - 4u);
 }
 
 /* Implements: LLR-ARCH-042 (stage-2 data aborts become MMIO emulation or a fault). */

@@ -319,7 +319,7 @@ int bhd_required(const struct bhd_ctx *c, int rc, const char *name, const char *
 }
 
 /* Implements: LLR-TOOL-023 (unknown properties are errors naming node and
- * property; reserved ones say blob version 1 cannot carry them). */
+ * property; reserved ones say the blob version cannot carry them). */
 int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rule *rules, size_t n)
 {
     int bad = 0, off, count = 0;

@@ -103,6 +103,12 @@ run-linux: deps
 	@echo "press Ctrl-B three times to move it to the next partition. Ctrl-A X quits QEMU."
 	@scripts/run-qemu.sh $(B)/images/linux-input.img
 
+# Xen-aware Linux (config/linux-xen.dts) beside a bare-metal peer: events
+# both ways over a static channel, through /dev/xen/evtchn. Ends by itself.
+run-linux-xen: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-qemu.sh $(B)/images/linux-xen.img
+
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@TOOLCHAIN=$(TOOLCHAIN) scripts/test-all.sh
@@ -113,6 +119,6 @@ bench: deps
 
 clean:
 	rm -rf build
-.PHONY: run run-linux test bench clean
+.PHONY: run run-linux run-linux-xen test bench clean
 
 -include $(shell find build -name '*.d' 2>/dev/null)

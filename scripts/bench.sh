@@ -107,6 +107,12 @@ if [ -f "$ELF" ] && [ -n "$NM" ]; then
         }'
 fi
 
+# Linux boot time, with and without the hypervisor (needs the fetched kernel,
+# which `make` fetches for the linux systems).
+if [ -f "$ROOT/build/$TC/images/linux.img" ]; then
+    "$ROOT/scripts/linux-boot-time.sh" "$TC" || echo "bench: Linux boot time not measured" >&2
+fi
+
 if [ "$null_ns" = n/a ] || [ "$sw_ns" = n/a ] || [ "$gicd_ns" = n/a ] || [ "$boot_ns" = n/a ] || [ "$oneway_ns" = n/a ]; then
     echo "bench: some figures missing; see $LOG" >&2
     exit 1

@@ -11,7 +11,9 @@
 # archive offers; its version is recorded in OUTDIR/VERSION. The kernel
 # modules a virtio block device with ext4 needs (virtio_mmio, virtio_blk,
 # ext4 and what they depend on) are copied, as they are, to
-# OUTDIR/modules/ in load order (OUTDIR/modules/order).
+# OUTDIR/modules/ in load order (OUTDIR/modules/order); xen-evtchn.ko
+# (/dev/xen/evtchn, for a Xen-aware partition) goes there too, outside the
+# order list.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +22,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
 if [ -s "$OUT/Image" ] && [ -s "$OUT/busybox" ] && [ -s "$OUT/VERSION" ] &&
-    [ -s "$OUT/modules/order" ]; then
+    [ -s "$OUT/modules/order" ] && [ -s "$OUT/modules/xen-evtchn.ko" ]; then
     exit 0
 fi
 
@@ -93,6 +95,9 @@ for m in $mods; do
     cp "$ko" "$OUT/modules/"
     basename "$ko" >>"$work/order"
 done
+xenko="$moddir/drivers/xen/xen-evtchn.ko"
+[ -f "$xenko" ] || { echo "fetch-linux: error: $pkg holds no drivers/xen/xen-evtchn.ko" >&2; exit 1; }
+cp "$xenko" "$OUT/modules/"
 mv "$work/order" "$OUT/modules/order" # last: its presence means complete
 bbver=$(dpkg-deb -f "$work"/busybox-static_*.deb Version)
 kpkgver=$(dpkg-deb -f "$work"/"$pkg"_*.deb Version)

@@ -4,13 +4,17 @@
 # (no cpio program, no root: the device nodes are archive entries), with
 # every timestamp zero, so the same inputs give the same bytes.
 #
-#   scripts/mkinitramfs.sh BUSYBOX OUTPUT [MODDIR]
+#   scripts/mkinitramfs.sh BUSYBOX OUTPUT [MODDIR [PROGRAM...]]
 #
 # With MODDIR (scripts/fetch-linux.sh's build/linux/modules), the modules it
 # holds go to /lib/modules/ with their load order (MODDIR/order); /init
 # loads them, in that order, when the command line holds bulkhead.disk, then
 # mounts /dev/vda read-only on /mnt (a virtio block device, passed through:
-# docs/passthrough.md) and prints "linux-init: disk mounted".
+# docs/passthrough.md) and prints "linux-init: disk mounted". MODDIR may also
+# hold xen-evtchn.ko (not in the order list): /init loads it when the kernel
+# runs as a Xen guest (/sys/hypervisor/type says xen), which gives
+# /dev/xen/evtchn. Each PROGRAM (a static arm64 executable, such as
+# guests/linux/xenevt.c built by config/config.mk) goes to /bin.
 #
 # /init mounts devtmpfs, proc and sysfs, prints the marker line
 #   linux-init: up, kernel <release>, uptime <seconds>
@@ -20,13 +24,17 @@
 # bulkhead.run it gives a shell on the console.
 set -euo pipefail
 
-if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-    echo "usage: $0 BUSYBOX OUTPUT [MODDIR]" >&2
+if [ $# -lt 2 ]; then
+    echo "usage: $0 BUSYBOX OUTPUT [MODDIR [PROGRAM...]]" >&2
     exit 2
 fi
 BUSYBOX=$1
 OUT=$2
 MODDIR=${3:-}
+shift $(($# < 3 ? $# : 3))
+for prog in "$@"; do
+    [ -x "$prog" ] || { echo "mkinitramfs: $prog is not an executable" >&2; exit 1; }
+done
 [ -z "$MODDIR" ] || [ -s "$MODDIR/order" ] ||
     { echo "mkinitramfs: $MODDIR/order missing (run scripts/fetch-linux.sh)" >&2; exit 1; }
 [ -f "$BUSYBOX" ] || { echo "mkinitramfs: $BUSYBOX missing (run scripts/fetch-linux.sh)" >&2; exit 1; }
@@ -41,6 +49,9 @@ mount -t sysfs sysfs /sys
 export PATH=/bin HOME=/ TERM=vt100
 read up rest </proc/uptime
 echo "linux-init: up, kernel $(uname -r), uptime $up"
+if [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] && [ -f /lib/modules/xen-evtchn.ko ]; then
+    insmod /lib/modules/xen-evtchn.ko && echo "linux-init: xen-evtchn loaded"
+fi
 if grep -qw bulkhead.disk /proc/cmdline; then
     for m in $(cat /lib/modules/order); do
         insmod /lib/modules/$m || echo "linux-init: insmod $m failed"
@@ -62,10 +73,11 @@ INIT_EOF
 )
 
 echo "  INITRAMFS $OUT"
-python3 - "$BUSYBOX" "$OUT" "$INIT" "$MODDIR" <<'PY_EOF'
+python3 - "$BUSYBOX" "$OUT" "$INIT" "$MODDIR" "$@" <<'PY_EOF'
 import gzip, os, sys
 
 busybox, out, init, moddir = sys.argv[1], sys.argv[2], sys.argv[3] + "\n", sys.argv[4]
+programs = sys.argv[5:]
 entries = []  # (name, mode, data, rdevmajor, rdevminor)
 for d in ("bin", "dev", "proc", "sys", "tmp", "root"):
     entries.append((d, 0o040755, b"", 0, 0))
@@ -76,9 +88,14 @@ if moddir:
     entries.append(("lib/modules/order", 0o100644, order, 0, 0))
     for m in order.decode().split():
         entries.append(("lib/modules/" + m, 0o100644, open(os.path.join(moddir, m), "rb").read(), 0, 0))
+    xen = os.path.join(moddir, "xen-evtchn.ko")
+    if os.path.exists(xen):
+        entries.append(("lib/modules/xen-evtchn.ko", 0o100644, open(xen, "rb").read(), 0, 0))
 entries.append(("dev/console", 0o020600, b"", 5, 1))
 entries.append(("bin/busybox", 0o100755, open(busybox, "rb").read(), 0, 0))
 entries.append(("bin/sh", 0o120777, b"busybox", 0, 0))
+for prog in programs:
+    entries.append(("bin/" + os.path.basename(prog), 0o100755, open(prog, "rb").read(), 0, 0))
 entries.append(("init", 0o100755, init.encode(), 0, 0))
 
 def pad4(n):

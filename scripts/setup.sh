@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   make clang-19 lld-19 llvm-19 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-arm libcmocka-dev device-tree-compiler libfdt-dev python3
-  libclang-rt-19-dev cppcheck spin gcc e2fsprogs
+  libclang-rt-19-dev cppcheck spin gcc e2fsprogs libc6-dev-arm64-cross
 )
 
 missing=()

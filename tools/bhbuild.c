@@ -169,7 +169,7 @@ static const struct field_map part_fields[] = {
 /* health-monitor entries by enum hm_error (blob order) */
 static const char *const hm_entries[] = {
     "stage2-violation",  "undefined-instruction", "unexpected-mode",
-    "illegal-hypercall", "reported-error",        "crash",
+    "illegal-hypercall", "reported-error",        "crash", "shutdown",
 };
 
 static const struct field_map header_fields[] = {

@@ -112,7 +112,7 @@ static void print_string(FILE *out, const char *s)
 /* health-monitor entries by enum hm_error, actions by enum hm_action */
 static const char *const hm_entries[] = {
     "stage2-violation",  "undefined-instruction", "unexpected-mode",
-    "illegal-hypercall", "reported-error",        "crash",
+    "illegal-hypercall", "reported-error",        "crash", "shutdown",
 };
 static const char *const hm_actions[] = {"idle", "ignore", "warm-restart", "cold-restart"};
 #define NUM_HM_ENTRIES (sizeof(hm_entries) / sizeof(hm_entries[0]))

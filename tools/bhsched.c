@@ -14,7 +14,7 @@
 
 static const char *const hm_errors[] = {
     "stage2-violation",  "undefined-instruction", "unexpected-mode",
-    "illegal-hypercall", "reported-error",        "crash",
+    "illegal-hypercall", "reported-error",        "crash", "shutdown",
 };
 #define NUM_HM_ERRORS (sizeof(hm_errors) / sizeof(hm_errors[0]))
 
@@ -118,13 +118,18 @@ int bhd_parse_hm(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_par
         } else if (e == NUM_HM_ERRORS) {
             bhd_err(c->d, c->path, name,
                     "unknown health-monitor entry (stage2-violation, undefined-instruction, "
-                    "unexpected-mode, illegal-hypercall, reported-error or crash)");
+                    "unexpected-mode, illegal-hypercall, reported-error, crash or shutdown)");
             bad = -1;
         } else if (bhd_prop_str(c, node, name, action, sizeof(action)) != 1) {
             bad = -1;
         } else if (lookup(hm_actions, NUM_HM_ACTIONS, action) == NUM_HM_ACTIONS) {
             bhd_err(c->d, c->path, name,
                     "\"%s\" is not an action (idle, ignore, warm-restart or cold-restart)", action);
+            bad = -1;
+        } else if (strcmp(name, "shutdown") == 0 && strcmp(action, "ignore") == 0) {
+            bhd_err(c->d, c->path, name,
+                    "\"ignore\" is not an action for shutdown (a partition that powered off "
+                    "cannot carry on: idle, warm-restart or cold-restart)");
             bad = -1;
         } else {
             pd->hm_action[e] = (uint8_t)lookup(hm_actions, NUM_HM_ACTIONS, action);

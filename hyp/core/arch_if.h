@@ -38,6 +38,15 @@ uint32_t arch_cpu_id(void);
 void *arch_pa_to_ptr(uint64_t pa);
 
 /*
+ * Translate va through the stage-1 translation of the vCPU running on this
+ * CPU (its EL1 registers are live during its trap), as a read, or a write
+ * when write is set, at EL1 permissions; a guest with its MMU off gets
+ * *ipa = va. Returns false on a translation or permission fault. Pre: called
+ * while that vCPU's trap is handled on this CPU. Never faults the hypervisor.
+ */
+bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa);
+
+/*
  * Map [gpa, gpa+size) of partition p to [pa, pa+size) at stage 2 as normal,
  * read-write, cacheable memory. Arguments are page aligned.
  * Returns 0, or -1 when the static page-table pool is exhausted.

@@ -7,6 +7,7 @@
 #include "evtchn.h"
 
 #include "evtchn_fifo.h"
+#include "gmem.h"
 #include "part.h"
 #include "util.h"
 
@@ -19,6 +20,8 @@ static struct evtchn_port evtchn_pool[EVTCHN_POOL_PORTS] __attribute__((aligned(
  * ports (bind_interdomain, close, reset), so a peer never changes under a
  * holder. */
 static bh_lock_t evtchn_topology_lock;
+/* The configuration of the static channels (evtchn_static_policy). */
+static const struct bh_cfg *evtchn_cfg;
 
 /* Bit b of evtchn_policy[a]: channels between a and b are allowed. */
 static uint32_t evtchn_policy[BH_MAX_PARTS];
@@ -148,6 +151,7 @@ _Static_assert(BH_CFG_MAX_CHANNELS <= 255u, "channel loop bound");
 /* Implements: LLR-EVT-030 */
 void evtchn_static_policy(const struct bh_cfg *cfg)
 {
+    evtchn_cfg = cfg;
     evtchn_policy_clear();
     for (uint32_t k = 0; k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
         evtchn_policy_connect(cfg->channels[k].part[0], cfg->channels[k].part[1]);
@@ -278,12 +282,40 @@ static int64_t evtchn_alloc_unbound(struct partition *p, struct evtchn_alloc_unb
     return (port != 0u) ? 0 : -XEN_ENOSPC;
 }
 
-/* Connect a new port of p to r's unbound port rport (locks held).
- * Implements: LLR-EVT-006 */
+/* True when (p, port) and (r, rport) are the two ends of a static channel
+ * of the configuration. Implements: LLR-EVT-035 */
+static bool evtchn_is_static(const struct partition *p, uint32_t port, const struct partition *r,
+                             uint32_t rport)
+{
+    const struct bh_cfg *cfg = evtchn_cfg;
+    for (uint32_t k = 0; cfg != NULL && k < cfg->num_channels && k < BH_CFG_MAX_CHANNELS; k++) {
+        const struct bh_cfg_channel *ch = &cfg->channels[k];
+        for (uint32_t e = 0; e < 2u; e++) {
+            if (ch->part[e] == p->id && ch->port[e] == port && ch->part[1u - e] == r->id &&
+                ch->port[1u - e] == rport) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * Connect a new port of p to r's unbound port rport (locks held). rport may
+ * instead be the far end of a static channel still bound to p: its near end
+ * is the answer, so that a guest without a way to name a static port (Linux
+ * before 6.5 has no IOCTL_EVTCHN_BIND_STATIC) reaches it the dynamic way.
+ * Implements: LLR-EVT-006, LLR-EVT-035
+ */
 static int64_t evtchn_connect(struct partition *p, struct partition *r, uint32_t rport,
                               uint32_t *local)
 {
     struct evtchn_port *re = evtchn_port_of(r, rport);
+    if (re != NULL && re->state == EVTCHN_INTERDOMAIN && re->peer_part == p->id &&
+        evtchn_is_static(p, re->peer_port, r, rport)) {
+        *local = re->peer_port;
+        return 0;
+    }
     if (re == NULL || re->state != EVTCHN_UNBOUND || re->peer_part != p->id) {
         return -XEN_EINVAL;
     }
@@ -524,22 +556,22 @@ static int64_t evtchn_do(struct partition *p, uint32_t cmd, union evtchn_arg *a)
 }
 
 /* Implements: LLR-EVT-001 */
-int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gpa)
+int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gva)
 {
     uint32_t op = (uint32_t)cmd;
     union evtchn_arg a;
     if (op >= EVTCHN_NR_OPS || evtchn_arg_size[op] == 0u) {
         return -XEN_ENOSYS;
     }
-    void *g = part_guest_ptr(v->part, arg_gpa, evtchn_arg_size[op]);
-    if (g == NULL) {
+    bh_memset(&a, 0, sizeof(a));
+    /* An operation that answers in its argument needs it writable too. */
+    if ((evtchn_arg_out[op] && !gmem_check(v, arg_gva, evtchn_arg_size[op], true)) ||
+        !gmem_read(v, &a, arg_gva, evtchn_arg_size[op])) {
         return -XEN_EFAULT;
     }
-    bh_memset(&a, 0, sizeof(a));
-    bh_memcpy(&a, g, evtchn_arg_size[op]);
     int64_t rc = evtchn_do(v->part, op, &a);
-    if (rc == 0 && evtchn_arg_out[op]) {
-        bh_memcpy(g, &a, evtchn_arg_size[op]);
+    if (rc == 0 && evtchn_arg_out[op] && !gmem_write(v, arg_gva, &a, evtchn_arg_size[op])) {
+        rc = -XEN_EFAULT; /* the guest unmapped its argument meanwhile */
     }
     return rc;
 }

@@ -102,12 +102,13 @@ struct evtchn_part {
 extern struct evtchn_part evtchn_parts[BH_MAX_PARTS];
 
 /*
- * The event_channel_op hypercall: cmd (low 32 bits) is EVTCHNOP_*, arg_gpa
- * the guest-physical address of its argument structure, which must lie in
- * the caller's RAM (-EFAULT). Returns 0 or -XEN_E*; -ENOSYS for an
+ * The event_channel_op hypercall: cmd (low 32 bits) is EVTCHNOP_*, arg_gva
+ * the guest-virtual address of its argument structure (gmem.h), which must
+ * translate to the caller's RAM, writable when the operation answers in it
+ * (-EFAULT). Returns 0 or -XEN_E*; -ENOSYS for an
  * operation not offered. Implements: LLR-EVT-001.
  */
-int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gpa);
+int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gva);
 
 /*
  * Close every port of p (the peers of its interdomain channels become

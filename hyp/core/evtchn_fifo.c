@@ -8,6 +8,7 @@
 
 #include "part.h"
 #include "sched.h"
+#include "shinfo.h"
 #include "vgic.h"
 
 struct evtchn_fifo_vcpu evtchn_fifo_vcpus[BH_MAX_VCPUS];
@@ -60,6 +61,7 @@ static uint32_t *fifo_word(const struct partition *p, uint32_t port)
  */
 static void fifo_upcall(struct vcpu *v)
 {
+    shinfo_mark_upcall(v);
     if (vgic_post(v, VGIC_PPI_EVTCHN)) {
         arch_kick(v->pcpu);
     } else {

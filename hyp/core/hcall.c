@@ -11,8 +11,10 @@
 #include "hcall_int.h"
 #include "hm.h"
 #include "evtchn.h"
+#include "gmem.h"
 #include "part.h"
 #include "sched.h"
+#include "shinfo.h"
 #include "util.h"
 
 /* The extra-version string: XEN_EXTRAVERSION_LEN bytes, NUL padded. */
@@ -29,27 +31,21 @@ static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
     switch ((uint32_t)args[0]) {
     case XENVER_VERSION:
         return (int64_t)((BH_XEN_MAJOR << 16) | BH_XEN_MINOR);
-    case XENVER_EXTRAVERSION: {
-        void *dst = part_guest_ptr(v->part, args[1], XEN_EXTRAVERSION_LEN);
-        if (dst == NULL) {
-            return -XEN_EFAULT;
-        }
-        bh_memcpy(dst, hcall_extraversion, XEN_EXTRAVERSION_LEN);
-        return 0;
-    }
+    case XENVER_EXTRAVERSION:
+        return gmem_write(v, args[1], hcall_extraversion, XEN_EXTRAVERSION_LEN) ? 0 : -XEN_EFAULT;
     case XENVER_GET_FEATURES: {
-        uint8_t *info = part_guest_ptr(v->part, args[1], FEATURE_INFO_SIZE);
+        uint8_t info[FEATURE_INFO_SIZE];
         uint32_t idx;
         uint32_t submap = BH_FEATURES;
-        if (info == NULL) {
+        if (!gmem_read(v, info, args[1], sizeof(info))) {
             return -XEN_EFAULT;
         }
         bh_memcpy(&idx, info, sizeof(idx));
         if (idx >= XENFEAT_NR_SUBMAPS) {
             return -XEN_EINVAL;
         }
-        bh_memcpy(info + FEATURE_SUBMAP_OFF, &submap, sizeof(submap));
-        return 0;
+        return gmem_write(v, args[1] + FEATURE_SUBMAP_OFF, &submap, sizeof(submap)) ? 0
+                                                                                    : -XEN_EFAULT;
     }
     default:
         return -XEN_ENOSYS;
@@ -68,17 +64,28 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
     switch ((uint32_t)args[0]) {
     case CONSOLEIO_WRITE: {
         uint32_t count = (uint32_t)args[1];
-        const char *buf = part_guest_ptr(v->part, args[2], count);
-        if (buf == NULL) {
+        uint64_t take = (count > HCALL_CONSOLE_CHUNK) ? HCALL_CONSOLE_CHUNK : count;
+        uint64_t done = 0;
+        /* Only this entry's chunk is checked: a continuation checks its own,
+         * so the work per entry stays bounded whatever the count (a bad
+         * page further on is found when its chunk comes, as in Xen). */
+        if (!gmem_check(v, args[2], take, false)) {
             return -XEN_EFAULT;
         }
+        while (done < take) { /* at most two pages: the chunk is below a page */
+            uint64_t piece;
+            const char *buf = gmem_piece(v, args[2] + done, take - done, false, &piece);
+            if (buf == NULL) {
+                return -XEN_EFAULT; /* the guest changed its tables meanwhile */
+            }
+            console_guest_write(v->part, buf, (size_t)piece);
+            done += piece;
+        }
         if (count > HCALL_CONSOLE_CHUNK) {
-            console_guest_write(v->part, buf, HCALL_CONSOLE_CHUNK);
             args[1] = count - HCALL_CONSOLE_CHUNK;
             args[2] += HCALL_CONSOLE_CHUNK;
             return HCALL_CONTINUE;
         }
-        console_guest_write(v->part, buf, count);
         return 0;
     }
     case CONSOLEIO_READ:
@@ -89,8 +96,9 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
 }
 
 /*
- * SCHEDOP_shutdown, a deliberate subset: poweroff and crash stop the
- * partition, reboot restarts it; suspend and watchdog are not offered
+ * SCHEDOP_shutdown, a deliberate subset: poweroff stops the partition (or
+ * restarts it, when its health-monitor table says so: hm_shutdown), crash
+ * raises HM_ERR_CRASH, reboot restarts it; suspend and watchdog are not offered
  * (-EINVAL). After a reboot the calling vCPU has been reset, and the arch
  * layer still writes this return value to its x0: for vCPU 0 the value is
  * therefore the device-tree address its reset set in x0 (the other vCPUs are
@@ -99,25 +107,26 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
  */
 static int64_t hcall_shutdown(struct vcpu *v, uint64_t arg_ptr)
 {
-    const void *src = part_guest_ptr(v->part, arg_ptr, sizeof(uint32_t));
     uint32_t reason;
-    if (src == NULL) {
+    if (!gmem_read(v, &reason, arg_ptr, sizeof(reason))) {
         return -XEN_EFAULT;
     }
-    bh_memcpy(&reason, src, sizeof(reason));
     switch (reason) {
     case SHUTDOWN_POWEROFF:
-        part_stop(v->part, "poweroff");
-        return 0;
+        if (!hm_shutdown(v, "poweroff")) {
+            return 0;
+        }
+        break;
     case SHUTDOWN_CRASH:
         (void)hm_raise(v, HM_ERR_CRASH, 0);
         return 0;
     case SHUTDOWN_REBOOT:
         part_restart(v->part, true, false);
-        return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
+        break;
     default:
         return -XEN_EINVAL;
     }
+    return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
 }
 
 /* Implements: LLR-HC-007 */
@@ -150,6 +159,10 @@ static int64_t hcall_route(struct vcpu *v, uint64_t nr, uint64_t args[5])
         return hcall_sched_op(v, args);
     case XEN_HC_EVENT_CHANNEL_OP:
         return evtchn_op(v, args[0], args[1]);
+    case XEN_HC_MEMORY_OP:
+        return shinfo_memory_op(v, args[0], args[1]);
+    case XEN_HC_VCPU_OP:
+        return shinfo_vcpu_op(v, args[0], args[1], args[2]);
     default:
         return hcall_bulkhead(v, nr, args);
     }

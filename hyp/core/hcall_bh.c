@@ -8,6 +8,7 @@
 #include "hcall_int.h"
 
 #include "arch_if.h"
+#include "gmem.h"
 #include "hm.h"
 #include "part.h"
 #include "sched.h"
@@ -23,13 +24,8 @@ static uint32_t hcall_target(const struct vcpu *v, uint64_t arg)
 static int64_t hcall_sched_get(struct vcpu *v, uint64_t ptr)
 {
     struct sched_status st;
-    void *dst = part_guest_ptr(v->part, ptr, sizeof(st));
-    if (dst == NULL) {
-        return -XEN_EFAULT;
-    }
     sched_get_status(arch_now(), &st);
-    bh_memcpy(dst, &st, sizeof(st));
-    return 0;
+    return gmem_write(v, ptr, &st, sizeof(st)) ? 0 : -XEN_EFAULT;
 }
 
 /* Implements: LLR-HC-012 */
@@ -37,13 +33,12 @@ static int64_t hcall_hm_log_read(struct vcpu *v, const uint64_t args[5])
 {
     static struct hm_event buf[BH_HM_LOG_READ_MAX];
     uint64_t max = (args[1] < BH_HM_LOG_READ_MAX) ? args[1] : BH_HM_LOG_READ_MAX;
-    void *dst = part_guest_ptr(v->part, args[0], max * sizeof(struct hm_event));
-    if (dst == NULL) {
+    if (!gmem_check(v, args[0], max * sizeof(struct hm_event), true)) {
         return -XEN_EFAULT;
     }
     uint32_t n = hm_log_read(buf, (uint32_t)max, (uint32_t)args[2]);
-    bh_memcpy(dst, buf, (size_t)n * sizeof(struct hm_event));
-    return (int64_t)n;
+    return gmem_write(v, args[0], buf, (uint64_t)n * sizeof(struct hm_event)) ? (int64_t)n
+                                                                               : -XEN_EFAULT;
 }
 
 /* Implements: LLR-HC-009 .. LLR-HC-013 */

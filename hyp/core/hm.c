@@ -11,11 +11,12 @@
 static const char *const hm_error_names[HM_NUM_ERRORS] = {
     "stage-2 violation", "undefined or trapped instruction", "unexpected mode",
     "illegal hypercall", "reported error",                    "crash",
+    "shutdown",
 };
 
 /* The reason part_stop prints when the action is IDLE. */
 static const char *const hm_idle_reasons[HM_NUM_ERRORS] = {
-    "fault", "fault", "fault", "illegal hypercall", "reported error", "crash",
+    "fault", "fault", "fault", "illegal hypercall", "reported error", "crash", "poweroff",
 };
 
 static const char *const hm_action_names[HM_NUM_ACTIONS] = {
@@ -121,6 +122,18 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
         break;
     }
     return a;
+}
+
+/* Implements: LLR-HM-007 */
+bool hm_shutdown(struct vcpu *v, const char *reason)
+{
+    enum hm_action a = hm_decide(v->part, HM_ERR_SHUTDOWN);
+    if (a != HM_WARM_RESTART && a != HM_COLD_RESTART) {
+        part_stop(v->part, reason);
+        return false;
+    }
+    (void)hm_raise(v, HM_ERR_SHUTDOWN, 0);
+    return true;
 }
 
 /* Implements: LLR-HM-004 */

@@ -20,7 +20,8 @@ enum hm_error {
     HM_ERR_HCALL = 3,   /* hypercall use the configuration forbids */
     HM_ERR_REPORTED = 4, /* the partition reported an error about itself */
     HM_ERR_CRASH = 5,   /* the partition declared itself crashed */
-    HM_NUM_ERRORS = 6,
+    HM_ERR_SHUTDOWN = 6, /* the partition powered itself off (see hm_shutdown) */
+    HM_NUM_ERRORS = 7,
 };
 
 /* Actions (blob ABI: keep values). Zero is IDLE, so a table left empty
@@ -65,6 +66,16 @@ enum hm_action hm_decide(const struct partition *p, uint32_t e);
  * instruction (HM_IGNORE) or not. Implements: LLR-HM-003.
  */
 enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail);
+
+/*
+ * Partition of v powers itself off (PSCI SYSTEM_OFF, SCHEDOP_shutdown
+ * poweroff). A normal end, not an error: the partition is stopped with
+ * reason, nothing is logged. Only when its table asks for a restart on
+ * HM_ERR_SHUTDOWN (and the restart limit allows) is the error raised, the
+ * restart logged and done. Returns true when the partition was restarted
+ * (v has then been reset). Implements: LLR-HM-007.
+ */
+bool hm_shutdown(struct vcpu *v, const char *reason);
 
 /*
  * Copy up to max log entries with seq >= from_seq, oldest first, to out.

@@ -11,6 +11,7 @@
 #include "evtchn.h"
 #include "passthru.h"
 #include "sched.h"
+#include "shinfo.h"
 #include "util.h"
 #include "vgic.h"
 #include "vuart.h"
@@ -95,6 +96,7 @@ static bool part_reset(struct partition *p, bool cold)
     passthru_reset(p);
     vuart_reset(p->id);
     evtchn_reset(p);
+    shinfo_reset(p);
     evtchn_static_bind(p, part_blob);
     return true;
 }

@@ -6,6 +6,7 @@
 #include "psci.h"
 
 #include "arch_if.h"
+#include "hm.h"
 #include "part.h"
 #include "sched.h"
 
@@ -96,18 +97,19 @@ static int64_t psci_cpu_off(struct vcpu *v)
 }
 
 /*
- * SYSTEM_OFF stops the caller's partition; SYSTEM_RESET restarts it cold.
- * After a reset the caller has been reset and its x0 still receives the
- * return value: for vCPU 0 that is the device-tree address its entry
- * expects. Implements: LLR-PSCI-006
+ * SYSTEM_OFF stops the caller's partition, unless its health-monitor table
+ * restarts it (hm_shutdown); SYSTEM_RESET restarts it cold. After a restart
+ * the caller has been reset and its x0 still receives the return value: for
+ * vCPU 0 that is the device-tree address its entry expects.
+ * Implements: LLR-PSCI-006
  */
 static int64_t psci_system(struct vcpu *v, bool reset)
 {
-    if (!reset) {
-        part_stop(v->part, "poweroff (PSCI SYSTEM_OFF)");
+    if (reset) {
+        part_restart(v->part, true, false);
+    } else if (!hm_shutdown(v, "poweroff (PSCI SYSTEM_OFF)")) {
         return PSCI_SUCCESS;
     }
-    part_restart(v->part, true, false);
     return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
 }
 

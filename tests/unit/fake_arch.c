@@ -38,6 +38,19 @@ uint64_t arch_ticks_per_sec(void) { return fake.ticks_per_sec; }
 uint32_t arch_cpu_id(void) { return fake.cpu_id; }
 void *arch_pa_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }
 
+/* Identity, unless a test splits the address space (xlate_from) or fails it. */
+bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa)
+{
+    (void)write;
+    fake.xlate_count++;
+    if (fake.xlate_fail != 0 ||
+        (fake.xlate_fail_after != 0u && fake.xlate_count > fake.xlate_fail_after)) {
+        return false;
+    }
+    *ipa = (fake.xlate_from != 0u && va >= fake.xlate_from) ? va + fake.xlate_shift : va;
+    return true;
+}
+
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)
 {
     if (fake.dev_fail != 0 || arch_s2_map_ram(p, gpa, gpa, size) != 0) {

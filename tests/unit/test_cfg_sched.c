@@ -202,7 +202,19 @@ static void test_hm_action(void **state)
     expect_only("parts[1].hm_action[5]", "255 is not an action");
     build_valid(NULL);
     cfg->parts[0].hm_action[HM_NUM_ERRORS] = 1;
-    expect_only("parts[0].hm_action[6]", "1 is not an action");
+    expect_only("parts[0].hm_action[7]", "1 is not an action");
+    build_valid(NULL);
+    /* A partition that powered off cannot carry on: no IGNORE for shutdown,
+     * every other action is fine. */
+    cfg->parts[0].hm_action[HM_ERR_SHUTDOWN] = HM_IGNORE;
+    expect_only("parts[0].hm_action[6]", "1 is not an action for this error");
+    for (uint32_t a = HM_IDLE; a < HM_NUM_ACTIONS; a++) {
+        build_valid(NULL);
+        if (a != HM_IGNORE) {
+            cfg->parts[1].hm_action[HM_ERR_SHUTDOWN] = (uint8_t)a;
+            expect_valid();
+        }
+    }
     build_valid(NULL);
     cfg->parts[1].hm_action[BH_CFG_HM_ERRORS - 1u] = 2;
     expect_only("parts[1].hm_action[7]", "2 is not an action");

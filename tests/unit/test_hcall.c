@@ -11,6 +11,7 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "hcall.h"
+#include "hm.h"
 #include "part.h"
 #include "sched.h"
 
@@ -186,6 +187,14 @@ static void test_get_features(void **state)
         assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_GET_FEATURES, bad[i], 0), -XEN_EFAULT);
     }
     assert_ram_unchanged();
+    /* read, then unmapped by another vCPU before the answer is written */
+    memset(at(GPA0), 0, 4);
+    memcpy(ram_before, ram[0], RAM_SIZE);
+    fake.xlate_count = 0;
+    fake.xlate_fail_after = 1;
+    assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_GET_FEATURES, GPA0, 0), -XEN_EFAULT);
+    fake.xlate_fail_after = 0;
+    assert_ram_unchanged();
 }
 
 /* Verifies: LLR-HC-005 (console write of the caller's buffer, 32-bit count,
@@ -216,12 +225,13 @@ static void test_console_write_bad(void **state)
     (void)state;
     memset(at(END0 - 4u), 'z', 4);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 5, END0 - 4u), -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, RAM_SIZE + 1u, GPA0), -XEN_EFAULT);
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0xFFFFFFFFu, END0 - 4u),
+                     -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 4, UINT64_MAX - 1u), -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0xFFFFFFFFu, GPA0), -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 1, GPA0 - 1u), -XEN_EFAULT);
-    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, END0 + 1u), -XEN_EFAULT);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 1, GPA1), -XEN_EFAULT);
+    /* Nothing to read: any address will do, as in Xen. */
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, END0 + 1u), 0);
     console_guest_flush(&part_table[0]);
     assert_string_equal(fake.console, "");
 }
@@ -245,6 +255,36 @@ static void test_console_chunk(void **state)
         count += (fake.console[i] == 'a') ? 1u : 0u;
     }
     assert_int_equal(count, 3000u);
+}
+
+/* Verifies: LLR-HC-005 (only the entry's chunk is checked: a count beyond
+ * the caller's RAM prints the first chunk and is continued; the entry whose
+ * chunk leaves RAM answers -EFAULT; a piece that stops translating after
+ * the check, when the guest changes its tables meanwhile, is -EFAULT too) */
+static void test_console_chunk_checked(void **state)
+{
+    (void)state;
+    memset(at(END0 - 2u * HCALL_CONSOLE_CHUNK), 'b', 2u * HCALL_CONSOLE_CHUNK);
+    uint64_t args[5] = {CONSOLEIO_WRITE, 3u * HCALL_CONSOLE_CHUNK, END0 - 2u * HCALL_CONSOLE_CHUNK,
+                        0, 0};
+    assert_true(hcall_dispatch(&vcpu_table[0], XEN_HC_CONSOLE_IO, args) == HCALL_CONTINUE);
+    assert_true(hcall_dispatch(&vcpu_table[0], XEN_HC_CONSOLE_IO, args) == HCALL_CONTINUE);
+    assert_int_equal(args[2], END0);
+    assert_int_equal(hcall_dispatch(&vcpu_table[0], XEN_HC_CONSOLE_IO, args), -XEN_EFAULT);
+    console_guest_flush(&part_table[0]);
+    size_t count = 0;
+    for (size_t i = 0; i < fake.console_len; i++) {
+        count += (fake.console[i] == 'b') ? 1u : 0u;
+    }
+    assert_int_equal(count, 2u * HCALL_CONSOLE_CHUNK);
+
+    /* a chunk over a page boundary: two translations to check, then the
+     * second piece fails */
+    fake_console_clear();
+    fake.xlate_count = 0;
+    fake.xlate_fail_after = 3;
+    assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 16, GPA0 + 0xFF8u), -XEN_EFAULT);
+    fake.xlate_fail_after = 0;
 }
 
 /* Verifies: LLR-HC-006 (CONSOLEIO_read returns 0: no input) */
@@ -315,6 +355,23 @@ static void test_shutdown_reboot(void **state)
     assert_int_equal(part_table[0].state, PART_RUNNING);
 }
 
+/* Verifies: LLR-HC-008, LLR-HM-007 (poweroff of a partition whose table
+ * restarts it on shutdown: restarted cold, vCPU 0 gets the DTB address,
+ * another vCPU 0) */
+static void test_shutdown_poweroff_restart(void **state)
+{
+    (void)state;
+    blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = HM_COLD_RESTART;
+    blob.cfg.parts[0].restart_limit = 5;
+    assert_int_equal(shutdown(0, GPA0 + 0x800u, SHUTDOWN_POWEROFF), GPA0 + 0x2000u);
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+    assert_int_equal(part_table[0].restarts, 1);
+    assert_int_equal(shutdown(1, GPA0 + 0x800u, SHUTDOWN_POWEROFF), 0);
+    assert_int_equal(part_table[0].restarts, 2);
+    blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = 0;
+    blob.cfg.parts[0].restart_limit = 0;
+}
+
 /* Verifies: LLR-HC-008 (suspend, watchdog and unknown reasons give -EINVAL;
  * bad pointers -EFAULT; the partition keeps running) */
 static void test_shutdown_refused(void **state)
@@ -364,10 +421,12 @@ int main(void)
         cmocka_unit_test_setup(test_console_write, setup),
         cmocka_unit_test_setup(test_console_write_bad, setup),
         cmocka_unit_test_setup(test_console_chunk, setup),
+        cmocka_unit_test_setup(test_console_chunk_checked, setup),
         cmocka_unit_test_setup(test_console_read, setup),
         cmocka_unit_test_setup(test_yield_block, setup),
         cmocka_unit_test_setup(test_shutdown_stop, setup),
         cmocka_unit_test_setup(test_shutdown_reboot, setup),
+        cmocka_unit_test_setup(test_shutdown_poweroff_restart, setup),
         cmocka_unit_test_setup(test_shutdown_refused, setup),
         cmocka_unit_test_setup(test_shutdown_last, setup),
     };

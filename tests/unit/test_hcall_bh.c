@@ -265,6 +265,13 @@ static void test_hm_log_read(void **state)
     memcpy(ram_before, ram, sizeof(ram));
     assert_int_equal(call(2, BH_HC_HM_LOG_READ, GPA1, 8, 0), -XEN_EPERM);
     assert_ram_unchanged();
+    /* The buffer checked, then unmapped by another vCPU before the copy:
+     * -EFAULT, nothing written. */
+    fake.xlate_count = 0;
+    fake.xlate_fail_after = 1;
+    assert_int_equal(call(0, BH_HC_HM_LOG_READ, GPA0 + 0x10u, 1, 0), -XEN_EFAULT);
+    fake.xlate_fail_after = 0;
+    assert_ram_unchanged();
 }
 
 /* Verifies: LLR-HC-009 (BH_HC_PART_ID returns the caller's partition id) */

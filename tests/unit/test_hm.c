@@ -158,6 +158,8 @@ static void test_raise_idle(void **state)
         "(bulkhead) partition beta stopped: reported error\n",
         "(bulkhead) partition beta vcpu 1 health monitor: crash -> IDLE\n"
         "(bulkhead) partition beta stopped: crash\n",
+        "(bulkhead) partition beta vcpu 1 health monitor: shutdown -> IDLE\n"
+        "(bulkhead) partition beta stopped: poweroff\n",
     };
     for (uint32_t e = 0; e < HM_NUM_ERRORS; e++) {
         setup(state);
@@ -239,6 +241,45 @@ static void test_raise_restart(void **state)
                         "(bulkhead) partition beta vcpu 0 health monitor: crash -> IDLE\n"
                         "(bulkhead) partition beta stopped: crash\n");
     assert_int_equal(beta->restarts, 2);
+    assert_int_equal(beta->state, PART_STOPPED);
+}
+
+/* Verifies: LLR-HM-007 (a poweroff stops the partition quietly, unless the
+ * table restarts it on shutdown within the restart limit: then it is raised,
+ * logged and counted) */
+static void test_shutdown(void **state)
+{
+    struct hm_event ev[4];
+    (void)state;
+    assert_false(hm_shutdown(&vcpu_table[2], "poweroff (test)"));
+    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: poweroff (test)\n");
+    assert_int_equal(beta->state, PART_STOPPED);
+    assert_int_equal(hm_log_read(ev, 4, 0), 0);
+
+    setup(state);
+    set_action(HM_ERR_SHUTDOWN, HM_COLD_RESTART);
+    assert_true(hm_shutdown(&vcpu_table[1], "poweroff"));
+    assert_string_equal(fake.console,
+                        "(bulkhead) partition beta vcpu 0 health monitor: shutdown -> "
+                        "COLD_RESTART\n(bulkhead) partition beta restarting (cold)\n");
+    assert_int_equal(beta->restarts, 1);
+    assert_int_equal(beta->state, PART_RUNNING);
+    assert_int_equal(hm_log_read(ev, 4, 0), 1);
+    assert_int_equal(ev[0].error, HM_ERR_SHUTDOWN);
+    assert_int_equal(ev[0].action, HM_COLD_RESTART);
+
+    /* restart limit used up (2, see setup): the next poweroff just stops */
+    set_action(HM_ERR_SHUTDOWN, HM_WARM_RESTART);
+    assert_true(hm_shutdown(&vcpu_table[1], "poweroff"));
+    fake_console_clear();
+    assert_false(hm_shutdown(&vcpu_table[1], "poweroff"));
+    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: poweroff\n");
+    assert_int_equal(hm_log_read(ev, 4, 0), 2);
+
+    /* IGNORE (refused by the boot check) still stops the partition */
+    setup(state);
+    set_action(HM_ERR_SHUTDOWN, HM_IGNORE);
+    assert_false(hm_shutdown(&vcpu_table[1], "poweroff"));
     assert_int_equal(beta->state, PART_STOPPED);
 }
 
@@ -422,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup(test_raise_idle, setup),
         cmocka_unit_test_setup(test_raise_ignore, setup),
         cmocka_unit_test_setup(test_raise_restart, setup),
+        cmocka_unit_test_setup(test_shutdown, setup),
         cmocka_unit_test_setup(test_log_read, setup),
         cmocka_unit_test_setup(test_log_wrap, setup),
         cmocka_unit_test_setup(test_fault, setup),

@@ -12,6 +12,7 @@
 #include "fake_arch.h"
 #include "part.h"
 #include "psci.h"
+#include "hm.h"
 #include "sched.h"
 
 #define RAM_SIZE 0x4000u
@@ -228,6 +229,20 @@ static void test_system_off(void **state)
     assert_int_equal(fake.system_off, 0);
 }
 
+/* Verifies: LLR-PSCI-006, LLR-HM-007 (SYSTEM_OFF of a partition whose
+ * table restarts it on shutdown: restarted, vCPU 0 gets the DTB address) */
+static void test_system_off_restart(void **state)
+{
+    (void)state;
+    blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = HM_WARM_RESTART;
+    blob.cfg.parts[0].restart_limit = 1;
+    assert_int_equal(call(0, PSCI_FN_SYSTEM_OFF, 0, 0, 0), (int64_t)(GPA0 + 0x2000u));
+    assert_int_equal(part_table[0].state, PART_RUNNING);
+    assert_int_equal(part_table[0].mode, PART_MODE_WARM_START);
+    blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = 0;
+    blob.cfg.parts[0].restart_limit = 0;
+}
+
 /* Verifies: LLR-PSCI-006 (SYSTEM_RESET restarts the caller's partition cold:
  * image reloaded, vCPU 0 at the entry, the others off; vCPU 0 gets the
  * device-tree address, another caller 0) */
@@ -260,6 +275,7 @@ int main(void)
         cmocka_unit_test_setup(test_affinity_info, setup),
         cmocka_unit_test_setup(test_cpu_off, setup),
         cmocka_unit_test_setup(test_system_off, setup),
+        cmocka_unit_test_setup(test_system_off_restart, setup),
         cmocka_unit_test_setup(test_system_reset, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

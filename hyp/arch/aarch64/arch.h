@@ -66,6 +66,9 @@ void gic_lr_write(uint32_t n, uint64_t v);
 
 /* vcpu.c */
 void vcpu_switch(struct arch_cpu *c, struct vcpu *next);
+/* Apply the vCPU resets other CPUs handed to CPU cpu (arch_vcpu_reset);
+ * true when there were any. Called by arch_resume around its choice. */
+bool vcpu_apply_resets(uint32_t cpu);
 void vcpu_lrs_sync(struct vcpu *v);
 void vcpu_lrs_fill(struct vcpu *v);
 

@@ -5,6 +5,7 @@
  */
 #include "arch.h"
 #include "arch_if.h"
+#include "sysreg.h"
 #include "util.h"
 
 /* Test-and-set with acquire/release ordering; held for bounded sections. */
@@ -23,6 +24,29 @@ void arch_unlock(bh_lock_t *l)
 void *arch_pa_to_ptr(uint64_t pa)
 {
     return (void *)(uintptr_t)pa;
+}
+
+/*
+ * AT S1E1R/W: the guest's stage-1 walk, done by the MMU. PAR_EL1 belongs to
+ * the guest (the context switch carries it), so its value is put back.
+ * Implements: LLR-ARCH-061.
+ */
+bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa)
+{
+    uint64_t saved = sysreg_read(par_el1);
+    if (write) {
+        __asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
+    } else {
+        __asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+    }
+    isb();
+    uint64_t par = sysreg_read(par_el1);
+    sysreg_write(par_el1, saved);
+    if ((par & PAR_F) != 0u) {
+        return false;
+    }
+    *ipa = (par & PAR_PA_MASK) | (va & 0xfffu);
+    return true;
 }
 
 void arch_console_write(const char *s, size_t n)

@@ -17,6 +17,10 @@
         __asm__ volatile("msr " #reg ", %0" : : "r"(val_) : "memory");                             \
     } while (0)
 
+/* PAR_EL1 after an AT instruction: F (the walk faulted) and PA[51:12]. */
+#define PAR_F 1ull
+#define PAR_PA_MASK 0x000ffffffffff000ull
+
 static inline void isb(void) { __asm__ volatile("isb" : : : "memory"); }
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" : : : "memory"); }
 static inline void dsb_ish(void) { __asm__ volatile("dsb ish" : : : "memory"); }

@@ -253,10 +253,11 @@ static void program_hyp_timer(uint64_t deadline)
  */
 struct arch_regs *arch_resume(struct arch_cpu *c)
 {
+    (void)vcpu_apply_resets(c->id);
     struct vcpu *v = c->current;
 
     if (v == NULL || v->state != VCPU_RUNNABLE || sched_need_pick(c->id)) {
-        if (v != NULL) {
+        if (v != NULL && !arch_vcpus[v->gid].reload) {
             /* The scheduler judges wake-ups by the timer as the guest left it. */
             v->vtimer.ctl = sysreg_read(cntv_ctl_el0);
             v->vtimer.cval = sysreg_read(cntv_cval_el0);
@@ -265,6 +266,11 @@ struct arch_regs *arch_resume(struct arch_cpu *c)
             uint64_t next_event = SCHED_NO_EVENT;
             v = sched_pick(c->id, arch_now(), &next_event);
             program_hyp_timer(next_event);
+            /* A reset handed over while choosing (a CPU_ON, a restart) may
+             * concern the choice: apply it and choose again. */
+            if (vcpu_apply_resets(c->id)) {
+                continue;
+            }
             if (v != NULL) {
                 break;
             }

@@ -8,7 +8,9 @@
 #include "arch.h"
 #include "sysreg.h"
 #include "util.h"
+#include "part.h"
 #include "passthru.h"
+#include "sched.h"
 #include "vgic.h"
 
 struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
@@ -18,7 +20,8 @@ struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
 #define SCTLR_EL1_RESET 0x30d00800ull /* RES1 bits; MMU and caches off */
 
 /* Implements: LLR-ARCH-031. */
-void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
+/* Reset v's saved context now. Pre: v is not running on another CPU. */
+static void vcpu_reset_now(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
     struct arch_vcpu *a = &arch_vcpus[v->gid];
     bh_memset(a, 0, sizeof(*a));
@@ -30,6 +33,60 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
     a->reload = true;
     v->vtimer.ctl = 0;
     v->vtimer.cval = 0;
+}
+
+/* Resets asked of another CPU: one request per vCPU, and a flag per CPU
+ * that something is waiting, so arch_resume pays one load when nothing is. */
+struct vcpu_reset_req {
+    uint64_t entry;
+    uint64_t arg0;
+    uint32_t pending;
+};
+static struct vcpu_reset_req vcpu_reset_reqs[BH_MAX_VCPUS];
+static uint32_t vcpu_reset_waiting[BH_MAX_CPUS];
+
+/*
+ * A vCPU pinned to another CPU may be running there, or be in the middle of
+ * a trap whose frame is the very context a reset rewrites; only its own CPU
+ * may touch that context. So the reset is handed to that CPU, which applies
+ * it in arch_resume before it chooses what to run (LLR-ARCH-031).
+ * Implements: LLR-ARCH-030, LLR-ARCH-031.
+ */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+    const struct arch_cpu *self = (const struct arch_cpu *)sysreg_read(tpidr_el2);
+    struct vcpu_reset_req *r = &vcpu_reset_reqs[v->gid];
+    if (v->pcpu == self->id) {
+        __atomic_store_n(&r->pending, 0u, __ATOMIC_RELAXED); /* this one supersedes */
+        vcpu_reset_now(v, entry, arg0);
+        return;
+    }
+    r->entry = entry;
+    r->arg0 = arg0;
+    __atomic_store_n(&r->pending, 1u, __ATOMIC_RELEASE);
+    __atomic_store_n(&vcpu_reset_waiting[v->pcpu], 1u, __ATOMIC_RELEASE);
+    /* What the caller writes next (the vCPU's state) is seen after the request. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    arch_kick(v->pcpu);
+}
+
+/* Implements: LLR-ARCH-031. */
+bool vcpu_apply_resets(uint32_t cpu)
+{
+    /* States read before (by the scheduler) are older than the flag. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_exchange_n(&vcpu_reset_waiting[cpu], 0u, __ATOMIC_ACQ_REL) == 0u) {
+        return false;
+    }
+    for (uint32_t g = 0; g < vcpu_count && g < BH_MAX_VCPUS; g++) {
+        struct vcpu_reset_req *r = &vcpu_reset_reqs[g];
+        if (vcpu_table[g].pcpu == cpu &&
+            __atomic_exchange_n(&r->pending, 0u, __ATOMIC_ACQUIRE) != 0u) {
+            vcpu_reset_now(&vcpu_table[g], r->entry, r->arg0);
+        }
+    }
+    sched_request_pick(cpu);
+    return true;
 }
 
 static void el1_save(uint64_t *r)
@@ -123,19 +180,26 @@ static void vcpu_save(struct vcpu *v)
 {
     struct arch_vcpu *a = &arch_vcpus[v->gid];
     uint32_t i;
-    el1_save(a->el1);
-    arch_fpsimd_save(a->fpsimd);
-    v->vtimer.ctl = sysreg_read(cntv_ctl_el0);
-    v->vtimer.cval = sysreg_read(cntv_cval_el0);
+    /* Reset while loaded: the reset context is the one to keep, not what
+     * the CPU still holds from before. */
+    bool keep = !a->reload;
+    if (keep) {
+        el1_save(a->el1);
+        arch_fpsimd_save(a->fpsimd);
+        v->vtimer.ctl = sysreg_read(cntv_ctl_el0);
+        v->vtimer.cval = sysreg_read(cntv_cval_el0);
+    }
     sysreg_write(cntv_ctl_el0, 0u);
     vcpu_lrs_sync(v);
     for (i = 0; i < arch_num_lrs; i++) {
         gic_lr_write(i, 0u);
     }
     sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN); /* no underflow request left behind */
-    a->ich_vmcr = sysreg_read(S3_4_C12_C11_7);
-    a->ich_ap0r0 = sysreg_read(S3_4_C12_C8_0);
-    a->ich_ap1r0 = sysreg_read(S3_4_C12_C9_0);
+    if (keep) {
+        a->ich_vmcr = sysreg_read(S3_4_C12_C11_7);
+        a->ich_ap0r0 = sysreg_read(S3_4_C12_C8_0);
+        a->ich_ap1r0 = sysreg_read(S3_4_C12_C9_0);
+    }
 }
 
 static void vcpu_load(struct vcpu *v)

@@ -1,0 +1,74 @@
+/*
+ * Hypercall arguments in guest memory: page-wise translation and copies.
+ * Loops run once per guest page of a buffer; every caller bounds its
+ * buffer, so they are bounded too.
+ */
+#include "gmem.h"
+
+#include "arch_if.h"
+#include "part.h"
+#include "util.h"
+
+/* Implements: LLR-GMEM-001 */
+void *gmem_piece(const struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *piece)
+{
+    uint64_t room = GMEM_PAGE_SIZE - (gva % GMEM_PAGE_SIZE);
+    uint64_t ipa;
+    *piece = (len < room) ? len : room;
+    if (!arch_guest_translate(gva, write, &ipa)) {
+        return NULL;
+    }
+    return part_guest_ptr(v->part, ipa, *piece);
+}
+
+/* Implements: LLR-GMEM-002 */
+bool gmem_check(const struct vcpu *v, uint64_t gva, uint64_t len, bool write)
+{
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t piece;
+        if (gmem_piece(v, gva + done, len - done, write, &piece) == NULL) {
+            return false;
+        }
+        done += piece;
+    }
+    return true;
+}
+
+/* Implements: LLR-GMEM-002 */
+bool gmem_read(const struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+{
+    uint8_t *d = dst;
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t piece;
+        const void *src = gmem_piece(v, gva + done, len - done, false, &piece);
+        if (src == NULL) {
+            return false;
+        }
+        bh_memcpy(d + done, src, (size_t)piece);
+        done += piece;
+    }
+    return true;
+}
+
+/* Implements: LLR-GMEM-002 */
+bool gmem_write(const struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    uint64_t done = 0;
+    /* Every page first, so that a failure writes nothing. */
+    if (!gmem_check(v, gva, len, true)) {
+        return false;
+    }
+    while (done < len) {
+        uint64_t piece;
+        void *dst = gmem_piece(v, gva + done, len - done, true, &piece);
+        if (dst == NULL) {
+            return false; /* another vCPU of the guest changed its tables meanwhile */
+        }
+        bh_memcpy(dst, s + done, (size_t)piece);
+        done += piece;
+    }
+    return true;
+}

@@ -17,21 +17,19 @@
 #define SENSOR_HZ 10u
 #define SENSOR_READS 7u
 #define GIVE_UP_PERIODS 20u /* after the last read, if alpha takes no more */
-#define MAX_WAKEUPS 1000u
 
 static struct evtchn_fifo_control_block ctrl_block __attribute__((aligned(64)));
 static uint32_t event_page[EVTCHN_WORDS_PER_PAGE] __attribute__((aligned(4096)));
 static uint32_t items[DEMO_WORK_ITEMS];
 static uint32_t next_item = 1u;
 static bool full_seen;
-static volatile uint32_t periods;
 static uint64_t period;
 static uint64_t deadline;
 
+/* The timer only wakes the main loop, which goes by the counter. */
 static void on_other_irq(uint32_t intid)
 {
     if (intid == VTIMER_PPI) {
-        periods++;
         deadline += period;
         vtimer_arm_at(deadline);
     }
@@ -117,7 +115,8 @@ int main(void)
     char extra[XENVER_EXTRAVERSION_LEN + 1u];
     int64_t ver = hc_xen_version(XENVER_VERSION, 0);
     uint32_t reads = 0;
-    uint32_t wakeups;
+    uint64_t next_read;
+    uint64_t give_up;
 
     memset(extra, 0, sizeof(extra));
     if (hc_xen_version(XENVER_EXTRAVERSION, (uint64_t)(uintptr_t)extra) != 0) {
@@ -134,19 +133,23 @@ int main(void)
     gprintf("sending %u work items to alpha (queue depth %u)\n", DEMO_WORK_ITEMS, PORT_QUEUE_DEPTH);
     period = timer_freq() / SENSOR_HZ;
     deadline = timer_now() + period;
+    next_read = deadline;
+    give_up = deadline + period * (SENSOR_READS + GIVE_UP_PERIODS);
     vtimer_arm_at(deadline);
     send_work();
-    /* Every wake-up is alpha's room event or the sensor period's timer. */
-    for (wakeups = 0; wakeups < MAX_WAKEUPS; wakeups++) {
-        if (reads >= SENSOR_READS &&
-            (next_item > DEMO_WORK_ITEMS || periods >= SENSOR_READS + GIVE_UP_PERIODS)) {
+    /* Woken by alpha's room event or the sensor period's timer (or for
+     * nothing: WFI may return early), so the loop goes by the counter and
+     * ends by the give_up time at the latest. */
+    while (reads < SENSOR_READS || next_item <= DEMO_WORK_ITEMS) {
+        if (timer_now() >= give_up) {
             break;
         }
         irq_wait();
         send_work();
-        if (reads < SENSOR_READS && reads < periods) {
+        if (reads < SENSOR_READS && timer_now() >= next_read) {
             read_sensor();
             reads++;
+            next_read += period;
         }
     }
     vtimer_stop();

@@ -90,8 +90,9 @@ printf '%-28s %14s %10s %10s %14s\n' "evtchn round trip, 2 CPUs" "$rtt_ns" "" ""
 printf '%-28s %14s %10s %10s %14s\n' "evtchn events/s sustained" "$rate" "" "" ""
 
 # Hypervisor memory per partition (one vCPU) from the flight build's symbol
-# sizes: port table slice, event-channel and FIFO state, partition and vCPU
-# entries; and the same with 131,072 ports (12 bytes each).
+# sizes: its port table (the pool's bytes per port times the limit: 1,024,
+# the default, and 131,072), event-channel and FIFO state, partition and
+# vCPU entries.
 ELF="$ROOT/build/$TC/hyp/bulkhead.elf"
 NM=$(command -v llvm-nm-19 || command -v llvm-nm || command -v aarch64-linux-gnu-nm)
 if [ -f "$ELF" ] && [ -n "$NM" ]; then
@@ -99,11 +100,11 @@ if [ -f "$ELF" ] && [ -n "$NM" ]; then
         { size[$4] = $2 + 0 }
         END {
             parts = 8; vcpus = 32
-            ports = size["evtchn_pool"] / parts
+            port = size["evtchn_pool"] / (131072 + 7 * 1024) # 2^17 + 7 x 2^10 ports
             other = (size["evtchn_parts"] + size["evtchn_fifo_parts"] + size["part_table"] + \
                      size["evtchn_policy"]) / parts + (size["vcpu_table"] + size["evtchn_fifo_vcpus"]) / vcpus
-            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 1024 ports", ports + other, "", "", ""
-            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 131072 ports", 12 * 131072 + other, "", "", ""
+            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 1024 ports", 1024 * port + other, "", "", ""
+            printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 131072 ports", 131072 * port + other, "", "", ""
         }'
 fi
 

@@ -163,6 +163,7 @@ static const struct field_map part_fields[] = {
     {"period_us", 0, "bulkhead,period-us"},
     {"no_window_mask", 0, "bulkhead,no-window-in"},
     {"restart_limit", 0, "bulkhead,restart-limit"},
+    {"evtchn_ports", 0, "bulkhead,evtchn-ports"},
     {"hm_action", IN_HM, ""},
 };
 

@@ -148,7 +148,8 @@ static void part_labels(const struct bh_cfg *cfg, char labels[][BH_CFG_NAME_LEN 
     }
 }
 
-/* The blob version 2 properties and health-monitor node of a partition. */
+/* The blob version 2 and 3 properties and health-monitor node of a partition.
+ * Implements: LLR-TOOL-065 (the port limit, when not the default). */
 static void print_part_v2(FILE *out, const struct bh_cfg_part *p)
 {
     fprintf(out, "%s%s", (p->flags & BH_CFG_PART_F_SYSTEM) != 0u ? "\t\t\tbulkhead,system;\n" : "",
@@ -168,6 +169,9 @@ static void print_part_v2(FILE *out, const struct bh_cfg_part *p)
     }
     if (p->restart_limit != 0u) {
         fprintf(out, "\t\t\tbulkhead,restart-limit = <%u>;\n", p->restart_limit);
+    }
+    if (p->evtchn_ports != BH_CFG_MIN_EVTCHN_PORTS) {
+        fprintf(out, "\t\t\tbulkhead,evtchn-ports = <%u>;\n", p->evtchn_ports);
     }
     int any = 0;
     for (uint32_t e = 0; e < NUM_HM_ENTRIES; e++) {

@@ -19,8 +19,8 @@
 #define MAX_ITEMS BHD_MAX_ITEMS
 #define FDT_MAGIC_BYTES "\xd0\x0d\xfe\xed"
 
-static const char reserved_msg[] = "not supported by blob version 2 (reserved for a later version, "
-                                   "see docs/configuration.md)";
+/* After "<what>: not supported by blob version N". */
+static const char reserved_msg[] = "(reserved for a later version, see docs/configuration.md)";
 
 /* ------------------------------------------------------- diagnostics --- */
 
@@ -338,7 +338,8 @@ int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rul
             bhd_err(c->d, c->path, name, "unknown property");
             bad = -1;
         } else if (rules[k].reserved != NULL) {
-            bhd_err(c->d, c->path, name, "%s: %s", rules[k].reserved, reserved_msg);
+            bhd_err(c->d, c->path, name, "%s: not supported by blob version %u %s", rules[k].reserved,
+                    BH_CFG_VERSION, reserved_msg);
             bad = -1;
         }
     }
@@ -364,6 +365,7 @@ static const struct bhd_prop_rule part_rules[] = {
     {"bulkhead,period-us", NULL},
     {"bulkhead,no-window-in", NULL},
     {"bulkhead,restart-limit", NULL},
+    {"bulkhead,evtchn-ports", NULL},
     {"bulkhead,no-hypervisor-node", NULL},
     {"bulkhead,evtchn-peers", NULL},
     {"bulkhead,passthrough", "pass-through devices"},
@@ -492,7 +494,8 @@ static int parse_part_children(struct bhd_ctx *c, int node, struct bhd_part *p,
             bhd_err(c->d, sp, NULL, "unknown node (no compatible Bulkhead reads)");
             bad = -1;
         } else if (part_children[k].reserved != NULL) {
-            bhd_err(c->d, sp, NULL, "%s: %s", part_children[k].reserved, reserved_msg);
+            bhd_err(c->d, sp, NULL, "%s: not supported by blob version %u %s",
+                    part_children[k].reserved, BH_CFG_VERSION, reserved_msg);
             bad = -1;
         } else if (k == PART_CHILD_PASSTHRU) {
             bad |= bhd_parse_passthru(c, sub, p, pd);

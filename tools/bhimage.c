@@ -586,6 +586,7 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     part.period_us = p->period_us;
     part.no_window_mask = p->no_window_mask;
     part.restart_limit = p->restart_limit;
+    part.evtchn_ports = p->evtchn_ports != 0u ? p->evtchn_ports : BH_CFG_MIN_EVTCHN_PORTS;
     memcpy(part.hm_action, p->hm_action, sizeof(part.hm_action));
     uint64_t rd_size = p->ramdisk != NULL ? p->ramdisk->size : 0u;
     int rc = bhi_arm64_parse(image->data, image->size, &hdr, st);

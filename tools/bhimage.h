@@ -32,6 +32,8 @@ struct sys_part_desc {
     uint32_t no_window_mask; /* bit s: no window in schedule s */
     uint32_t restart_limit;
     uint8_t hm_action[BH_CFG_HM_ERRORS];
+    /* blob version 3 */
+    uint32_t evtchn_ports; /* port limit; 0: the default, BH_CFG_MIN_EVTCHN_PORTS */
     const struct bhi_buf *ramdisk; /* initial ramdisk bytes; NULL: none */
     int no_xen_node;      /* its device tree has no /hypervisor node */
     /* Set by the placement (bhi_place_all), read by bhi_make_dtb: */

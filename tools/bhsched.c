@@ -78,8 +78,22 @@ static int parse_no_window(const struct bhd_ctx *c, int node, struct sys_part_de
     return bad;
 }
 
+/* bulkhead,evtchn-ports: absent is the default (left 0 for bhimage). */
+static int parse_evtchn_ports(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
+{
+    int rc = bhd_prop_u32(c, node, "bulkhead,evtchn-ports", &pd->evtchn_ports);
+    uint32_t n = pd->evtchn_ports;
+    if (rc == 1 && (n < BH_CFG_MIN_EVTCHN_PORTS || n > BH_CFG_MAX_EVTCHN_PORTS ||
+                    (n & (n - 1u)) != 0u)) {
+        bhd_err(c->d, c->path, "bulkhead,evtchn-ports", "%u is not a power of two in %u..%u", n,
+                BH_CFG_MIN_EVTCHN_PORTS, BH_CFG_MAX_EVTCHN_PORTS);
+        rc = -1;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
 /* Implements: LLR-TOOL-034 (system-partition and hypercall flags, period,
- * schedules without a window, restart limit). */
+ * schedules without a window, restart limit), LLR-TOOL-065 (port limit). */
 int bhd_parse_part_v2(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
 {
     int sys = prop_flag(c, node, "bulkhead,system");
@@ -93,6 +107,7 @@ int bhd_parse_part_v2(const struct bhd_ctx *c, int node, struct sys_part_desc *p
     }
     bad |= rc < 0 ? -1 : 0;
     bad |= bhd_prop_u32(c, node, "bulkhead,restart-limit", &pd->restart_limit) < 0 ? -1 : 0;
+    bad |= parse_evtchn_ports(c, node, pd);
     return bad | parse_no_window(c, node, pd);
 }
 

@@ -530,7 +530,7 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
 }
 
 /*
- * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-023 (structural checks stop at the
+ * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-024 (structural checks stop at the
  * first error; field checks are all run and collected).
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
@@ -568,6 +568,7 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
     cfg_check_schedules(c, rep);
     if (c->num_parts >= 1u && c->num_parts <= BH_CFG_MAX_PARTS) {
         cfg_check_channels(c, rep);
+        cfg_check_evtchn_ports(c, rep);
         cfg_check_shms(c, pl, rep);
     }
     cfg_check_passthru(c, pl, rep);

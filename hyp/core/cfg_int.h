@@ -29,6 +29,10 @@ void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep);
  * Implements: LLR-CFG-020, LLR-CFG-023. */
 void cfg_check_channels(const struct bh_cfg *c, struct cfg_report *rep);
 
+/* Event-channel port limits of the partitions. Pre: num_parts <= MAX_PARTS.
+ * Implements: LLR-CFG-024. */
+void cfg_check_evtchn_ports(const struct bh_cfg *c, struct cfg_report *rep);
+
 /* Static shared-memory regions. Pre: 1 <= num_parts <= MAX_PARTS.
  * Implements: LLR-CFG-021, LLR-CFG-022. */
 void cfg_check_shms(const struct bh_cfg *c, const struct cfg_platform *pl, struct cfg_report *rep);

@@ -31,9 +31,6 @@ void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *re
     if (p->restart_limit > BH_CFG_MAX_RESTARTS) {
         cfg_perr(rep, i, "restart_limit", "%u above %u", p->restart_limit, BH_CFG_MAX_RESTARTS);
     }
-    if (p->reserved2 != 0u) {
-        cfg_perr(rep, i, "reserved2", "0x%x, must be zero", p->reserved2);
-    }
     if (c->num_scheds < 32u && (p->no_window_mask >> c->num_scheds) != 0u) {
         cfg_perr(rep, i, "no_window_mask", "0x%x names schedules beyond num_scheds %u",
                  p->no_window_mask, c->num_scheds);

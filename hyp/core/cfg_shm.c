@@ -1,6 +1,6 @@
 /*
  * Configuration checks of the static event channels, the channel permission
- * rows and the static shared-memory regions (blob version 2). Shared by the
+ * rows, the port limits (blob version 3) and the static shared-memory regions. Shared by the
  * hypervisor's boot check and the host toolstack, like cfg.c.
  */
 #include "cfg_int.h"
@@ -117,6 +117,28 @@ void cfg_check_channels(const struct bh_cfg *c, struct cfg_report *rep)
             char field[CFG_FIELD_LEN];
             (void)bh_snprintf(field, sizeof(field), "evtchn_permit[%u]", i);
             cfg_err(rep, field, "0x%x names partitions beyond num_parts %u", row, c->num_parts);
+        }
+    }
+}
+
+/* Implements: LLR-CFG-024 (port limits: each a power of two from
+ * BH_CFG_MIN_EVTCHN_PORTS to BH_CFG_MAX_EVTCHN_PORTS; the limits together
+ * within BH_CFG_EVTCHN_POOL_PORTS, reported on each partition that does not
+ * fit beside the valid ones before it). */
+void cfg_check_evtchn_ports(const struct bh_cfg *c, struct cfg_report *rep)
+{
+    uint32_t sum = 0; /* of valid limits that fit: at most the pool */
+    for (uint32_t i = 0; i < c->num_parts; i++) {
+        uint32_t n = c->parts[i].evtchn_ports;
+        if (n < BH_CFG_MIN_EVTCHN_PORTS || n > BH_CFG_MAX_EVTCHN_PORTS || (n & (n - 1u)) != 0u) {
+            cfg_perr(rep, i, "evtchn_ports", "%u not a power of two in %u..%u", n,
+                     BH_CFG_MIN_EVTCHN_PORTS, BH_CFG_MAX_EVTCHN_PORTS);
+        } else if (n <= BH_CFG_EVTCHN_POOL_PORTS - sum) {
+            sum += n;
+        } else {
+            cfg_perr(rep, i, "evtchn_ports",
+                     "%u ports do not fit: the partitions before take %u of the pool's %u", n,
+                     sum, BH_CFG_EVTCHN_POOL_PORTS);
         }
     }
 }

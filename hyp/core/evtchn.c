@@ -7,14 +7,12 @@
 #include "evtchn.h"
 
 #include "evtchn_fifo.h"
+#include "evtchn_int.h"
 #include "gmem.h"
 #include "part.h"
 #include "util.h"
 
 struct evtchn_part evtchn_parts[BH_MAX_PARTS];
-
-/* Every port of every partition: partition i owns the i-th slice. */
-static struct evtchn_port evtchn_pool[EVTCHN_POOL_PORTS] __attribute__((aligned(8)));
 
 /* Outermost lock: held by every operation that connects or disconnects two
  * ports (bind_interdomain, close, reset), so a peer never changes under a
@@ -95,15 +93,6 @@ static const bool evtchn_arg_out[EVTCHN_NR_OPS] = {[EVTCHNOP_BIND_INTERDOMAIN] =
 static const uint32_t evtchn_stat_of[] = {EVTCHNSTAT_CLOSED, EVTCHNSTAT_CLOSED, EVTCHNSTAT_UNBOUND,
                                           EVTCHNSTAT_INTERDOMAIN, EVTCHNSTAT_VIRQ};
 
-/* Implements: LLR-EVT-004 */
-struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
-{
-    if (port >= EVTCHN_PORTS_PER_PART) {
-        return NULL;
-    }
-    return &evtchn_pool[p->id * EVTCHN_PORTS_PER_PART + port];
-}
-
 static void evtchn_lock_pair(uint32_t a, uint32_t b)
 {
     uint32_t lo = (a < b) ? a : b;
@@ -145,7 +134,7 @@ bool evtchn_may_connect(uint32_t a, uint32_t b)
     return a == b || (evtchn_policy[a] & (1u << b)) != 0u;
 }
 
-_Static_assert(BH_CFG_MAX_CHANNEL_PORT < EVTCHN_PORTS_PER_PART, "static ports fit the table");
+_Static_assert(BH_CFG_MAX_CHANNEL_PORT < EVTCHN_CHUNK_PORTS, "static ports in the first chunk");
 _Static_assert(BH_CFG_MAX_CHANNELS <= 255u, "channel loop bound");
 
 /* Implements: LLR-EVT-030 */
@@ -175,13 +164,6 @@ static void evtchn_static_end(struct evtchn_port *e, uint32_t prio, uint32_t pee
     e->peer_port = peer_port;
 }
 
-/* port of p is (or was) in use: evtchn_reset must look at it. */
-static void evtchn_hwm_raise(const struct partition *p, uint32_t port)
-{
-    struct evtchn_part *ep = &evtchn_parts[p->id];
-    ep->hwm = (port >= ep->hwm) ? port + 1u : ep->hwm;
-}
-
 /* Connect port of p and rport of r when port is free and rport is free or
  * waits for p (its old peer p was reset); otherwise leave both alone.
  * Implements: LLR-EVT-031 */
@@ -199,8 +181,8 @@ static void evtchn_static_pair(struct partition *p, uint32_t port, struct partit
         le->pending = 0;
         evtchn_static_end(le, prio, r->id, rport);
         evtchn_static_end(re, prio, p->id, port);
-        evtchn_hwm_raise(p, port);
-        evtchn_hwm_raise(r, rport);
+        evtchn_port_used(p, port);
+        evtchn_port_used(r, rport);
     }
     evtchn_unlock_pair(p->id, r->id);
     arch_unlock(&evtchn_topology_lock);
@@ -233,28 +215,6 @@ static struct partition *evtchn_domain(struct partition *p, uint32_t domid)
     return &part_table[domid - 1u];
 }
 
-/* Take the lowest free port of p, reset to defaults (bound to vCPU 0,
- * priority 7). Returns 0 when none is free (port 0 is never free).
- * Implements: LLR-EVT-004 */
-static uint32_t evtchn_alloc(const struct partition *p, uint32_t state)
-{
-    for (uint32_t port = 1; port < EVTCHN_PORTS_PER_PART; port++) {
-        struct evtchn_port *e = evtchn_port_of(p, port);
-        if (e->state == EVTCHN_FREE) {
-            evtchn_hwm_raise(p, port);
-            e->state = (uint8_t)state;
-            e->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
-            e->vcpu = 0;
-            e->virq = 0;
-            e->pending = 0;
-            e->peer_part = 0;
-            e->peer_port = 0;
-            return port;
-        }
-    }
-    return 0;
-}
-
 /* The vCPU row of virq_port holding VIRQ virq bound for vCPU vcpu. */
 static uint32_t evtchn_virq_row(uint32_t virq, uint32_t vcpu)
 {
@@ -273,7 +233,7 @@ static int64_t evtchn_alloc_unbound(struct partition *p, struct evtchn_alloc_unb
         return -XEN_EPERM;
     }
     arch_lock(&evtchn_parts[p->id].lock);
-    uint32_t port = evtchn_alloc(p, EVTCHN_UNBOUND);
+    uint32_t port = evtchn_port_alloc(p, EVTCHN_UNBOUND);
     if (port != 0u) {
         evtchn_port_of(p, port)->peer_part = (uint8_t)r->id;
     }
@@ -319,7 +279,7 @@ static int64_t evtchn_connect(struct partition *p, struct partition *r, uint32_t
     if (re == NULL || re->state != EVTCHN_UNBOUND || re->peer_part != p->id) {
         return -XEN_EINVAL;
     }
-    uint32_t port = evtchn_alloc(p, EVTCHN_INTERDOMAIN);
+    uint32_t port = evtchn_port_alloc(p, EVTCHN_INTERDOMAIN);
     if (port == 0u) {
         return -XEN_ENOSPC;
     }
@@ -367,7 +327,7 @@ static int64_t evtchn_bind_virq(struct partition *p, struct evtchn_bind_virq_arg
     if (ep->virq_port[a->vcpu][a->virq] != 0u) {
         rc = -XEN_EEXIST;
     } else {
-        a->port = evtchn_alloc(p, EVTCHN_VIRQ);
+        a->port = evtchn_port_alloc(p, EVTCHN_VIRQ);
         if (a->port == 0u) {
             rc = -XEN_ENOSPC;
         } else {
@@ -390,7 +350,8 @@ static int64_t evtchn_close_locked(struct partition *p, uint32_t port)
         return -XEN_EINVAL;
     }
     if (e->state == EVTCHN_INTERDOMAIN) {
-        struct evtchn_port *re = &evtchn_pool[e->peer_part * EVTCHN_PORTS_PER_PART + e->peer_port];
+        /* A connected port exists: its partition's reset closes it first. */
+        struct evtchn_port *re = &evtchn_parts[e->peer_part].ports[e->peer_port];
         re->state = EVTCHN_UNBOUND;
         re->peer_part = (uint8_t)p->id;
         re->peer_port = 0;
@@ -400,6 +361,7 @@ static int64_t evtchn_close_locked(struct partition *p, uint32_t port)
     }
     evtchn_fifo_clear(p, port);
     e->state = EVTCHN_FREE;
+    evtchn_port_freed(p, port);
     return 0;
 }
 
@@ -430,14 +392,16 @@ static int64_t evtchn_close(struct partition *p, uint32_t port)
 }
 
 /* Raise rport of r if it is still the other end of (p, port). The lock of p
- * is not held: the channel may have been closed meanwhile, then the event
- * is dropped. Implements: LLR-EVT-008 */
+ * is not held: the channel may have been closed meanwhile, or r reset so
+ * that rport no longer exists (NULL); then the event is dropped.
+ * Implements: LLR-EVT-008, LLR-EVT-034 */
 static void evtchn_deliver(const struct partition *p, uint32_t port, struct partition *r,
                            uint32_t rport)
 {
     arch_lock(&evtchn_parts[r->id].lock);
     const struct evtchn_port *re = evtchn_port_of(r, rport);
-    if (re->state == EVTCHN_INTERDOMAIN && re->peer_part == p->id && re->peer_port == port) {
+    if (re != NULL && re->state == EVTCHN_INTERDOMAIN && re->peer_part == p->id &&
+        re->peer_port == port) {
         evtchn_fifo_raise(r, rport);
     }
     arch_unlock(&evtchn_parts[r->id].lock);
@@ -592,7 +556,7 @@ void evtchn_send_virq(struct vcpu *v, uint32_t virq)
     arch_unlock(&ep->lock);
 }
 
-/* Implements: LLR-EVT-002 */
+/* Implements: LLR-EVT-002, LLR-EVT-033 */
 void evtchn_reset(struct partition *p)
 {
     struct evtchn_part *ep = &evtchn_parts[p->id];
@@ -604,19 +568,11 @@ void evtchn_reset(struct partition *p)
     arch_unlock(&ep->lock);
     /* Only ports below the high-water mark can be bound: at boot none are,
      * so building a partition costs no close at all. */
-    for (uint32_t port = 1; port < ep->hwm; port++) { /* hwm <= EVTCHN_PORTS_PER_PART */
+    for (uint32_t port = 1; port < ep->hwm; port++) { /* hwm <= ports_ready <= 2^17 */
         (void)evtchn_close_port(p, port);
     }
     arch_lock(&ep->lock);
-    ep->hwm = 1;
-    /* Whole slice at once (eight bytes per store), then the defaults. */
-    bh_memset(evtchn_port_of(p, 0), 0, EVTCHN_PORTS_PER_PART * sizeof(struct evtchn_port));
-    for (uint32_t port = 0; port < EVTCHN_PORTS_PER_PART; port++) {
-        struct evtchn_port *e = evtchn_port_of(p, port);
-        e->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
-        e->last_prio = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
-    }
-    evtchn_port_of(p, 0)->state = EVTCHN_RESERVED;
+    evtchn_ports_fresh(p);
     bh_memset(ep->virq_port, 0, sizeof(ep->virq_port));
     arch_unlock(&ep->lock);
     arch_unlock(&evtchn_topology_lock);

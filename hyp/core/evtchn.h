@@ -3,9 +3,12 @@
  * and the event_channel_op hypercall (Xen's public event_channel.h ABI, FIFO
  * variant only). Delivery into the guest's shared words is evtchn_fifo.h.
  *
- * Storage: every port of every partition lives in one static pool carved at
- * build time into fixed slices of EVTCHN_PORTS_PER_PART ports (nothing is
- * allocated after boot). Inter-partition channels are allowed only where the
+ * Storage: every port of every partition lives in one static pool, sliced at
+ * boot by the partitions' port limits from the configuration (nothing is
+ * allocated after boot). The pool is not zeroed at boot: a partition's ports
+ * are initialised in chunks of EVTCHN_CHUNK_PORTS as it allocates them, so a
+ * partition that can grow to 2^17 ports costs nothing until it does.
+ * Inter-partition channels are allowed only where the
  * connection policy (evtchn_policy_connect, filled from the configuration)
  * connects two partitions; a partition may always connect to itself.
  *
@@ -57,17 +60,18 @@ struct vcpu;
  * are global: bound on vCPU 0, movable with bind_vcpu. */
 #define EVTCHN_VIRQ_PER_VCPU ((1u << 0) | (1u << 1) | (1u << 6) | (1u << 12))
 
-/* FIFO ABI limits. A build supports EVTCHN_PORTS_PER_PART ports per
- * partition (a power of two, at most the ABI's 2^17). */
+/* FIFO ABI limits. Each partition has a port limit (ports_max), a power of
+ * two from EVTCHN_CHUNK_PORTS to the ABI's 2^17, from the configuration. */
 #define EVTCHN_FIFO_LINK_BITS 17u
 #define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
 #define EVTCHN_FIFO_MAX_QUEUES 16u
 #define EVTCHN_FIFO_PRIORITY_DEFAULT 7u
-#define EVTCHN_PORTS_PER_PART 1024u
-#define EVTCHN_POOL_PORTS (BH_MAX_PARTS * EVTCHN_PORTS_PER_PART)
+#define EVTCHN_CHUNK_PORTS BH_CFG_MIN_EVTCHN_PORTS /* ports initialised at once */
+#define EVTCHN_POOL_PORTS BH_CFG_EVTCHN_POOL_PORTS
 
-_Static_assert(EVTCHN_PORTS_PER_PART <= EVTCHN_FIFO_NR_CHANNELS, "port limit above ABI");
-_Static_assert((EVTCHN_PORTS_PER_PART & (EVTCHN_PORTS_PER_PART - 1u)) == 0u, "power of 2");
+_Static_assert(BH_CFG_MAX_EVTCHN_PORTS == EVTCHN_FIFO_NR_CHANNELS, "limit is the ABI's");
+_Static_assert((EVTCHN_CHUNK_PORTS & (EVTCHN_CHUNK_PORTS - 1u)) == 0u, "power of 2");
+_Static_assert(EVTCHN_POOL_PORTS >= BH_MAX_PARTS * EVTCHN_CHUNK_PORTS, "a chunk each");
 _Static_assert(BH_MAX_PARTS <= 255u && BH_MAX_VCPUS_PER_PART <= 255u, "ids fit in uint8_t");
 
 /* Port states (struct evtchn_port.state); unsigned like the field, so
@@ -91,10 +95,13 @@ struct evtchn_port {
     uint32_t peer_port;
 };
 
-/* Per-partition event-channel state. */
+/* Per-partition event-channel state (zeroed BSS until evtchn_slice). */
 struct evtchn_part {
     bh_lock_t lock;
-    struct evtchn_port *ports; /* slice of the pool, EVTCHN_PORTS_PER_PART */
+    struct evtchn_port *ports; /* slice of the pool, ports_max ports */
+    uint32_t ports_max;        /* port limit: EVTCHN_CHUNK_PORTS .. 2^17 */
+    uint32_t ports_ready;      /* ports initialised; the others do not exist yet */
+    uint32_t free_hint;        /* every port below it is in use (not free) */
     uint32_t hwm;              /* ports at and above it were never in use */
     uint32_t virq_port[BH_MAX_VCPUS_PER_PART][EVTCHN_NR_VIRQS]; /* 0: none */
 };
@@ -111,10 +118,20 @@ extern struct evtchn_part evtchn_parts[BH_MAX_PARTS];
 int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gva);
 
 /*
+ * Give each of the first num_parts partitions of cfg its slice of the pool:
+ * partition i's ports start at the sum of the limits before it. A limit that
+ * is not a power of two from EVTCHN_CHUNK_PORTS to 2^17, or that would leave
+ * less than one chunk for each later partition, is taken as one chunk (the
+ * boot check refuses such a configuration first). Called once at boot,
+ * before any evtchn_reset. Implements: LLR-EVT-032.
+ */
+void evtchn_slice(const struct bh_cfg *cfg);
+
+/*
  * Close every port of p (the peers of its interdomain channels become
  * unbound, accepting p again), forget its FIFO control blocks and event
- * array, and give it a fresh port table with port 0 reserved. Called when a
- * partition is built or restarted. Implements: LLR-EVT-002.
+ * array, and give it a fresh port table of one chunk with port 0 reserved.
+ * Called when a partition is built or restarted. Implements: LLR-EVT-002.
  */
 void evtchn_reset(struct partition *p);
 
@@ -156,7 +173,8 @@ bool evtchn_may_connect(uint32_t a, uint32_t b);
  */
 void evtchn_send_virq(struct vcpu *v, uint32_t virq);
 
-/* Port `port` of p, or NULL when port is outside the port table. */
+/* Port `port` of p, or NULL when port is at or beyond the ports
+ * initialised so far (ports_ready). Implements: LLR-EVT-004. */
 struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port);
 
 #endif

@@ -161,10 +161,12 @@ void evtchn_fifo_raise(struct partition *p, uint32_t port)
     fifo_link(p, e, port);
 }
 
-/* Re-raise every event kept for want of an event word or control block. */
-static void fifo_deliver_deferred(struct partition *p)
+/* Re-raise every event of ports first .. end - 1 kept for want of an event
+ * word or control block (ports that do not exist keep none). */
+static void fifo_deliver_deferred(struct partition *p, uint32_t first, uint32_t end)
 {
-    for (uint32_t port = 0; port < EVTCHN_PORTS_PER_PART; port++) {
+    uint32_t ready = evtchn_parts[p->id].ports_ready; /* <= 2^17 */
+    for (uint32_t port = first; port < end && port < ready; port++) {
         if (evtchn_port_of(p, port)->pending != 0u) {
             evtchn_fifo_raise(p, port);
         }
@@ -188,7 +190,7 @@ int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t off
     }
     q->ctrl = page + offset / 4u;
     evtchn_fifo_parts[p->id].active = true;
-    fifo_deliver_deferred(p);
+    fifo_deliver_deferred(p, 0, EVTCHN_FIFO_NR_CHANNELS);
     return 0;
 }
 
@@ -199,16 +201,19 @@ int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn)
     if (!fp->active) {
         return -XEN_EOPNOTSUPP;
     }
-    if (fp->num_pages >= EVTCHN_FIFO_MAX_PAGES) {
+    /* ports_max <= 2^17, so num_pages stays within array[]. */
+    if (fp->num_pages >= evtchn_parts[p->id].ports_max / EVTCHN_FIFO_WORDS_PER_PAGE) {
         return -XEN_ENOSPC;
     }
     uint32_t *page = fifo_guest_page(p, gfn);
     if (page == NULL) {
         return -XEN_EINVAL;
     }
+    /* Only the new page's ports can have waited for an event word. */
+    uint32_t first = fp->num_pages * EVTCHN_FIFO_WORDS_PER_PAGE;
     fp->array[fp->num_pages] = page;
     fp->num_pages++;
-    fifo_deliver_deferred(p);
+    fifo_deliver_deferred(p, first, first + EVTCHN_FIFO_WORDS_PER_PAGE);
     return 0;
 }
 

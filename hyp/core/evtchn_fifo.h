@@ -11,7 +11,7 @@
  * checks the protocol with a well-behaved guest).
  *
  * Every function here runs with the partition's event-channel lock held
- * (evtchn.c takes it); ports passed in are below EVTCHN_PORTS_PER_PART.
+ * (evtchn.c takes it); ports passed in exist (evtchn_port_of is not NULL).
  */
 #ifndef BH_EVTCHN_FIFO_H
 #define BH_EVTCHN_FIFO_H
@@ -27,8 +27,8 @@
 
 #define EVTCHN_PAGE_SIZE 4096u
 #define EVTCHN_FIFO_WORDS_PER_PAGE (EVTCHN_PAGE_SIZE / 4u)
-#define EVTCHN_FIFO_MAX_PAGES (EVTCHN_PORTS_PER_PART / EVTCHN_FIFO_WORDS_PER_PAGE)
-_Static_assert(EVTCHN_FIFO_MAX_PAGES >= 1u, "at least one event array page");
+#define EVTCHN_FIFO_MAX_PAGES (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_FIFO_WORDS_PER_PAGE) /* 128 */
+_Static_assert(EVTCHN_CHUNK_PORTS == EVTCHN_FIFO_WORDS_PER_PAGE, "a chunk is one page");
 
 /* struct evtchn_fifo_control_block: ready, _rsvd, head[16] (32-bit words). */
 #define EVTCHN_FIFO_CTRL_SIZE 72u
@@ -46,7 +46,7 @@ struct evtchn_fifo_vcpu {
 
 /* Event array of one partition. */
 struct evtchn_fifo_part {
-    uint32_t *array[EVTCHN_FIFO_MAX_PAGES]; /* guest pages, in port order */
+    uint32_t *array[EVTCHN_FIFO_MAX_PAGES]; /* guest pages, in port order, up to ports_max */
     uint32_t num_pages;
     bool active;       /* some vCPU has a control block */
     uint32_t give_ups; /* links abandoned: the guest kept changing a word */
@@ -71,8 +71,8 @@ int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t off
 /*
  * EVTCHNOP_expand_array: append guest frame gfn to the event array.
  * -EOPNOTSUPP before any init_control, -ENOSPC when the array already covers
- * EVTCHN_PORTS_PER_PART ports, -EINVAL when the frame is not in p's RAM.
- * Events deferred for want of an event word are then delivered.
+ * p's port limit, -EINVAL when the frame is not in p's RAM. Events deferred
+ * for want of an event word of the new page are then delivered.
  * Implements: LLR-EVT-013.
  */
 int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn);

@@ -158,6 +158,7 @@ void part_build_all(const struct bh_cfg *cfg)
     part_count = 0;
     vcpu_count = 0;
     part_blob = cfg;
+    evtchn_slice(cfg);
     evtchn_static_policy(cfg);
     part_zero_shms(cfg);
 

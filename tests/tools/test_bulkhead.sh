@@ -33,14 +33,14 @@ assert struct.unpack_from('<I', img, 56)[0] == 0x644d5241
 assert struct.unpack_from('<Q', img, 16)[0] == len(img)
 assert img[0x20000:] == blob
 magic, version, total = struct.unpack_from('<III', blob, 0)
-assert magic == 0x44484b42 and version == 2 and total == len(blob)
+assert magic == 0x44484b42 and version == 3 and total == len(blob)
 PY
     grep -q "^$1: [0-9] partitions" "$WORK/$1.log"
 }
 
 # decode prints source that builds the same image again, byte for byte, and
 # whose meaning matches the original. Verifies: LLR-TOOL-012, LLR-TOOL-032, LLR-TOOL-033,
-# LLR-TOOL-034 .. LLR-TOOL-037 (tests/tools/good: every version 2 binding, byte for byte)
+# LLR-TOOL-034 .. LLR-TOOL-037, LLR-TOOL-065 (tests/tools/good and config/evt_ports.dts: every version 2 and 3 binding, byte for byte)
 t_roundtrip() { # system
     local d=$WORK/rt-$1
     mkdir -p "$d"
@@ -53,7 +53,7 @@ t_roundtrip() { # system
     for f in src rt; do
         [ "$f" = src ] && cp "$SRC" "$d/meaning.src.dts" || cp "$d/$1.dts" "$d/meaning.rt.dts"
         dtc -q -I dts -O dts "$d/meaning.$f.dts" | sed -E 's/^(\s*)[A-Za-z_][A-Za-z0-9_]*: /\1/' |
-            grep -E '^\s*(bulkhead,(cpus|ram-pa|ram-gpa|num-cpus|system|hcall-hm|period-us)|memory|cpus|[a-z_0-9]+ \{)' |
+            grep -E '^\s*(bulkhead,(cpus|ram-pa|ram-gpa|num-cpus|system|hcall-hm|period-us|evtchn-ports)|memory|cpus|[a-z_0-9]+ \{)' |
             grep -vE '(kernel|chosen|schedules) \{' >"$d/meaning.$f" || return 1
     done
     diff "$d/meaning.src" "$d/meaning.rt" >"$d/diff"

@@ -13,6 +13,8 @@ void fake_arch_reset(void)
 {
     memset(&fake, 0, sizeof(fake));
     fake.ticks_per_sec = 62500000u;
+    fake_lock_target = NULL;
+    fake_lock_hook = NULL;
 }
 
 void fake_console_clear(void)
@@ -21,7 +23,18 @@ void fake_console_clear(void)
     fake.console[0] = '\0';
 }
 
-void arch_lock(bh_lock_t *l) { l->word = 1u; }
+bh_lock_t *fake_lock_target;
+void (*fake_lock_hook)(bh_lock_t *l);
+
+void arch_lock(bh_lock_t *l)
+{
+    if (l == fake_lock_target && fake_lock_hook != NULL) {
+        void (*hook)(bh_lock_t *) = fake_lock_hook;
+        fake_lock_hook = NULL; /* once: the hook may take locks itself */
+        hook(l);
+    }
+    l->word = 1u;
+}
 void arch_unlock(bh_lock_t *l) { l->word = 0u; }
 
 void arch_console_write(const char *s, size_t n)

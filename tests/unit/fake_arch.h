@@ -53,7 +53,13 @@ extern struct fake_arch_state fake;
 #include <setjmp.h>
 extern jmp_buf *fake_halt_jmp;
 
-/* Clear all recorded state; now = 0, ticks_per_sec = 62500000. */
+/* When fake_lock_hook is set, the next arch_lock(fake_lock_target) first
+ * clears the hook and calls it: a test's way to run code in the window
+ * between two locks of the core (another CPU's work, done in between). */
+extern bh_lock_t *fake_lock_target;
+extern void (*fake_lock_hook)(bh_lock_t *l);
+
+/* Clear all recorded state (and the lock hook); now = 0, ticks_per_sec = 62500000. */
 void fake_arch_reset(void);
 
 /* Clear only the console capture. */

@@ -51,6 +51,7 @@ static int setup(void **state)
     c->image_mem_size = 64;
     c->dtb_offset = IMG_OFF + 64u;
     c->dtb_size = 64;
+    c->evtchn_ports = BH_CFG_MIN_EVTCHN_PORTS;
     c->num_vcpus = 1;
     blob.cfg.checksum = cfg_blob_checksum(&blob.cfg);
     plat.ram_base = (uint64_t)(uintptr_t)ram & ~0x3fffffffull;

@@ -46,6 +46,7 @@ static void set_part(uint32_t i, const char *name, uint64_t pa, uint32_t img_off
     p->image_mem_size = 0x10000u;
     p->dtb_offset = img_off + IMG_SIZE;
     p->dtb_size = DTB_SIZE;
+    p->evtchn_ports = BH_CFG_MIN_EVTCHN_PORTS;
 }
 
 static void reseal(void)
@@ -206,8 +207,10 @@ static void test_structure_magic_version(void **state)
     cfg->num_parts = 0; /* a field error that must not be reached */
     expect_only("header.magic", "0x44484b43, expected 0x44484b42");
     cfg->magic = BH_CFG_MAGIC;
-    cfg->version = 3;
-    expect_only("header.version", "3 not supported");
+    cfg->version = 2; /* the version before port limits */
+    expect_only("header.version", "2 not supported, expected 3");
+    cfg->version = 4;
+    expect_only("header.version", "4 not supported");
 }
 
 /* printf into a static buffer: expected messages that quote layout sizes. */

@@ -52,6 +52,7 @@ static void set_part(uint32_t i, const char *name, uint64_t pa, uint64_t gpa, ui
     p->image_mem_size = 0x10000u;
     p->dtb_offset = img_off + IMG_SIZE;
     p->dtb_size = DTB_SIZE;
+    p->evtchn_ports = BH_CFG_MIN_EVTCHN_PORTS;
     p->num_vcpus = 1;
 }
 

@@ -248,6 +248,7 @@ static void parts_up(uint32_t n)
 {
     memset(part_table, 0, sizeof(part_table));
     part_count = 0;
+    evtchn_slice(cfg);
     for (uint32_t i = 0; i < n; i++) {
         part_table[i].id = i;
         part_count = i + 1u;
@@ -322,6 +323,49 @@ static void test_static_bound(void **state)
     evtchn_policy_clear();
 }
 
+/* The port-limit errors of parts[i] (only those are checked). */
+static uint32_t run_ports(uint32_t n0, uint32_t n1, uint32_t n2)
+{
+    cfg->parts[0].evtchn_ports = n0;
+    cfg->parts[1].evtchn_ports = n1;
+    cfg->parts[2].evtchn_ports = n2;
+    memset(&rep, 0, sizeof(rep));
+    cfg_check_evtchn_ports(cfg, &rep);
+    return rep.count;
+}
+
+/* Verifies: LLR-CFG-024 (each limit a power of two in 1024..131072, the
+ * limits together within the pool, each error naming partition and field) */
+static void test_evtchn_ports(void **state)
+{
+    (void)state;
+    build();
+    assert_int_equal(run_ports(1024, 1024, 1024), 0);
+    assert_int_equal(run_ports(131072, 4096, 2048), 0);
+    assert_int_equal(run_ports(1024, 131072, 4096), 0);
+    /* Not a power of two, below the minimum, above the maximum, zero. */
+    assert_int_equal(run_ports(1024, 3072, 1024), 1);
+    assert_string_equal(rep.err[0].field, "parts[1].evtchn_ports");
+    assert_string_equal(rep.err[0].msg, "3072 not a power of two in 1024..131072");
+    assert_int_equal(run_ports(512, 1024, 262144), 2);
+    assert_string_equal(rep.err[0].field, "parts[0].evtchn_ports");
+    assert_string_equal(rep.err[1].field, "parts[2].evtchn_ports");
+    assert_int_equal(run_ports(0, 1024, 1024), 1);
+    /* The pool holds 2^17 + 7 x 2^10: two large limits do not fit; the
+     * one that does not is reported, and a later one that fits is not. */
+    assert_int_equal(run_ports(131072, 131072, 4096), 1);
+    assert_string_equal(rep.err[0].field, "parts[1].evtchn_ports");
+    assert_string_equal(rep.err[0].msg,
+                        "131072 ports do not fit: the partitions before take 131072 of the "
+                        "pool's 138240");
+    assert_int_equal(run_ports(65536, 65536, 8192), 1);
+    assert_string_equal(rep.err[0].field, "parts[2].evtchn_ports");
+    /* Exactly the pool: 2^17 + 4096 + 2048 + 1024 (three partitions). */
+    assert_int_equal(run_ports(131072, 4096, 2048), 0);
+    cfg->num_parts = 0;
+    assert_int_equal(run_ports(0, 0, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_permit_rules),   cmocka_unit_test(test_shm_pa_rules),
         cmocka_unit_test(test_shm_map_rules),  cmocka_unit_test(test_device_window),
         cmocka_unit_test(test_static_bind),    cmocka_unit_test(test_static_bound),
+        cmocka_unit_test(test_evtchn_ports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

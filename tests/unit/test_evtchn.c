@@ -20,6 +20,7 @@
 #define RAM_SIZE 0x8000u
 #define ARG 0x100u /* argument scratch in each partition's RAM */
 #define SELF EVTCHN_DOMID_SELF
+#define LIMIT BH_CFG_MIN_EVTCHN_PORTS /* the default port limit these partitions have */
 
 static const uint64_t gpa_of[NPARTS] = {0x40000000ull, 0x80000000ull, 0xC0000000ull};
 /* vCPU gid of the first vCPU of each partition: g0 has two. */
@@ -70,6 +71,7 @@ static void fill_part(uint32_t i, const char *name, uint32_t nv)
     c->dtb_offset = img + 32u;
     c->dtb_size = 8;
     c->num_vcpus = nv;
+    c->evtchn_ports = LIMIT;
     for (uint32_t j = 0; j < nv; j++) {
         c->vcpu_cpu[j] = j;
     }
@@ -165,11 +167,11 @@ static void fill_ports(uint32_t pi)
 {
     uint32_t port = 0;
     uint32_t n = 0;
-    while (n < EVTCHN_PORTS_PER_PART && alloc_unbound(pi, SELF, SELF, &port) == 0) {
+    while (n < LIMIT && alloc_unbound(pi, SELF, SELF, &port) == 0) {
         n++;
     }
-    assert_true(n < EVTCHN_PORTS_PER_PART);
-    for (uint32_t i = 1; i < EVTCHN_PORTS_PER_PART; i++) {
+    assert_true(n < LIMIT);
+    for (uint32_t i = 1; i < LIMIT; i++) {
         assert_int_not_equal(evtchn_port_of(&part_table[pi], i)->state, EVTCHN_FREE);
     }
     assert_int_equal(alloc_unbound(pi, SELF, SELF, &port), -XEN_ENOSPC);
@@ -214,7 +216,7 @@ static void test_fresh_table(void **state)
     struct a_status s;
     assert_int_equal(status(0, SELF, 0, &s), 0);
     assert_int_equal(s.status, EVTCHNSTAT_CLOSED);
-    assert_int_equal(status(0, SELF, EVTCHN_PORTS_PER_PART - 1u, &s), 0);
+    assert_int_equal(status(0, SELF, LIMIT - 1u, &s), 0);
     assert_int_equal(s.status, EVTCHNSTAT_CLOSED);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, 0), -XEN_EINVAL);
     uint32_t port;
@@ -225,8 +227,8 @@ static void test_fresh_table(void **state)
     assert_int_equal(one(0, EVTCHNOP_CLOSE, 1), 0);
     assert_int_equal(alloc_unbound(0, SELF, SELF, &port), 0);
     assert_int_equal(port, 1);
-    assert_null(evtchn_port_of(&part_table[0], EVTCHN_PORTS_PER_PART));
-    assert_non_null(evtchn_port_of(&part_table[0], EVTCHN_PORTS_PER_PART - 1u));
+    assert_null(evtchn_port_of(&part_table[0], LIMIT));
+    assert_non_null(evtchn_port_of(&part_table[0], LIMIT - 1u));
 }
 
 /* Verifies: LLR-EVT-003 (connection policy) */
@@ -287,7 +289,7 @@ static void test_bind_interdomain(void **state)
     assert_int_equal(bind(0, 2, 1, &l), -XEN_EPERM);
     evtchn_policy_connect(0, 1);
     assert_int_equal(alloc_unbound(1, SELF, 1, &u), 0); /* g1 accepts g0 */
-    assert_int_equal(bind(0, 2, EVTCHN_PORTS_PER_PART, &l), -XEN_EINVAL);
+    assert_int_equal(bind(0, 2, LIMIT, &l), -XEN_EINVAL);
     assert_int_equal(bind(0, 2, u + 1u, &l), -XEN_EINVAL); /* free */
     assert_int_equal(bind(0, 2, 0, &l), -XEN_EINVAL);      /* reserved */
     uint32_t other;
@@ -325,7 +327,7 @@ static void test_close(void **state)
 {
     (void)state;
     uint32_t u, l, v;
-    assert_int_equal(one(0, EVTCHNOP_CLOSE, EVTCHN_PORTS_PER_PART), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, LIMIT), -XEN_EINVAL);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, 0xFFFFFFFFu), -XEN_EINVAL);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, 3), -XEN_EINVAL); /* free */
     evtchn_policy_connect(0, 2);
@@ -359,7 +361,7 @@ static void test_send(void **state)
 {
     (void)state;
     uint32_t u, l, v;
-    assert_int_equal(one(0, EVTCHNOP_SEND, EVTCHN_PORTS_PER_PART), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_SEND, LIMIT), -XEN_EINVAL);
     assert_int_equal(one(0, EVTCHNOP_SEND, 0), -XEN_EINVAL);
     assert_int_equal(one(0, EVTCHNOP_SEND, 1), -XEN_EINVAL);
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 0, &v), 0);
@@ -399,7 +401,7 @@ static void test_status(void **state)
     struct a_status s;
     assert_int_equal(status(0, 9, 1, &s), -XEN_ESRCH);
     assert_int_equal(status(0, 2, 1, &s), -XEN_EPERM);
-    assert_int_equal(status(0, SELF, EVTCHN_PORTS_PER_PART, &s), -XEN_EINVAL);
+    assert_int_equal(status(0, SELF, LIMIT, &s), -XEN_EINVAL);
     assert_int_equal(s.status, 0);
     uint32_t v;
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_DEBUG, 1, &v), 0);
@@ -438,7 +440,7 @@ static void test_bind_vcpu(void **state)
     struct a_status s;
     assert_int_equal(alloc_unbound(0, SELF, SELF, &u), 0);
     assert_int_equal(bind_vcpu(0, u, 2), -XEN_ENOENT);
-    assert_int_equal(bind_vcpu(0, EVTCHN_PORTS_PER_PART, 1), -XEN_EINVAL);
+    assert_int_equal(bind_vcpu(0, LIMIT, 1), -XEN_EINVAL);
     assert_int_equal(bind_vcpu(0, 0, 1), -XEN_EINVAL);
     assert_int_equal(bind_vcpu(0, u + 1u, 1), -XEN_EINVAL); /* free */
     assert_int_equal(bind_vcpu(0, u, 1), 0);
@@ -491,7 +493,7 @@ static void test_restart(void **state)
     assert_int_equal(status(1, SELF, u, &s), 0);
     assert_int_equal(s.status, EVTCHNSTAT_UNBOUND);
     assert_int_equal(s.udom, 1);
-    for (uint32_t port = 1; port < EVTCHN_PORTS_PER_PART; port++) {
+    for (uint32_t port = 1; port < LIMIT; port++) {
         assert_int_equal(evtchn_port_of(&part_table[0], port)->state, EVTCHN_FREE);
         assert_int_equal(evtchn_port_of(&part_table[0], port)->pending, 0);
     }

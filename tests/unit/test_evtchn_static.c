@@ -130,7 +130,7 @@ static struct evtchn_port *port_of(uint32_t pi, uint32_t port)
 }
 
 /* Snapshot of every port of every partition and their high-water marks. */
-static struct evtchn_port pool_before[NPARTS][EVTCHN_PORTS_PER_PART];
+static struct evtchn_port pool_before[NPARTS][EVTCHN_CHUNK_PORTS];
 static uint32_t hwm_before[NPARTS];
 
 static void snapshot(void)
@@ -168,6 +168,9 @@ static void test_no_configuration_yet(void **state)
     p->vcpus[0] = &vcpu_table[0];
     vcpu_table[0].part = p;
     part_count = 1;
+    static struct bh_cfg one_part; /* limits 0: one chunk each */
+    one_part.num_parts = 1;
+    evtchn_slice(&one_part);
     evtchn_reset(p);
     uint32_t rx;
     uint32_t tx;
@@ -227,7 +230,7 @@ static void test_not_a_static_far_end(void **state)
     assert_int_equal(alloc_unbound(1, dom(2), &u), 0);
     snapshot();
     assert_int_equal(bind(0, dom(1), u, &lport), -XEN_EINVAL);
-    assert_int_equal(bind(0, dom(1), EVTCHN_PORTS_PER_PART, &lport), -XEN_EINVAL);
+    assert_int_equal(bind(0, dom(1), EVTCHN_CHUNK_PORTS, &lport), -XEN_EINVAL);
     assert_int_equal(bind(0, dom(1), 0xFFFFFFFFu, &lport), -XEN_EINVAL);
     assert_int_equal(bind(0, dom(1), 5, &lport), -XEN_EINVAL);  /* free */
     assert_int_equal(bind(0, dom(1), 0, &lport), -XEN_EINVAL);  /* reserved */

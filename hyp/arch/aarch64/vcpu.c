@@ -38,6 +38,7 @@ static void vcpu_reset_now(struct vcpu *v, uint64_t entry, uint64_t arg0)
 /* Resets asked of another CPU: one request per vCPU, and a flag per CPU
  * that something is waiting, so arch_resume pays one load when nothing is. */
 struct vcpu_reset_req {
+    struct vcpu *v; /* the vCPU (index = its gid) */
     uint64_t entry;
     uint64_t arg0;
     uint32_t pending;
@@ -61,6 +62,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
         vcpu_reset_now(v, entry, arg0);
         return;
     }
+    r->v = v;
     r->entry = entry;
     r->arg0 = arg0;
     __atomic_store_n(&r->pending, 1u, __ATOMIC_RELEASE);
@@ -78,11 +80,11 @@ bool vcpu_apply_resets(uint32_t cpu)
     if (__atomic_exchange_n(&vcpu_reset_waiting[cpu], 0u, __ATOMIC_ACQ_REL) == 0u) {
         return false;
     }
-    for (uint32_t g = 0; g < vcpu_count && g < BH_MAX_VCPUS; g++) {
+    for (uint32_t g = 0; g < BH_MAX_VCPUS; g++) {
         struct vcpu_reset_req *r = &vcpu_reset_reqs[g];
-        if (vcpu_table[g].pcpu == cpu &&
-            __atomic_exchange_n(&r->pending, 0u, __ATOMIC_ACQUIRE) != 0u) {
-            vcpu_reset_now(&vcpu_table[g], r->entry, r->arg0);
+        if (__atomic_load_n(&r->pending, __ATOMIC_ACQUIRE) != 0u && r->v->pcpu == cpu) {
+            __atomic_store_n(&r->pending, 0u, __ATOMIC_RELAXED);
+            vcpu_reset_now(r->v, r->entry, r->arg0);
         }
     }
     sched_request_pick(cpu);

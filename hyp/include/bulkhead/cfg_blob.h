@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define BH_CFG_MAGIC 0x44484b42u /* "BKHD" little-endian */
-#define BH_CFG_VERSION 2u /* 2: schedules, health monitor, system partition */
+#define BH_CFG_VERSION 3u /* 2: schedules, health monitor, system partition; 3: port limits */
 
 #define BH_CFG_MAX_PARTS 8u
 #define BH_CFG_MAX_VCPUS 4u /* per partition */
@@ -61,6 +61,16 @@
 #define BH_CFG_MAX_CHANNELS 32u
 #define BH_CFG_MAX_CHANNEL_PORT 1023u
 #define BH_CFG_MAX_EVT_PRIORITY 15u
+
+/* Event-channel port limits (blob version 3): each partition's evtchn_ports
+ * is a power of two from BH_CFG_MIN_EVTCHN_PORTS to BH_CFG_MAX_EVTCHN_PORTS
+ * (the FIFO ABI's 2^17), and the limits of all partitions together fit the
+ * hypervisor's pool of BH_CFG_EVTCHN_POOL_PORTS: room for one partition at
+ * the maximum and every other at the minimum. */
+#define BH_CFG_MIN_EVTCHN_PORTS 1024u
+#define BH_CFG_MAX_EVTCHN_PORTS 131072u
+#define BH_CFG_EVTCHN_POOL_PORTS                                                                   \
+    (BH_CFG_MAX_EVTCHN_PORTS + (BH_CFG_MAX_PARTS - 1u) * BH_CFG_MIN_EVTCHN_PORTS)
 
 /* Static shared memory (blob version 2). */
 #define BH_CFG_MAX_SHMS 8u
@@ -124,7 +134,7 @@ struct bh_cfg_part {
     uint32_t period_us;         /* ARINC 653 period, 0: none declared */
     uint32_t no_window_mask;    /* bit s: declared to have no window in schedule s */
     uint32_t restart_limit;     /* restarts before a restart action becomes IDLE */
-    uint32_t reserved2;         /* must be zero */
+    uint32_t evtchn_ports;      /* event-channel port limit, see BH_CFG_*_EVTCHN_PORTS */
     uint8_t hm_action[BH_CFG_HM_ERRORS]; /* per error kind; unused entries zero */
     uint64_t ramdisk_gpa;       /* initial ramdisk copy, page aligned; 0 without one */
     uint32_t ramdisk_offset;    /* payload offset from blob start; 0 without one */

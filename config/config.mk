@@ -36,6 +36,7 @@ $(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox $(LINUX_DIR)/modules/order 
 	scripts/mkinitramfs.sh $< $@ $(LINUX_DIR)/modules $(LINUX_DIR)/xenevt
 $(B)/images/linux.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 $(B)/images/linux-xen.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
+$(B)/images/linux-timing.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 $(B)/images/linux-input.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 # linux-disk: a virtio block device passed through, read from an ext4 disk
 # image made by scripts/mkdisk.sh (QEMU attaches it, see its system test).

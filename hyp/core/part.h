@@ -44,6 +44,10 @@ struct vcpu {
     uint32_t vid;   /* index inside the partition (vCPU number, MPIDR Aff0) */
     uint32_t pcpu;  /* physical CPU it is pinned to */
     enum vcpu_state state;
+    /* Set by the scheduler while v owns the current window of its CPU
+     * (running or blocked in it); read by other CPUs to decide whether an
+     * injection or a start must interrupt that CPU now (atomic access). */
+    bool in_window;
     struct vtimer_state vtimer;
     struct vgic_cpu vgic;
 };

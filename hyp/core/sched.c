@@ -34,6 +34,7 @@ struct sched_plan {
 
 struct sched_cpu {
     struct vcpu *current;    /* NULL while idle */
+    struct vcpu *owner;      /* owner of the current window, NULL in a gap */
     volatile bool need_pick; /* written by other CPUs (part_stop, kicks) */
 };
 
@@ -131,6 +132,7 @@ void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch
     }
     for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
         sched_cpus[c].current = NULL;
+        sched_cpus[c].owner = NULL; /* every vcpu.in_window starts false (zeroed table) */
         sched_cpus[c].need_pick = true;
     }
     sched_tl.cur = 0;
@@ -197,6 +199,27 @@ static bool sched_timer_armed(const struct vcpu *v)
     return (v->vtimer.ctl & VTIMER_CTL_ENABLE) != 0u && (v->vtimer.ctl & VTIMER_CTL_IMASK) == 0u;
 }
 
+/*
+ * Publish v as the owner of cpu's current window (vgic_post, psci and the
+ * arch reset hand-over read vcpu.in_window to decide whether to kick), then
+ * order that before the caller reads the owner's inbox and state.
+ * Implements: LLR-SCHED-010
+ */
+static void sched_set_owner(uint32_t cpu, struct vcpu *v)
+{
+    struct vcpu *old = sched_cpus[cpu].owner;
+    if (old != v) {
+        if (old != NULL) {
+            __atomic_store_n(&old->in_window, false, __ATOMIC_SEQ_CST);
+        }
+        if (v != NULL) {
+            __atomic_store_n(&v->in_window, true, __ATOMIC_SEQ_CST);
+        }
+        sched_cpus[cpu].owner = v;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 /* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
@@ -211,6 +234,7 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     sched_cpus[cpu].need_pick = false;
     sched_commit(now);
     if (now < sched_tl.cur_epoch) {
+        sched_set_owner(cpu, NULL);
         sched_cpus[cpu].current = NULL;
         *next_event = sched_tl.cur_epoch;
         return NULL;
@@ -219,6 +243,7 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     if (sched_tl.pending && sched_tl.next_epoch < boundary) {
         boundary = sched_tl.next_epoch;
     }
+    sched_set_owner(cpu, v);
     if (v != NULL) {
         (void)vgic_drain(v); /* injections other CPUs posted for it */
     }

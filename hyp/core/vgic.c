@@ -491,8 +491,14 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
         vgic_inject(v, intid);
         return false;
     }
-    (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_RELEASE);
-    return true;
+    /* Post, then look whether v owns its CPU's window: the scheduler
+     * publishes ownership, then drains (sched_pick). With both orders
+     * sequentially consistent, either v's CPU drains this post or this CPU
+     * sees v in its window and kicks. A vCPU outside its window is not
+     * worth an interrupt: its CPU runs another partition, whose time the
+     * kick would take; the post waits for v's next window. */
+    (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&v->in_window, __ATOMIC_SEQ_CST);
 }
 
 /* Implements: LLR-VGIC-012 */

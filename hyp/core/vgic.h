@@ -94,8 +94,9 @@ void vgic_inject(struct vcpu *v, uint32_t intid);
  * this CPU it is injected at once (vgic_inject); otherwise it is posted to
  * v's inbox with an atomic OR, and only v's own CPU applies it
  * (vgic_drain), so the vGIC state of a vCPU is only ever written by one CPU.
- * Returns true when v's CPU must be kicked to look at its inbox.
- * Implements: LLR-VGIC-012.
+ * Returns true when v's CPU must be kicked to look at its inbox: v is on
+ * another CPU and owns that CPU's current window (v->in_window).
+ * Implements: LLR-VGIC-012, LLR-VGIC-013.
  */
 bool vgic_post(struct vcpu *v, uint32_t intid);
 

@@ -373,6 +373,7 @@ static void test_deferred(void **state)
     assert_int_equal(evtchn_port_of(&part_table[0], rx)->pending, 1); /* vCPU 1: no block */
     assert_int_equal(*word(0, rx), 0);
     fake.kicks = 0;
+    vcpu_table[1].in_window = true;
     assert_int_equal(init_control(0, gfn(0, CTRL_PAGE), 0x100, 1), 0);
     assert_int_equal(evtchn_port_of(&part_table[0], rx)->pending, 0);
     assert_int_equal(ctrl(0, 1)[2 + 7], rx);

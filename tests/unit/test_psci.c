@@ -128,6 +128,7 @@ static void test_cpu_on(void **state)
 {
     (void)state;
     vcpu_table[1].vtimer.ctl = 5;
+    vcpu_table[1].in_window = true;
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0 + 0x100u, 0x1234567890ull), PSCI_SUCCESS);
     assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
     assert_int_equal(vcpu_table[1].vtimer.ctl, 0);
@@ -152,6 +153,19 @@ static void test_cpu_on(void **state)
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 0, GPA0, 0), PSCI_ALREADY_ON);
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0, 0), PSCI_ALREADY_ON);
     assert_int_equal(fake.resets, 2);
+}
+
+/* Verifies: LLR-PSCI-003 (a remote vCPU outside its window is started
+ * without a kick: its CPU runs another partition; it starts with its window) */
+static void test_cpu_on_outside_window(void **state)
+{
+    (void)state;
+    vcpu_table[1].in_window = false;
+    fake.kicks = 0;
+    assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0 + 0x100u, 0), PSCI_SUCCESS);
+    assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
+    assert_int_equal(fake.kicks, 0);
+    assert_true(sched_need_pick(1));
 }
 
 /* Verifies: LLR-PSCI-003 (errors: unknown target INVALID_PARAMETERS, entry
@@ -271,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup(test_versions_unknown, setup),
         cmocka_unit_test_setup(test_features, setup),
         cmocka_unit_test_setup(test_cpu_on, setup),
+        cmocka_unit_test_setup(test_cpu_on_outside_window, setup),
         cmocka_unit_test_setup(test_cpu_on_errors, setup),
         cmocka_unit_test_setup(test_affinity_info, setup),
         cmocka_unit_test_setup(test_cpu_off, setup),

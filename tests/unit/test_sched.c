@@ -104,6 +104,34 @@ static void test_window_lookup(void **state)
     assert_null(pick(3, EPOCH + 10, EPOCH + 1000));        /* a CPU without windows */
 }
 
+/* Verifies: LLR-SCHED-010 (the owner of each CPU's current window has
+ * in_window set, running or blocked; the previous owner loses it; gaps and
+ * the time before the epoch have no owner) */
+static void test_window_owner(void **state)
+{
+    (void)state;
+    struct vcpu *v0 = &vcpu_table[0];
+    struct vcpu *v2 = &vcpu_table[2];
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), v0);
+    assert_true(v0->in_window);
+    assert_false(v2->in_window);
+    sched_block(v0);
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
+    assert_true(v0->in_window); /* blocked in its window: still the owner */
+    assert_null(pick(0, EPOCH + 400, EPOCH + 500));
+    assert_false(v0->in_window);
+    v0->state = VCPU_RUNNABLE;
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), v2);
+    assert_true(v2->in_window);
+    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400), v0);
+    assert_false(v2->in_window);
+    assert_true(v0->in_window);
+    assert_null(pick(0, EPOCH - 1u, EPOCH));
+    assert_false(v0->in_window);
+    assert_ptr_equal(pick(1, EPOCH, EPOCH + 1000), &vcpu_table[1]);
+    assert_true(vcpu_table[1].in_window);
+}
+
 /* Verifies: LLR-SCHED-002, LLR-SCHED-007 (before the epoch nothing runs;
  * CPU numbers out of range) */
 static void test_before_epoch_and_bad_cpu(void **state)
@@ -281,6 +309,7 @@ static void test_table_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_window_owner, setup),
         cmocka_unit_test_setup(test_window_lookup, setup),
         cmocka_unit_test_setup(test_before_epoch_and_bad_cpu, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),

@@ -37,6 +37,7 @@ static int setup(void **state)
         tv[k].vid = k;
         tv[k].pcpu = k;
         tv[k].state = VCPU_RUNNABLE;
+        tv[k].in_window = true;
         tp.vcpus[k] = k < 2u ? &tv[k] : NULL;
     }
     vgic_init(&tp);
@@ -511,6 +512,23 @@ static void test_post_and_drain(void **state)
     assert_int_equal(tv[1].vgic.priv[4].pending, 0);
 }
 
+/* Verifies: LLR-VGIC-013 (a post to a vCPU outside its window is kept in
+ * its inbox and asks for no kick: the CPU runs another partition) */
+static void test_post_outside_window(void **state)
+{
+    (void)state;
+    fake.cpu_id = 0;
+    tv[1].in_window = false;
+    assert_false(vgic_post(&tv[1], VGIC_PPI_EVTCHN));
+    assert_int_equal(tv[1].vgic.priv[VGIC_PPI_EVTCHN].pending, 0);
+    assert_true(vgic_drain(&tv[1]));
+    assert_int_equal(tv[1].vgic.priv[VGIC_PPI_EVTCHN].pending, 1);
+    /* an SGI to it: posted, no CPU to kick */
+    assert_int_equal(vgic_sgi(&tv[0], (1ull << 24) | 2u), 0u);
+    assert_true(vgic_drain(&tv[1]));
+    assert_int_equal(tv[1].vgic.priv[1].pending, 1);
+}
+
 /* Verifies: LLR-VGIC-009, LLR-VGIC-012 */
 static void test_sgi_list(void **state)
 {
@@ -788,6 +806,7 @@ int main(void)
         cmocka_unit_test_setup(test_inject, setup),
         cmocka_unit_test_setup(test_has_pending, setup),
         cmocka_unit_test_setup(test_post_and_drain, setup),
+        cmocka_unit_test_setup(test_post_outside_window, setup),
         cmocka_unit_test_setup(test_sgi_list, setup),
         cmocka_unit_test_setup(test_sgi_affinity_and_broadcast, setup),
         cmocka_unit_test_setup(test_lr_fill_order_encoding, setup),

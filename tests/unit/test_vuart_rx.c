@@ -144,6 +144,7 @@ static void test_interrupt_remote(void **state)
 {
     (void)state;
     vc[1].pcpu = 1;
+    vc[1].in_window = true;
     fake.cpu_id = 0;
     wr(1, IMSC, 0x10);
     fake.kicks = 0;

@@ -96,7 +96,7 @@ void vgic_inject(struct vcpu *v, uint32_t intid);
  * (vgic_drain), so the vGIC state of a vCPU is only ever written by one CPU.
  * Returns true when v's CPU must be kicked to look at its inbox: v is on
  * another CPU and owns that CPU's current window (v->in_window).
- * Implements: LLR-VGIC-012, LLR-VGIC-013.
+ * Implements: LLR-VGIC-012, LLR-VGIC-014.
  */
 bool vgic_post(struct vcpu *v, uint32_t intid);
 

@@ -512,7 +512,7 @@ static void test_post_and_drain(void **state)
     assert_int_equal(tv[1].vgic.priv[4].pending, 0);
 }
 
-/* Verifies: LLR-VGIC-013 (a post to a vCPU outside its window is kept in
+/* Verifies: LLR-VGIC-014 (a post to a vCPU outside its window is kept in
  * its inbox and asks for no kick: the CPU runs another partition) */
 static void test_post_outside_window(void **state)
 {

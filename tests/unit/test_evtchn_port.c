@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "evtchn.h"
 #include "evtchn_fifo.h"
@@ -58,22 +59,9 @@ struct a_init {
 
 static void fill_part(uint32_t i, const char *name, uint32_t limit)
 {
-    struct bh_cfg_part *c = &blob.cfg.parts[i];
-    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 64u;
-    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
-    c->ram_gpa = gpa_of[i];
-    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
-    c->ram_size = RAM_SIZE;
-    c->image_gpa = gpa_of[i];
-    c->entry_gpa = gpa_of[i];
-    c->dtb_gpa = gpa_of[i] + 0x80u;
-    c->image_offset = img;
-    c->image_size = 16;
-    c->image_mem_size = 16;
-    c->dtb_offset = img + 32u;
-    c->dtb_size = 8;
-    c->num_vcpus = 1;
-    c->evtchn_ports = limit;
+    fx_part(&blob.cfg, i, name, gpa_of[i], ram[i], RAM_SIZE, 1);
+    blob.cfg.parts[i].dtb_gpa = gpa_of[i] + 0x80u; /* inside this test's small RAM */
+    blob.cfg.parts[i].evtchn_ports = limit;
 }
 
 /* p0 may grow to 2^17 ports, p1 to 4,096, p2 keeps 1,024: 136,192 of the

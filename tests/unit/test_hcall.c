@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "fake_arch.h"
 #include "hcall.h"
@@ -30,25 +31,8 @@ static uint8_t ram_before[RAM_SIZE];
 
 static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv)
 {
-    struct bh_cfg_part *c = &blob.cfg.parts[i];
-    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 64u;
-    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
-    c->ram_gpa = gpa;
-    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
-    c->ram_size = RAM_SIZE;
-    c->image_gpa = gpa;
-    c->entry_gpa = gpa;
-    c->dtb_gpa = gpa + 0x2000u;
-    c->image_offset = img;
-    c->image_size = IMG_SIZE;
-    c->image_mem_size = IMG_SIZE;
-    c->dtb_offset = img + 32u;
-    c->dtb_size = 8;
-    c->num_vcpus = nv;
-    for (uint32_t j = 0; j < nv; j++) {
-        c->vcpu_cpu[j] = j;
-    }
-    memset(&blob.bytes[img], 0x3C, 64u);
+    fx_part(&blob.cfg, i, name, gpa, ram[i], RAM_SIZE, nv);
+    memset(&blob.bytes[FX_SLOT(i)], 0x3C, FX_SLOT_SIZE);
 }
 
 /* g0: vCPUs on CPUs 0 and 1; g1: one vCPU on CPU 0. */

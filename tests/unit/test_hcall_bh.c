@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "fake_arch.h"
 #include "hcall.h"
@@ -34,24 +35,7 @@ static uint8_t ram_before[2][RAM_SIZE];
 
 static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv)
 {
-    struct bh_cfg_part *c = &blob.cfg.parts[i];
-    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 64u;
-    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
-    c->ram_gpa = gpa;
-    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
-    c->ram_size = RAM_SIZE;
-    c->image_gpa = gpa;
-    c->entry_gpa = gpa;
-    c->dtb_gpa = gpa + 0x2000u;
-    c->image_offset = img;
-    c->image_size = IMG_SIZE;
-    c->image_mem_size = IMG_SIZE;
-    c->dtb_offset = img + 32u;
-    c->dtb_size = 8;
-    c->num_vcpus = nv;
-    for (uint32_t j = 0; j < nv; j++) {
-        c->vcpu_cpu[j] = j;
-    }
+    fx_part(&blob.cfg, i, name, gpa, ram[i], RAM_SIZE, nv);
 }
 
 static void win(struct bh_cfg_sched *s, uint32_t cpu, uint32_t part, uint32_t vcpu, uint32_t off,

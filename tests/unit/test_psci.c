@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "fake_arch.h"
 #include "part.h"
@@ -30,25 +31,11 @@ static _Alignas(4096) uint8_t ram[2][RAM_SIZE];
 
 static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv)
 {
-    struct bh_cfg_part *c = &blob.cfg.parts[i];
-    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 64u;
-    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
-    c->ram_gpa = gpa;
-    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
-    c->ram_size = RAM_SIZE;
-    c->image_gpa = gpa;
-    c->entry_gpa = gpa;
-    c->dtb_gpa = gpa + 0x2000u;
-    c->image_offset = img;
-    c->image_size = IMG_SIZE;
-    c->image_mem_size = IMG_SIZE;
-    c->dtb_offset = img + 32u;
-    c->dtb_size = 8;
-    c->num_vcpus = nv;
-    for (uint32_t j = 0; j < nv; j++) {
-        c->vcpu_cpu[j] = (j == 2u) ? 0u : j; /* vCPU 2 shares CPU 0 */
+    fx_part(&blob.cfg, i, name, gpa, ram[i], RAM_SIZE, nv);
+    if (nv > 2u) {
+        blob.cfg.parts[i].vcpu_cpu[2] = 0u; /* vCPU 2 shares CPU 0 */
     }
-    memset(&blob.bytes[img], 0x3C, 64u);
+    memset(&blob.bytes[FX_SLOT(i)], 0x3C, FX_SLOT_SIZE);
 }
 
 /* p0: three vCPUs (CPUs 0, 1, 0); p1: one vCPU on CPU 0 (gid 3). */

@@ -52,17 +52,20 @@ def build(root, cov):
         if r.returncode != 0:
             return None, log, warnings, "compile of %s failed" % src
         core_objs.append(obj)
-    support = os.path.join(cov, "obj", "fake_arch.o")
-    r = run([CC] + CFLAGS + ["-c", "tests/unit/fake_arch.c", "-o", support], cwd=root)
-    log.append("$ %s fake_arch.c\n%s" % (CC, r.stdout))
-    if r.returncode != 0:
-        return None, log, warnings, "compile of fake_arch.c failed"
+    support = []
+    for name in ("fake_arch", "blob_fixture"):
+        obj = os.path.join(cov, "obj", name + ".o")
+        r = run([CC] + CFLAGS + ["-c", "tests/unit/%s.c" % name, "-o", obj], cwd=root)
+        log.append("$ %s %s.c\n%s" % (CC, name, r.stdout))
+        if r.returncode != 0:
+            return None, log, warnings, "compile of %s.c failed" % name
+        support.append(obj)
     bins = []
     for test in sorted(glob.glob("tests/unit/test_*.c")):
         name = os.path.splitext(os.path.basename(test))[0]
         out = os.path.join(cov, name)
-        r = run([CC] + CFLAGS + COVFLAGS + ["-o", out, test] + core_objs +
-                [support, "-lcmocka"], cwd=root)
+        r = run([CC] + CFLAGS + COVFLAGS + ["-o", out, test] + core_objs + support +
+                ["-lcmocka"], cwd=root)
         log.append("$ %s %s\n%s" % (CC, test, r.stdout))
         warnings += [l for l in r.stdout.splitlines() if "warning:" in l]
         if r.returncode != 0:

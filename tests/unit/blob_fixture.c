@@ -1,0 +1,26 @@
+/* Configuration-blob fixture shared by the unit tests; see blob_fixture.h. */
+#include "blob_fixture.h"
+
+#include <string.h>
+
+void fx_part(struct bh_cfg *cfg, uint32_t i, const char *name, uint64_t gpa, uint8_t *ram,
+             uint64_t ram_size, uint32_t nv)
+{
+    struct bh_cfg_part *c = &cfg->parts[i];
+    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
+    c->ram_gpa = gpa;
+    c->ram_pa = (uint64_t)(uintptr_t)ram;
+    c->ram_size = ram_size;
+    c->image_gpa = gpa;
+    c->entry_gpa = gpa;
+    c->dtb_gpa = gpa + FX_DTB_GPA_OFFSET;
+    c->image_offset = FX_SLOT(i);
+    c->image_size = FX_IMAGE_SIZE;
+    c->image_mem_size = FX_IMAGE_SIZE;
+    c->dtb_offset = FX_SLOT(i) + FX_DTB_OFFSET;
+    c->dtb_size = FX_DTB_SIZE;
+    c->num_vcpus = nv;
+    for (uint32_t j = 0; j < nv && j < BH_CFG_MAX_VCPUS; j++) {
+        c->vcpu_cpu[j] = j;
+    }
+}

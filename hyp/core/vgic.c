@@ -28,6 +28,9 @@
 
 _Static_assert(BH_MAX_VCPUS_PER_PART <= 16u, "SGI target lists cover Aff0 0..15 only");
 _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count");
+_Static_assert(VGIC_NUM_IRQS == 64u, "inbox and cand: one 64-bit mask bit per INTID");
+
+#define VGIC_ALL_IRQS (~0ull) /* a cand mask naming every INTID */
 
 #define GICD_CTLR_GRP1 0x2u   /* EnableGrp1 (single Security state view) */
 #define GICD_CTLR_FIXED 0x50u /* ARE (bit 4) and DS (bit 6) read as one */
@@ -153,10 +156,12 @@ static struct vcpu *irq_owner(struct vcpu *v, uint32_t intid, const struct vgic_
     return intid < VGIC_NUM_PRIVATE ? v : spi_target(v->part, q);
 }
 
+/* Implements: LLR-VGIC-013 (a change: every INTID a candidate) */
 static void mark_dirty(struct vcpu *t)
 {
     if (t != NULL) {
         t->vgic.dirty = true;
+        t->vgic.cand = VGIC_ALL_IRQS;
     }
 }
 
@@ -193,6 +198,7 @@ void vgic_init(struct partition *p)
         c->lr_count = 0u;
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
         c->dirty = false;
+        c->cand = VGIC_ALL_IRQS;
         __atomic_store_n(&c->inbox, 0u, __ATOMIC_RELEASE); /* posts before a reset are void */
     }
 }
@@ -366,7 +372,7 @@ static void gicr_waker_access(struct vgic_access *a)
     struct vgic_cpu *c = &a->owner->vgic;
     if (a->write) {
         c->waker = (a->wval & GICR_WAKER_PS) != 0u ? GICR_WAKER_ASLEEP : 0u;
-        c->dirty = true;
+        mark_dirty(a->owner);
     }
     a->rval = c->waker;
 }
@@ -495,7 +501,7 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
     return true;
 }
 
-/* Implements: LLR-VGIC-012 */
+/* Implements: LLR-VGIC-012, LLR-VGIC-013 */
 bool vgic_drain(struct vcpu *v)
 {
     /* Cheap when empty (every return to a guest drains): one load. */
@@ -503,11 +509,15 @@ bool vgic_drain(struct vcpu *v)
         return false;
     }
     uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
-    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
-        if (((bits >> intid) & 1u) != 0u) {
-            vgic_inject(v, intid);
-        }
+    uint64_t cand = v->vgic.cand;
+    uint64_t rest = bits;
+    while (rest != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        vgic_inject(v, (uint32_t)__builtin_ctzll(rest));
+        rest &= rest - 1u;
     }
+    /* Only the drained INTIDs changed for v: they are its new candidates
+     * (the injections set all ones, which is true but costs a full scan). */
+    v->vgic.cand = cand | bits;
     return true;
 }
 
@@ -530,11 +540,16 @@ static const struct vgic_irq *irq_view(const struct vcpu *v, uint32_t intid)
                                     : &v->part->vgic.spi[intid - VGIC_NUM_PRIVATE];
 }
 
-/* Implements: LLR-VGIC-008 */
+/* Implements: LLR-VGIC-008, LLR-VGIC-013 */
 bool vgic_has_pending(const struct vcpu *v)
 {
-    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
+    /* With list registers in use their interrupts' state is the hardware's:
+     * look at every INTID as before; otherwise cand holds all that can be. */
+    uint64_t scan = v->vgic.lr_count == 0u ? v->vgic.cand : VGIC_ALL_IRQS;
+    while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        uint32_t intid = (uint32_t)__builtin_ctzll(scan);
         const struct vgic_irq *q = irq_view(v, intid);
+        scan &= scan - 1u;
         if (q->pending != 0u && irq_deliverable(v, intid, q)) {
             return true;
         }
@@ -611,25 +626,22 @@ static void lr_insert(const struct vcpu *v, uint32_t intid, uint8_t prio, uint32
 
 /*
  * The best max candidates of v (lowest priority value first, ties by lower
- * INTID) in out[], in one pass over its private interrupts and one over the
- * partition's SPIs; *more is set when further candidates did not fit. Most
- * interrupts are neither pending nor active, so that test comes first: a
- * context switch fills the list registers, and this pass is most of its cost.
+ * INTID) in out[], in one pass over the INTIDs of v's cand mask, lowest
+ * first; *more is set when further candidates did not fit. Most interrupts
+ * are neither pending nor active, so that test comes first. After an
+ * upcall drained from the inbox the mask names that one PPI only.
  */
 static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, bool *more)
 {
     uint32_t n = 0u;
+    uint64_t scan = v->vgic.cand;
     *more = false;
-    for (uint32_t i = 0; i < VGIC_NUM_PRIVATE; i++) {
-        const struct vgic_irq *q = &v->vgic.priv[i];
-        if ((q->pending | q->active) != 0u && lr_candidate(v, i, q)) {
-            lr_insert(v, i, q->priority, out, &n, max, more);
-        }
-    }
-    for (uint32_t i = 0; i < VGIC_NUM_SPIS; i++) {
-        const struct vgic_irq *q = &v->part->vgic.spi[i];
-        if ((q->pending | q->active) != 0u && lr_candidate(v, VGIC_NUM_PRIVATE + i, q)) {
-            lr_insert(v, VGIC_NUM_PRIVATE + i, q->priority, out, &n, max, more);
+    while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        uint32_t intid = (uint32_t)__builtin_ctzll(scan);
+        const struct vgic_irq *q = irq_view(v, intid);
+        scan &= scan - 1u;
+        if ((q->pending | q->active) != 0u && lr_candidate(v, intid, q)) {
+            lr_insert(v, intid, q->priority, out, &n, max, more);
         }
     }
     return n;
@@ -650,18 +662,22 @@ static uint64_t lr_encode(const struct vcpu *v, uint32_t intid, const struct vgi
 }
 
 /* Take v's interrupts out of its list registers, state unchanged (a fill
- * never synced left the in-memory state whole). */
+ * never synced left the in-memory state whole). Implements: LLR-VGIC-013 */
 static void lr_release(struct vcpu *v)
 {
     for (uint32_t i = 0; i < v->vgic.lr_count; i++) { /* <= VGIC_MAX_LRS */
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
+        struct vcpu *t = irq_owner(v, v->vgic.lr_intid[i], q); /* an SPI may have moved */
         q->in_lr = 0u;
         q->pend_extra = 0u;
+        if (t != NULL) {
+            t->vgic.cand |= 1ull << v->vgic.lr_intid[i]; /* its candidate again */
+        }
     }
     v->vgic.lr_count = 0u;
 }
 
-/* Implements: LLR-VGIC-010 */
+/* Implements: LLR-VGIC-010, LLR-VGIC-013 */
 uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflow)
 {
     uint32_t n = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
@@ -682,6 +698,9 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
     }
     v->vgic.lr_count = count;
     v->vgic.dirty = false;
+    if (!*underflow) {
+        v->vgic.cand = 0u; /* every candidate is in a list register now */
+    }
     return count;
 }
 

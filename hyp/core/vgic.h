@@ -71,6 +71,12 @@ struct vgic_cpu {
     uint32_t lr_intid[VGIC_MAX_LRS];
     bool dirty;            /* state changed since last fill */
     uint64_t inbox;        /* INTIDs posted from other CPUs (bit n: INTID n) */
+    /* Bit n: INTID n may be pending or active for this vCPU outside a list
+     * register; every interrupt that is has its bit set (a superset). All
+     * ones after any change but an inbox drain, which adds only the drained
+     * INTIDs; a fill that leaves no candidate behind clears it. The fill and
+     * vgic_has_pending look at these INTIDs only. */
+    uint64_t cand;
 };
 
 /* Reset the distributor of p and the redistributors of its vCPUs.

@@ -156,13 +156,34 @@ static struct vcpu *irq_owner(struct vcpu *v, uint32_t intid, const struct vgic_
     return intid < VGIC_NUM_PRIVATE ? v : spi_target(v->part, q);
 }
 
-/* Implements: LLR-VGIC-013 (a change: every INTID a candidate) */
-static void mark_dirty(struct vcpu *t)
+/* Make the INTIDs of bits candidates of t; any CPU may call this for any
+ * vCPU. Implements: LLR-VGIC-013 */
+static void cand_add(struct vcpu *t, uint64_t bits)
+{
+    (void)__atomic_fetch_or(&t->vgic.cand_in, bits, __ATOMIC_RELEASE);
+}
+
+/* Mark t dirty, the INTIDs of bits its candidates. */
+static void mark_irqs(struct vcpu *t, uint64_t bits)
 {
     if (t != NULL) {
         t->vgic.dirty = true;
-        t->vgic.cand = VGIC_ALL_IRQS;
+        cand_add(t, bits);
     }
+}
+
+/* A change that may concern any interrupt of t. */
+static void mark_dirty(struct vcpu *t)
+{
+    mark_irqs(t, VGIC_ALL_IRQS);
+}
+
+/* v's candidate mask with every mark made since; on v's own CPU only.
+ * Implements: LLR-VGIC-013 */
+static uint64_t cand_take(struct vcpu *v)
+{
+    v->vgic.cand |= __atomic_exchange_n(&v->vgic.cand_in, 0u, __ATOMIC_ACQUIRE);
+    return v->vgic.cand;
 }
 
 static void irq_pend(struct vgic_irq *q)
@@ -199,6 +220,7 @@ void vgic_init(struct partition *p)
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
         c->dirty = false;
         c->cand = VGIC_ALL_IRQS;
+        __atomic_store_n(&c->cand_in, 0u, __ATOMIC_RELEASE);
         __atomic_store_n(&c->inbox, 0u, __ATOMIC_RELEASE); /* posts before a reset are void */
     }
 }
@@ -484,7 +506,7 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
     }
     struct vgic_irq *q = irq_of(v, intid);
     irq_pend(q);
-    mark_dirty(irq_owner(v, intid, q));
+    mark_irqs(irq_owner(v, intid, q), 1ull << intid); /* only this one changed */
 }
 
 /* Implements: LLR-VGIC-012 */
@@ -501,7 +523,7 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
     return true;
 }
 
-/* Implements: LLR-VGIC-012, LLR-VGIC-013 */
+/* Implements: LLR-VGIC-012 */
 bool vgic_drain(struct vcpu *v)
 {
     /* Cheap when empty (every return to a guest drains): one load. */
@@ -509,15 +531,10 @@ bool vgic_drain(struct vcpu *v)
         return false;
     }
     uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
-    uint64_t cand = v->vgic.cand;
-    uint64_t rest = bits;
-    while (rest != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
-        vgic_inject(v, (uint32_t)__builtin_ctzll(rest));
-        rest &= rest - 1u;
+    while (bits != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        vgic_inject(v, (uint32_t)__builtin_ctzll(bits));
+        bits &= bits - 1u;
     }
-    /* Only the drained INTIDs changed for v: they are its new candidates
-     * (the injections set all ones, which is true but costs a full scan). */
-    v->vgic.cand = cand | bits;
     return true;
 }
 
@@ -541,11 +558,12 @@ static const struct vgic_irq *irq_view(const struct vcpu *v, uint32_t intid)
 }
 
 /* Implements: LLR-VGIC-008, LLR-VGIC-013 */
-bool vgic_has_pending(const struct vcpu *v)
+bool vgic_has_pending(struct vcpu *v)
 {
     /* With list registers in use their interrupts' state is the hardware's:
-     * look at every INTID as before; otherwise cand holds all that can be. */
-    uint64_t scan = v->vgic.lr_count == 0u ? v->vgic.cand : VGIC_ALL_IRQS;
+     * look at every INTID as before; otherwise the candidates are all that
+     * can be. */
+    uint64_t scan = v->vgic.lr_count == 0u ? cand_take(v) : VGIC_ALL_IRQS;
     while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
         uint32_t intid = (uint32_t)__builtin_ctzll(scan);
         const struct vgic_irq *q = irq_view(v, intid);
@@ -626,20 +644,21 @@ static void lr_insert(const struct vcpu *v, uint32_t intid, uint8_t prio, uint32
 
 /*
  * The best max candidates of v (lowest priority value first, ties by lower
- * INTID) in out[], in one pass over the INTIDs of v's cand mask, lowest
- * first; *more is set when further candidates did not fit. Most interrupts
+ * INTID) in out[], in one pass over the INTIDs of scan (v's candidate mask),
+ * lowest first; *more is set when further candidates did not fit. Most interrupts
  * are neither pending nor active, so that test comes first. After an
  * upcall drained from the inbox the mask names that one PPI only.
  */
-static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, bool *more)
+static uint32_t lr_select(const struct vcpu *v, uint64_t scan, uint32_t *out, uint32_t max,
+                          bool *more)
 {
     uint32_t n = 0u;
-    uint64_t scan = v->vgic.cand;
+    uint64_t rest = scan;
     *more = false;
-    while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
-        uint32_t intid = (uint32_t)__builtin_ctzll(scan);
+    while (rest != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        uint32_t intid = (uint32_t)__builtin_ctzll(rest);
         const struct vgic_irq *q = irq_view(v, intid);
-        scan &= scan - 1u;
+        rest &= rest - 1u;
         if ((q->pending | q->active) != 0u && lr_candidate(v, intid, q)) {
             lr_insert(v, intid, q->priority, out, &n, max, more);
         }
@@ -667,11 +686,13 @@ static void lr_release(struct vcpu *v)
 {
     for (uint32_t i = 0; i < v->vgic.lr_count; i++) { /* <= VGIC_MAX_LRS */
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
-        struct vcpu *t = irq_owner(v, v->vgic.lr_intid[i], q); /* an SPI may have moved */
         q->in_lr = 0u;
         q->pend_extra = 0u;
+        /* A candidate again, of the vCPU it is routed to now (an SPI may
+         * have moved meanwhile). */
+        struct vcpu *t = irq_owner(v, v->vgic.lr_intid[i], q);
         if (t != NULL) {
-            t->vgic.cand |= 1ull << v->vgic.lr_intid[i]; /* its candidate again */
+            cand_add(t, 1ull << v->vgic.lr_intid[i]);
         }
     }
     v->vgic.lr_count = 0u;
@@ -683,7 +704,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
     uint32_t n = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
     uint32_t pick[VGIC_MAX_LRS];
     lr_release(v);
-    uint32_t count = lr_select(v, pick, n, underflow);
+    uint32_t count = lr_select(v, cand_take(v), pick, n, underflow);
     for (uint32_t i = 0; i < n; i++) {
         lr[i] = 0u;
     }
@@ -699,7 +720,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
     v->vgic.lr_count = count;
     v->vgic.dirty = false;
     if (!*underflow) {
-        v->vgic.cand = 0u; /* every candidate is in a list register now */
+        v->vgic.cand = 0u; /* every candidate taken is in a list register now */
     }
     return count;
 }

@@ -52,6 +52,22 @@ bool gmem_read(const struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
     return true;
 }
 
+/* Implements: LLR-GMEM-003 (EVTCHNOP_send's port: the hot hypercall
+ * argument, no byte-wise copy) */
+bool gmem_read_u32(const struct vcpu *v, uint64_t gva, uint32_t *val)
+{
+    uint64_t piece;
+    if ((gva & 3u) != 0u) {
+        return gmem_read(v, val, gva, sizeof(*val)); /* may cross a page */
+    }
+    const uint32_t *src = gmem_piece(v, gva, sizeof(*val), false, &piece);
+    if (src == NULL) {
+        return false;
+    }
+    *val = __atomic_load_n(src, __ATOMIC_RELAXED); /* one read: the guest may write it meanwhile */
+    return true;
+}
+
 /* Implements: LLR-GMEM-002 */
 bool gmem_write(const struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
 {

@@ -36,6 +36,11 @@ bool gmem_check(const struct vcpu *v, uint64_t gva, uint64_t len, bool write);
  * written, when any page of the range fails gmem_piece. Implements: LLR-GMEM-002. */
 bool gmem_read(const struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 
+/* Read the 32-bit value at guest-virtual gva into *val: an aligned one
+ * with one translation and one load (it cannot cross a page; a failure
+ * leaves *val alone), any other as gmem_read. Implements: LLR-GMEM-003. */
+bool gmem_read_u32(const struct vcpu *v, uint64_t gva, uint32_t *val);
+
 /* Copy len bytes from src to guest-virtual gva. Every page is checked before
  * the first byte is written: false leaves guest memory unchanged.
  * Implements: LLR-GMEM-002. */

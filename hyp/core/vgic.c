@@ -28,6 +28,9 @@
 
 _Static_assert(BH_MAX_VCPUS_PER_PART <= 16u, "SGI target lists cover Aff0 0..15 only");
 _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count");
+_Static_assert(VGIC_NUM_IRQS == 64u, "inbox and cand: one 64-bit mask bit per INTID");
+
+#define VGIC_ALL_IRQS (~0ull) /* a cand mask naming every INTID */
 
 #define GICD_CTLR_GRP1 0x2u   /* EnableGrp1 (single Security state view) */
 #define GICD_CTLR_FIXED 0x50u /* ARE (bit 4) and DS (bit 6) read as one */
@@ -153,11 +156,34 @@ static struct vcpu *irq_owner(struct vcpu *v, uint32_t intid, const struct vgic_
     return intid < VGIC_NUM_PRIVATE ? v : spi_target(v->part, q);
 }
 
-static void mark_dirty(struct vcpu *t)
+/* Make the INTIDs of bits candidates of t; any CPU may call this for any
+ * vCPU. Implements: LLR-VGIC-013 */
+static void cand_add(struct vcpu *t, uint64_t bits)
+{
+    (void)__atomic_fetch_or(&t->vgic.cand_in, bits, __ATOMIC_RELEASE);
+}
+
+/* Mark t dirty, the INTIDs of bits its candidates. */
+static void mark_irqs(struct vcpu *t, uint64_t bits)
 {
     if (t != NULL) {
         t->vgic.dirty = true;
+        cand_add(t, bits);
     }
+}
+
+/* A change that may concern any interrupt of t. */
+static void mark_dirty(struct vcpu *t)
+{
+    mark_irqs(t, VGIC_ALL_IRQS);
+}
+
+/* v's candidate mask with every mark made since; on v's own CPU only.
+ * Implements: LLR-VGIC-013 */
+static uint64_t cand_take(struct vcpu *v)
+{
+    v->vgic.cand |= __atomic_exchange_n(&v->vgic.cand_in, 0u, __ATOMIC_ACQUIRE);
+    return v->vgic.cand;
 }
 
 static void irq_pend(struct vgic_irq *q)
@@ -193,6 +219,8 @@ void vgic_init(struct partition *p)
         c->lr_count = 0u;
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
         c->dirty = false;
+        c->cand = VGIC_ALL_IRQS;
+        __atomic_store_n(&c->cand_in, 0u, __ATOMIC_RELEASE);
         __atomic_store_n(&c->inbox, 0u, __ATOMIC_RELEASE); /* posts before a reset are void */
     }
 }
@@ -366,7 +394,7 @@ static void gicr_waker_access(struct vgic_access *a)
     struct vgic_cpu *c = &a->owner->vgic;
     if (a->write) {
         c->waker = (a->wval & GICR_WAKER_PS) != 0u ? GICR_WAKER_ASLEEP : 0u;
-        c->dirty = true;
+        mark_dirty(a->owner);
     }
     a->rval = c->waker;
 }
@@ -478,7 +506,7 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
     }
     struct vgic_irq *q = irq_of(v, intid);
     irq_pend(q);
-    mark_dirty(irq_owner(v, intid, q));
+    mark_irqs(irq_owner(v, intid, q), 1ull << intid); /* only this one changed */
 }
 
 /* Implements: LLR-VGIC-012 */
@@ -509,10 +537,9 @@ bool vgic_drain(struct vcpu *v)
         return false;
     }
     uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
-    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
-        if (((bits >> intid) & 1u) != 0u) {
-            vgic_inject(v, intid);
-        }
+    while (bits != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        vgic_inject(v, (uint32_t)__builtin_ctzll(bits));
+        bits &= bits - 1u;
     }
     return true;
 }
@@ -536,11 +563,17 @@ static const struct vgic_irq *irq_view(const struct vcpu *v, uint32_t intid)
                                     : &v->part->vgic.spi[intid - VGIC_NUM_PRIVATE];
 }
 
-/* Implements: LLR-VGIC-008 */
-bool vgic_has_pending(const struct vcpu *v)
+/* Implements: LLR-VGIC-008, LLR-VGIC-013 */
+bool vgic_has_pending(struct vcpu *v)
 {
-    for (uint32_t intid = 0; intid < VGIC_NUM_IRQS; intid++) {
+    /* With list registers in use their interrupts' state is the hardware's:
+     * look at every INTID as before; otherwise the candidates are all that
+     * can be. */
+    uint64_t scan = v->vgic.lr_count == 0u ? cand_take(v) : VGIC_ALL_IRQS;
+    while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        uint32_t intid = (uint32_t)__builtin_ctzll(scan);
         const struct vgic_irq *q = irq_view(v, intid);
+        scan &= scan - 1u;
         if (q->pending != 0u && irq_deliverable(v, intid, q)) {
             return true;
         }
@@ -617,25 +650,23 @@ static void lr_insert(const struct vcpu *v, uint32_t intid, uint8_t prio, uint32
 
 /*
  * The best max candidates of v (lowest priority value first, ties by lower
- * INTID) in out[], in one pass over its private interrupts and one over the
- * partition's SPIs; *more is set when further candidates did not fit. Most
- * interrupts are neither pending nor active, so that test comes first: a
- * context switch fills the list registers, and this pass is most of its cost.
+ * INTID) in out[], in one pass over the INTIDs of scan (v's candidate mask),
+ * lowest first; *more is set when further candidates did not fit. Most interrupts
+ * are neither pending nor active, so that test comes first. After an
+ * upcall drained from the inbox the mask names that one PPI only.
  */
-static uint32_t lr_select(const struct vcpu *v, uint32_t *out, uint32_t max, bool *more)
+static uint32_t lr_select(const struct vcpu *v, uint64_t scan, uint32_t *out, uint32_t max,
+                          bool *more)
 {
     uint32_t n = 0u;
+    uint64_t rest = scan;
     *more = false;
-    for (uint32_t i = 0; i < VGIC_NUM_PRIVATE; i++) {
-        const struct vgic_irq *q = &v->vgic.priv[i];
-        if ((q->pending | q->active) != 0u && lr_candidate(v, i, q)) {
-            lr_insert(v, i, q->priority, out, &n, max, more);
-        }
-    }
-    for (uint32_t i = 0; i < VGIC_NUM_SPIS; i++) {
-        const struct vgic_irq *q = &v->part->vgic.spi[i];
-        if ((q->pending | q->active) != 0u && lr_candidate(v, VGIC_NUM_PRIVATE + i, q)) {
-            lr_insert(v, VGIC_NUM_PRIVATE + i, q->priority, out, &n, max, more);
+    while (rest != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+        uint32_t intid = (uint32_t)__builtin_ctzll(rest);
+        const struct vgic_irq *q = irq_view(v, intid);
+        rest &= rest - 1u;
+        if ((q->pending | q->active) != 0u && lr_candidate(v, intid, q)) {
+            lr_insert(v, intid, q->priority, out, &n, max, more);
         }
     }
     return n;
@@ -656,24 +687,30 @@ static uint64_t lr_encode(const struct vcpu *v, uint32_t intid, const struct vgi
 }
 
 /* Take v's interrupts out of its list registers, state unchanged (a fill
- * never synced left the in-memory state whole). */
+ * never synced left the in-memory state whole). Implements: LLR-VGIC-013 */
 static void lr_release(struct vcpu *v)
 {
     for (uint32_t i = 0; i < v->vgic.lr_count; i++) { /* <= VGIC_MAX_LRS */
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
         q->in_lr = 0u;
         q->pend_extra = 0u;
+        /* A candidate again, of the vCPU it is routed to now (an SPI may
+         * have moved meanwhile). */
+        struct vcpu *t = irq_owner(v, v->vgic.lr_intid[i], q);
+        if (t != NULL) {
+            cand_add(t, 1ull << v->vgic.lr_intid[i]);
+        }
     }
     v->vgic.lr_count = 0u;
 }
 
-/* Implements: LLR-VGIC-010 */
+/* Implements: LLR-VGIC-010, LLR-VGIC-013 */
 uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflow)
 {
     uint32_t n = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
     uint32_t pick[VGIC_MAX_LRS];
     lr_release(v);
-    uint32_t count = lr_select(v, pick, n, underflow);
+    uint32_t count = lr_select(v, cand_take(v), pick, n, underflow);
     for (uint32_t i = 0; i < n; i++) {
         lr[i] = 0u;
     }
@@ -688,6 +725,9 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
     }
     v->vgic.lr_count = count;
     v->vgic.dirty = false;
+    if (!*underflow) {
+        v->vgic.cand = 0u; /* every candidate taken is in a list register now */
+    }
     return count;
 }
 

@@ -71,6 +71,15 @@ struct vgic_cpu {
     uint32_t lr_intid[VGIC_MAX_LRS];
     bool dirty;            /* state changed since last fill */
     uint64_t inbox;        /* INTIDs posted from other CPUs (bit n: INTID n) */
+    /* Bit n: INTID n may be pending or active for this vCPU outside a list
+     * register; every interrupt that is has its bit set in cand | cand_in (a
+     * superset). Marks from any CPU are ORed atomically into cand_in: all
+     * ones for a change, one bit for an injection or an interrupt leaving a
+     * list register. The vCPU's own CPU merges cand_in into cand before it
+     * looks (fill, vgic_has_pending), and a fill that leaves no candidate
+     * behind clears cand. */
+    uint64_t cand;    /* the vCPU's own CPU only */
+    uint64_t cand_in; /* any CPU, atomic */
 };
 
 /* Reset the distributor of p and the redistributors of its vCPUs.
@@ -106,7 +115,7 @@ bool vgic_drain(struct vcpu *v);
 
 /* True when v has a pending, enabled interrupt its distributor forwards.
  * Implements: LLR-VGIC-008. */
-bool vgic_has_pending(const struct vcpu *v);
+bool vgic_has_pending(struct vcpu *v);
 
 /*
  * Emulate a guest write of ICC_SGI1R_EL1: make the SGI pending on the

@@ -206,6 +206,9 @@ static void test_dispatch(void **state)
     memcpy(&ram[0][RAM_SIZE - 24u], &self, 2); /* status of port 0 */
     assert_int_equal(hcall_dispatch(&vcpu_table[0], XEN_HC_EVENT_CHANNEL_OP, args), 0);
     assert_int_equal(evtchn_op(&vcpu_table[0], EVTCHNOP_SEND, 0), -XEN_EFAULT);
+    assert_int_equal(evtchn_op(&vcpu_table[0], EVTCHNOP_SEND, gpa_of[0] + RAM_SIZE - 2u),
+                     -XEN_EFAULT); /* send's port half outside RAM */
+    assert_int_equal(evtchn_op(&vcpu_table[0], EVTCHNOP_CLOSE, 0), -XEN_EFAULT); /* no result */
 }
 
 /* Verifies: LLR-EVT-002, LLR-EVT-004 (fresh table: port 0 reserved, others

@@ -194,6 +194,36 @@ static void test_read_fails_midway(void **state)
     assert_ram_unchanged();
 }
 
+/* Verifies: LLR-GMEM-003 (an aligned 32-bit value is read through its one
+ * translated page; an unaligned one as gmem_read, across pages; an aligned
+ * one that fails leaves *val alone) */
+static void test_read_u32(void **state)
+{
+    (void)state;
+    uint32_t val = 0;
+    uint32_t want;
+    split_at(GPA0 + 2u * PG, PG);
+    assert_true(gmem_read_u32(v0, GPA0 + 2u * PG + 8u, &val)); /* translated elsewhere */
+    memcpy(&want, &ram[0][3u * PG + 8u], 4);
+    assert_int_equal(val, want);
+    assert_true(gmem_read_u32(v0, GPA0 + 2u * PG - 2u, &val)); /* unaligned, two pages */
+    memcpy(&want, &ram[0][2u * PG - 2u], 2);
+    memcpy((uint8_t *)&want + 2, &ram[0][3u * PG], 2);
+    assert_int_equal(val, want);
+    split_at(0, 0);
+    assert_true(gmem_read_u32(v0, END0 - 4u, &val));
+    memcpy(&want, &ram[0][RAM_SIZE - 4u], 4);
+    assert_int_equal(val, want);
+    val = 0x5A5A5A5Au;
+    assert_false(gmem_read_u32(v0, END0, &val)); /* aligned, outside RAM */
+    fake.xlate_fail = 1;
+    assert_false(gmem_read_u32(v0, GPA0, &val));
+    fake.xlate_fail = 0;
+    assert_int_equal(val, 0x5A5A5A5Au);
+    assert_false(gmem_read_u32(v0, END0 - 2u, &val)); /* unaligned, half outside */
+    assert_ram_unchanged();
+}
+
 /* Verifies: LLR-GMEM-002 (gmem_write copies piece by piece to the
  * translated pages and nothing else) */
 static void test_write(void **state)
@@ -266,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup(test_check, setup),
         cmocka_unit_test_setup(test_read, setup),
         cmocka_unit_test_setup(test_read_fails_midway, setup),
+        cmocka_unit_test_setup(test_read_u32, setup),
         cmocka_unit_test_setup(test_write, setup),
         cmocka_unit_test_setup(test_write_nothing_on_failure, setup),
         cmocka_unit_test_setup(test_write_tables_change_meanwhile, setup),

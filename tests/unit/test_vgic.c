@@ -786,10 +786,80 @@ static void test_lr_spi_held_elsewhere(void **state)
     assert_int_equal(lr[0] & 0xFFFFFFFFu, 50);
 }
 
+static uint64_t cand_of(const struct vcpu *v)
+{
+    return v->vgic.cand | v->vgic.cand_in;
+}
+
+/* Verifies: LLR-VGIC-013 (the candidate mask: all INTIDs after a change,
+ * none after a fill that left nothing behind, only the drained INTIDs after
+ * an inbox drain, an interrupt leaving a list register becomes a candidate of
+ * the vCPU it is now routed to; vgic_has_pending looks at every INTID while
+ * list registers are in use), LLR-VGIC-008, LLR-VGIC-010 */
+static void test_candidates(void **state)
+{
+    (void)state;
+    uint64_t lr[VGIC_MAX_LRS];
+    bool uf = false;
+    assert_true(cand_of(&tv[0]) == ~0ull); /* after a reset: every INTID */
+    wr32(GICR(0, 0x14), 0);
+    wr32(GICD(0), 0x2);
+    wr32(GICR_SGI(0, 0x100), 1u << VGIC_PPI_EVTCHN);
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 0);
+    assert_true(cand_of(&tv[0]) == 0u);
+    assert_false(vgic_has_pending(&tv[0]));
+    fake.cpu_id = 1;
+    assert_true(vgic_post(&tv[0], VGIC_PPI_EVTCHN));
+    fake.cpu_id = 0;
+    assert_true(vgic_drain(&tv[0]));
+    assert_true(cand_of(&tv[0]) == 1ull << VGIC_PPI_EVTCHN);
+    assert_true(tv[0].vgic.dirty);
+    assert_true(vgic_has_pending(&tv[0]));
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 1);
+    assert_int_equal(lr[0] & 0xFFFFFFFFu, VGIC_PPI_EVTCHN);
+    assert_true(cand_of(&tv[0]) == 0u);
+    /* in a list register: every INTID is looked at, as without the mask */
+    assert_true(vgic_has_pending(&tv[0]));
+    /* acknowledged by the guest: active, out of the list register */
+    lr[0] = (lr[0] & ~(3ull << 62)) | LR_ACT;
+    vgic_lr_sync(&tv[0], lr, 1);
+    assert_true(cand_of(&tv[0]) == 1ull << VGIC_PPI_EVTCHN);
+    assert_false(vgic_has_pending(&tv[0]));
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 1);
+    assert_int_equal(LR_STATE(lr[0]), 2);
+    /* more than fit: the mask stays */
+    make_ready(20, 0x10);
+    assert_true(cand_of(&tv[0]) == ~0ull);
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 1, &uf), 1);
+    assert_true(uf);
+    assert_true(cand_of(&tv[0]) == ~0ull);
+    /* an SPI leaving vCPU 0's list register after it was routed to no vCPU
+     * is nobody's candidate; routed to vCPU 1, it is vCPU 1's */
+    make_ready(50, 0x00);
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 3);
+    assert_int_equal(vgic_lr_fill(&tv[1], lr, 4, &uf), 0);
+    assert_true(cand_of(&tv[1]) == 0u);
+    wr(&tv[0], GICD(0x6000u + 8u * 50u), 8, 9);
+    vgic_lr_sync(&tv[0], lr, 0);
+    assert_true(cand_of(&tv[1]) == 0u);
+    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 2);
+    wr(&tv[0], GICD(0x6000u + 8u * 50u), 8, 1);
+    assert_true(cand_of(&tv[1]) == ~0ull);
+    assert_int_equal(vgic_lr_fill(&tv[1], lr, 4, &uf), 1);
+    assert_true(cand_of(&tv[1]) == 0u);
+    vgic_lr_sync(&tv[1], lr, 0);
+    assert_true(cand_of(&tv[1]) == 1ull << 50);
+    /* a GICR_WAKER write is a change too */
+    assert_int_equal(vgic_lr_fill(&tv[1], lr, 4, &uf), 1);
+    wr(&tv[0], GICR(1, 0x14), 4, 0);
+    assert_true(cand_of(&tv[1]) == ~0ull);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_init_reset, setup),
+        cmocka_unit_test_setup(test_candidates, setup),
         cmocka_unit_test_setup(test_gicd_ctlr, setup),
         cmocka_unit_test_setup(test_gicd_id_regs, setup),
         cmocka_unit_test_setup(test_gicd_igroupr, setup),

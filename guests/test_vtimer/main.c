@@ -1,14 +1,23 @@
-/* Periodic virtual timer: every tick arrives, and never before its deadline. */
+/*
+ * Periodic virtual timer: every tick arrives, and never before its deadline.
+ * Then a timer that expired before the WFI: the WFI returns with its
+ * interrupt, never for nothing (the vCPU is woken on the expiry it waited
+ * for, not before the physical timer interrupt happens to arrive).
+ */
 #include "guest.h"
 
 #define TICKS_WANTED 50u
 #define PERIOD_US 2000u
+#define EXPIRED_ROUNDS 20u
+#define EXPIRED_TRIES 100000u
 
 static volatile uint32_t ticks;
 static volatile uint32_t early;
 static uint64_t period;
 static uint64_t deadline;
 static uint64_t spurious;
+static volatile uint32_t expired_taken;
+static volatile uint32_t no_istatus;
 
 static void on_irq(uint32_t intid)
 {
@@ -26,6 +35,45 @@ static void on_irq(uint32_t intid)
     } else {
         vtimer_stop();
     }
+}
+
+static void on_expired_irq(uint32_t intid)
+{
+    if (intid != VTIMER_PPI) {
+        spurious++;
+        return;
+    }
+    expired_taken++;
+    if ((vtimer_ctl() & 4u) == 0u) { /* ISTATUS, which Linux's handler requires */
+        no_istatus++;
+    }
+    vtimer_stop();
+}
+
+/* Arm the timer, let it expire with interrupts masked, then wait: every
+ * WFI return without the interrupt is counted. */
+static uint32_t expired_rounds(void)
+{
+    uint32_t empty = 0;
+    uint32_t r;
+    uint32_t tries;
+
+    irq_set_handler(on_expired_irq);
+    for (r = 0; r < EXPIRED_ROUNDS; r++) {
+        uint32_t before = expired_taken;
+        uint64_t due = timer_now() + period / 8u;
+
+        vtimer_arm_at(due);
+        while (timer_now() < due) {
+        }
+        for (tries = 0; expired_taken == before && tries < EXPIRED_TRIES; tries++) {
+            irq_wait();
+            if (expired_taken == before) {
+                empty++;
+            }
+        }
+    }
+    return empty;
 }
 
 int main(void)
@@ -52,5 +100,11 @@ int main(void)
     check(elapsed >= TICKS_WANTED * period, "50 periods of counter time passed");
     check(spurious == 0u, "only the timer interrupt was taken");
     check((vtimer_ctl() & 1u) == 0u, "timer stopped");
+    waits = expired_rounds();
+    gprintf("expired before WFI: %u taken, %u empty WFI returns\n", expired_taken, waits);
+    check(expired_taken == EXPIRED_ROUNDS, "a timer that expired before the WFI is taken");
+    check(waits == 0u, "the WFI after an expiry returns with its interrupt");
+    check(no_istatus == 0u, "the timer shows ISTATUS when its interrupt is taken");
+    check(spurious == 0u, "only the timer interrupt was taken after the expiries");
     test_finish();
 }

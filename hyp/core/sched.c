@@ -12,6 +12,7 @@
 #include "sched.h"
 
 #include "arch_if.h"
+#include "evtchn.h"
 #include "part.h"
 #include "vgic.h"
 
@@ -220,6 +221,23 @@ static void sched_set_owner(uint32_t cpu, struct vcpu *v)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/*
+ * Deliver the expiry of v's virtual timer as arch_handle_irq does for the
+ * running vCPU: masked at the source (the arch writes ctl back before v
+ * runs; the guest unmasks on re-arm), PPI 27 pending and a port bound to
+ * VIRQ_TIMER raised. A vCPU woken by its timer then resumes with the
+ * interrupt to take, however late the physical timer interrupt would come:
+ * waking it without one lets its WFI return for nothing, again and again,
+ * until that interrupt arrives.
+ * Implements: LLR-SCHED-003
+ */
+static void sched_timer_deliver(struct vcpu *v)
+{
+    v->vtimer.ctl |= VTIMER_CTL_IMASK;
+    vgic_inject(v, VGIC_PPI_VTIMER);
+    evtchn_send_virq(v, EVTCHN_VIRQ_TIMER);
+}
+
 /* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
@@ -247,9 +265,14 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     if (v != NULL) {
         (void)vgic_drain(v); /* injections other CPUs posted for it */
     }
-    if (v != NULL && v->state == VCPU_BLOCKED &&
-        ((sched_timer_armed(v) && v->vtimer.cval <= now) || vgic_has_pending(v))) {
-        v->state = VCPU_RUNNABLE; /* Implements: LLR-SCHED-003 */
+    if (v != NULL && v->state == VCPU_BLOCKED) {
+        bool expired = sched_timer_armed(v) && v->vtimer.cval <= now;
+        if (expired) {
+            sched_timer_deliver(v);
+        }
+        if (expired || vgic_has_pending(v)) {
+            v->state = VCPU_RUNNABLE; /* Implements: LLR-SCHED-003 */
+        }
     }
     if (v != NULL && v->state == VCPU_RUNNABLE) {
         chosen = v;

@@ -481,6 +481,24 @@ static void test_send_virq(void **state)
     assert_int_equal(evtchn_port_of(&part_table[0], g)->pending, 1);
 }
 
+/* Verifies: LLR-SCHED-003, LLR-EVT-011 (the scheduler waking a vCPU on its
+ * expired virtual timer raises the vCPU's VIRQ_TIMER port, as the physical
+ * timer interrupt does) */
+static void test_timer_wake_raises_virq(void **state)
+{
+    (void)state;
+    uint32_t t;
+    uint64_t next = 0;
+    struct vcpu *v = &vcpu_table[1]; /* g0 vCPU 1, alone on cpu1 */
+    assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 1, &t), 0);
+    v->state = VCPU_BLOCKED;
+    v->vtimer.ctl = 1;
+    v->vtimer.cval = 0;
+    assert_ptr_equal(sched_pick(1, 0, &next), v);
+    assert_int_equal(v->state, VCPU_RUNNABLE);
+    assert_int_equal(evtchn_port_of(&part_table[0], t)->pending, 1);
+}
+
 /* Verifies: LLR-EVT-002 (restart closes the partition's channels) */
 static void test_restart(void **state)
 {
@@ -519,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bind_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_virq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_wake_raises_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,6 +181,38 @@ static void test_block_and_wake(void **state)
     assert_int_equal(v->state, VCPU_RUNNABLE);
 }
 
+/* Verifies: LLR-SCHED-003, LLR-SCHED-006 (a vCPU woken by its expired timer
+ * resumes with PPI 27 pending and deliverable and the timer masked at the
+ * source, so its WFI does not return for nothing while the physical timer
+ * interrupt is late; once the guest has taken it, a WFI blocks again) */
+static void test_timer_wake_delivers(void **state)
+{
+    (void)state;
+    struct vcpu *v = &vcpu_table[1]; /* p0v1: cpu1's whole frame */
+    uint64_t lr[4];
+    bool more = false;
+    v->part->vgic.ctlr = 0x2u;
+    v->vgic.waker = 0;
+    v->vgic.priv[VGIC_PPI_VTIMER].enabled = 1;
+    v->vtimer.ctl = 1;
+    v->vtimer.cval = EPOCH + 300;
+    sched_block(v);
+    assert_null(pick(1, EPOCH + 200, EPOCH + 300)); /* not yet expired */
+    assert_false(vgic_has_pending(v));
+    assert_ptr_equal(pick(1, EPOCH + 300, EPOCH + 1000), v);
+    assert_int_equal(v->state, VCPU_RUNNABLE);
+    assert_true(vgic_has_pending(v));
+    assert_int_equal(v->vtimer.ctl, 3u); /* ENABLE and IMASK */
+    assert_int_equal(vgic_lr_fill(v, lr, 4, &more), 1);
+    assert_int_equal(lr[0] & 0xFFFFFFFFu, VGIC_PPI_VTIMER);
+    assert_int_equal(lr[0] >> 62, 1u); /* pending */
+    lr[0] = 0;                         /* taken and completed by the guest */
+    vgic_lr_sync(v, lr, 1);
+    sched_block(v);
+    assert_int_equal(v->state, VCPU_BLOCKED);
+    assert_null(pick(1, EPOCH + 400, EPOCH + 1000)); /* delivered once: no wake-up */
+}
+
 /* Verifies: LLR-SCHED-002, LLR-SCHED-005, LLR-SCHED-006 (an OFF vCPU never runs and
  * cannot be blocked; yield keeps the caller in its window) */
 static void test_off_and_yield(void **state)
@@ -313,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup(test_window_lookup, setup),
         cmocka_unit_test_setup(test_before_epoch_and_bad_cpu, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),
+        cmocka_unit_test_setup(test_timer_wake_delivers, setup),
         cmocka_unit_test_setup(test_off_and_yield, setup),
         cmocka_unit_test_setup(test_switch, setup),
         cmocka_unit_test_setup(test_slice_plan, setup),

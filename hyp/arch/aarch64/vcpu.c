@@ -233,6 +233,14 @@ void vcpu_switch(struct arch_cpu *c, struct vcpu *next)
     if (c->current == next) {
         if (next != NULL && arch_vcpus[next->gid].reload) {
             vcpu_load(next);
+        } else if (next != NULL) {
+            /* Still loaded: arch_resume read its timer before the pick,
+             * which masks a timer whose expiry it delivered (LLR-SCHED-003).
+             * CVAL first, as vcpu_load does: the write makes QEMU recompute
+             * ISTATUS, which the guest's handler reads (Linux ignores a
+             * timer interrupt without it, and the timer stays masked). */
+            sysreg_write(cntv_cval_el0, next->vtimer.cval);
+            sysreg_write(cntv_ctl_el0, next->vtimer.ctl);
         }
         return;
     }

@@ -35,21 +35,35 @@ bool gmem_check(const struct vcpu *v, uint64_t gva, uint64_t len, bool write)
     return true;
 }
 
-/* Implements: LLR-GMEM-002 */
-bool gmem_read(const struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+/* Copy len bytes between the host and guest-virtual gva, page piece by
+ * page piece: into the guest from `from` when it is given, else out of the
+ * guest into `to`. False at the first piece that fails, with what came
+ * before copied. */
+static bool gmem_copy(const struct vcpu *v, uint64_t gva, uint8_t *to, const uint8_t *from,
+                      uint64_t len)
 {
-    uint8_t *d = dst;
+    bool write = (from != NULL);
     uint64_t done = 0;
     while (done < len) {
         uint64_t piece;
-        const void *src = gmem_piece(v, gva + done, len - done, false, &piece);
-        if (src == NULL) {
+        uint8_t *g = gmem_piece(v, gva + done, len - done, write, &piece);
+        if (g == NULL) {
             return false;
         }
-        bh_memcpy(d + done, src, (size_t)piece);
+        if (write) {
+            bh_memcpy(g, from + done, (size_t)piece);
+        } else {
+            bh_memcpy(to + done, g, (size_t)piece);
+        }
         done += piece;
     }
     return true;
+}
+
+/* Implements: LLR-GMEM-002 */
+bool gmem_read(const struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+{
+    return gmem_copy(v, gva, dst, NULL, len);
 }
 
 /* Implements: LLR-GMEM-003 (EVTCHNOP_send's port: the hot hypercall
@@ -71,20 +85,7 @@ bool gmem_read_u32(const struct vcpu *v, uint64_t gva, uint32_t *val)
 /* Implements: LLR-GMEM-002 */
 bool gmem_write(const struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
 {
-    const uint8_t *s = src;
-    uint64_t done = 0;
-    /* Every page first, so that a failure writes nothing. */
-    if (!gmem_check(v, gva, len, true)) {
-        return false;
-    }
-    while (done < len) {
-        uint64_t piece;
-        void *dst = gmem_piece(v, gva + done, len - done, true, &piece);
-        if (dst == NULL) {
-            return false; /* another vCPU of the guest changed its tables meanwhile */
-        }
-        bh_memcpy(dst, s + done, (size_t)piece);
-        done += piece;
-    }
-    return true;
+    /* Every page first, so that a failure writes nothing; a piece failing
+     * after that means another vCPU of the guest changed its tables. */
+    return gmem_check(v, gva, len, true) && gmem_copy(v, gva, NULL, src, len);
 }

@@ -53,9 +53,10 @@ static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
 }
 
 /*
- * CONSOLEIO_write: the count is Xen's 32-bit unsigned int. The whole buffer
- * must lie in the caller's RAM. At most HCALL_CONSOLE_CHUNK bytes are taken
- * per entry; a longer write advances its count and buffer in args[] and is
+ * CONSOLEIO_write: the count is Xen's 32-bit unsigned int. At most
+ * HCALL_CONSOLE_CHUNK bytes are taken per entry, copied out of the caller's
+ * memory before they are printed (nothing is printed when a page of the
+ * chunk fails); a longer write advances its count and buffer in args[] and is
  * continued, and the finished call returns 0, as Xen's does.
  * Implements: LLR-HC-005, LLR-HC-006
  */
@@ -65,22 +66,14 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
     case CONSOLEIO_WRITE: {
         uint32_t count = (uint32_t)args[1];
         uint64_t take = (count > HCALL_CONSOLE_CHUNK) ? HCALL_CONSOLE_CHUNK : count;
-        uint64_t done = 0;
-        /* Only this entry's chunk is checked: a continuation checks its own,
+        char chunk[HCALL_CONSOLE_CHUNK];
+        /* Only this entry's chunk is read: a continuation reads its own,
          * so the work per entry stays bounded whatever the count (a bad
          * page further on is found when its chunk comes, as in Xen). */
-        if (!gmem_check(v, args[2], take, false)) {
+        if (!gmem_read(v, chunk, args[2], take)) {
             return -XEN_EFAULT;
         }
-        while (done < take) { /* at most two pages: the chunk is below a page */
-            uint64_t piece;
-            const char *buf = gmem_piece(v, args[2] + done, take - done, false, &piece);
-            if (buf == NULL) {
-                return -XEN_EFAULT; /* the guest changed its tables meanwhile */
-            }
-            console_guest_write(v->part, buf, (size_t)piece);
-            done += piece;
-        }
+        console_guest_write(v->part, chunk, (size_t)take);
         if (count > HCALL_CONSOLE_CHUNK) {
             args[1] = count - HCALL_CONSOLE_CHUNK;
             args[2] += HCALL_CONSOLE_CHUNK;

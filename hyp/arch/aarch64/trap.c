@@ -253,7 +253,9 @@ static void program_hyp_timer(uint64_t deadline)
  */
 struct arch_regs *arch_resume(struct arch_cpu *c)
 {
-    (void)vcpu_apply_resets(c->id);
+    /* Resets handed over by other CPUs are applied in the choosing loop
+     * only: one for a vCPU in its window comes with a kick, whose handler
+     * asks for a choice (SGI_KICK), so the loop is always reached. */
     struct vcpu *v = c->current;
 
     if (v == NULL || v->state != VCPU_RUNNABLE || sched_need_pick(c->id)) {

@@ -50,7 +50,7 @@ static uint32_t vcpu_reset_waiting[BH_MAX_CPUS];
  * A vCPU pinned to another CPU may be running there, or be in the middle of
  * a trap whose frame is the very context a reset rewrites; only its own CPU
  * may touch that context. So the reset is handed to that CPU, which applies
- * it in arch_resume before it chooses what to run (LLR-ARCH-031).
+ * it in arch_resume after each choice of what to run (LLR-ARCH-031).
  * Implements: LLR-ARCH-030, LLR-ARCH-031.
  */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)

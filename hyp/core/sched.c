@@ -222,16 +222,12 @@ static void sched_set_owner(uint32_t cpu, struct vcpu *v)
 }
 
 /*
- * Deliver the expiry of v's virtual timer as arch_handle_irq does for the
- * running vCPU: masked at the source (the arch writes ctl back before v
- * runs; the guest unmasks on re-arm), PPI 27 pending and a port bound to
- * VIRQ_TIMER raised. A vCPU woken by its timer then resumes with the
- * interrupt to take, however late the physical timer interrupt would come:
- * waking it without one lets its WFI return for nothing, again and again,
- * until that interrupt arrives.
+ * A vCPU woken by its timer resumes with the interrupt to take, however
+ * late the physical timer interrupt would come: waking it without one lets
+ * its WFI return for nothing, again and again, until that interrupt arrives.
  * Implements: LLR-SCHED-003
  */
-static void sched_timer_deliver(struct vcpu *v)
+void sched_timer_deliver(struct vcpu *v)
 {
     v->vtimer.ctl |= VTIMER_CTL_IMASK;
     vgic_inject(v, VGIC_PPI_VTIMER);

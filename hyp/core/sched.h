@@ -72,4 +72,14 @@ int64_t sched_request_switch(uint32_t id, uint64_t now);
 /* Fill *st as of time now. Implements: LLR-SCHED-009. */
 void sched_get_status(uint64_t now, struct sched_status *st);
 
+/*
+ * Deliver the expiry of v's virtual timer: masked in v's saved timer state
+ * (the guest unmasks on re-arm; for a loaded vCPU the arch masks the
+ * register as well), PPI 27 pending, and a port bound to VIRQ_TIMER raised.
+ * Used by the scheduler when it wakes v on its timer and by the arch when
+ * the physical timer interrupt arrives for the running vCPU.
+ * Implements: LLR-SCHED-003.
+ */
+void sched_timer_deliver(struct vcpu *v);
+
 #endif

@@ -7,7 +7,6 @@
 #include "arch.h"
 #include "conin.h"
 #include "console.h"
-#include "evtchn.h"
 #include "hcall.h"
 #include "hm.h"
 #include "mmio.h"
@@ -201,9 +200,7 @@ void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
         /* Mask at the source, as Xen does; the guest unmasks on re-arm. */
         sysreg_write(cntv_ctl_el0, sysreg_read(cntv_ctl_el0) | 2u);
         if (c->current != NULL) {
-            vgic_inject(c->current, VGIC_PPI_VTIMER);
-            /* A port bound to VIRQ_TIMER is raised on the same expiry. */
-            evtchn_send_virq(c->current, EVTCHN_VIRQ_TIMER);
+            sched_timer_deliver(c->current);
         }
         break;
     case SGI_KICK:

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "evtchn.h"
 #include "evtchn_fifo.h"
@@ -38,24 +39,7 @@ static _Alignas(4096) uint8_t ram[NPARTS][RAM_SIZE];
 
 static void fill_part(uint32_t i, const char *name, uint32_t nv)
 {
-    struct bh_cfg_part *c = &blob.cfg.parts[i];
-    uint32_t img = (uint32_t)sizeof(struct bh_cfg) + i * 64u;
-    strncpy(c->name, name, BH_CFG_NAME_LEN - 1u);
-    c->ram_gpa = gpa_of[i];
-    c->ram_pa = (uint64_t)(uintptr_t)ram[i];
-    c->ram_size = RAM_SIZE;
-    c->image_gpa = gpa_of[i];
-    c->entry_gpa = gpa_of[i];
-    c->dtb_gpa = gpa_of[i] + 0x2000u;
-    c->image_offset = img;
-    c->image_size = 16;
-    c->image_mem_size = 16;
-    c->dtb_offset = img + 32u;
-    c->dtb_size = 8;
-    c->num_vcpus = nv;
-    for (uint32_t j = 0; j < nv; j++) {
-        c->vcpu_cpu[j] = j;
-    }
+    fx_part(&blob.cfg, i, name, gpa_of[i], ram[i], RAM_SIZE, nv);
 }
 
 static int64_t eop(uint32_t pi, uint32_t cmd, void *arg, size_t size)

@@ -3,6 +3,19 @@
 
 #include <string.h>
 
+#include "console.h"
+#include "fake_arch.h"
+
+void fx_begin(struct bh_cfg *cfg, size_t blob_size, uint32_t num_parts)
+{
+    fake_arch_reset();
+    fake_halt_jmp = NULL;
+    console_init();
+    memset(cfg, 0, blob_size);
+    cfg->total_size = (uint32_t)blob_size;
+    cfg->num_parts = num_parts;
+}
+
 void fx_part(struct bh_cfg *cfg, uint32_t i, const char *name, uint64_t gpa, uint8_t *ram,
              uint64_t ram_size, uint32_t nv)
 {

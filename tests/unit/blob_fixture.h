@@ -6,6 +6,7 @@
 #ifndef BH_BLOB_FIXTURE_H
 #define BH_BLOB_FIXTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bulkhead/cfg_blob.h"
@@ -27,5 +28,12 @@
  */
 void fx_part(struct bh_cfg *cfg, uint32_t i, const char *name, uint64_t gpa, uint8_t *ram,
              uint64_t ram_size, uint32_t nv);
+
+/*
+ * Start a test from a clean slate: the fake arch reset (no halt jump), the
+ * console initialised, and the blob of blob_size bytes at cfg zeroed with
+ * its total_size and num_parts set.
+ */
+void fx_begin(struct bh_cfg *cfg, size_t blob_size, uint32_t num_parts);
 
 #endif

@@ -69,13 +69,8 @@ static void fill_part(uint32_t i, const char *name, uint32_t limit)
 static int setup(void **state)
 {
     (void)state;
-    fake_arch_reset();
-    fake_halt_jmp = NULL;
-    console_init();
-    memset(&blob, 0, sizeof(blob));
+    fx_begin(&blob.cfg, sizeof(blob), NPARTS);
     memset(ram, 0, sizeof(ram));
-    blob.cfg.total_size = (uint32_t)sizeof(blob);
-    blob.cfg.num_parts = NPARTS;
     fill_part(0, "big", BIG);
     fill_part(1, "mid", MID);
     fill_part(2, "small", CHUNK);

@@ -56,15 +56,10 @@ static void win(struct bh_cfg_sched *s, uint32_t cpu, uint32_t part, uint32_t vc
 static int setup(void **state)
 {
     (void)state;
-    fake_arch_reset();
-    fake_halt_jmp = NULL;
-    console_init();
+    fx_begin(&blob.cfg, sizeof(blob), 2);
     hm_init();
-    memset(&blob, 0, sizeof(blob));
     memset(ram, 0xAA, sizeof(ram));
-    blob.cfg.total_size = (uint32_t)sizeof(blob);
     blob.cfg.num_cpus = 2;
-    blob.cfg.num_parts = 2;
     fill_part(0, "sys", GPA0, 2);
     fill_part(1, "app", GPA1, 1);
     blob.cfg.parts[0].flags = BH_CFG_PART_F_SYSTEM;

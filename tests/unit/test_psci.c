@@ -42,13 +42,8 @@ static void fill_part(uint32_t i, const char *name, uint64_t gpa, uint32_t nv)
 static int setup(void **state)
 {
     (void)state;
-    fake_arch_reset();
-    fake_halt_jmp = NULL;
-    console_init();
-    memset(&blob, 0, sizeof(blob));
+    fx_begin(&blob.cfg, sizeof(blob), 2);
     memset(ram, 0, sizeof(ram));
-    blob.cfg.total_size = (uint32_t)sizeof(blob);
-    blob.cfg.num_parts = 2;
     fill_part(0, "p0", GPA0, 3);
     fill_part(1, "p1", GPA1, 1);
     part_build_all(&blob.cfg);

@@ -48,13 +48,8 @@ static void fill_part(uint32_t i, const char *name, uint32_t nv)
 static int setup(void **state)
 {
     (void)state;
-    fake_arch_reset();
-    fake_halt_jmp = NULL;
-    console_init();
-    memset(&blob, 0, sizeof(blob));
+    fx_begin(&blob.cfg, sizeof(blob), 2);
     memset(ram, 0xAA, sizeof(ram));
-    blob.cfg.total_size = (uint32_t)sizeof(blob);
-    blob.cfg.num_parts = 2;
     fill_part(0, "g0", 2);
     fill_part(1, "g1", 1);
     evtchn_policy_clear();

@@ -80,12 +80,11 @@ bool passthru_irq(uint32_t intid)
 }
 
 /* Implements: LLR-PT-012 */
-void passthru_sync(const struct partition *p)
+void passthru_sync(struct partition *p)
 {
     for (uint32_t k = 0; k < pt_count; k++) {
         struct passthru_dev *d = &pt_table[k];
-        const struct vgic_irq *q = &p->vgic.spi[d->vintid - VGIC_NUM_PRIVATE];
-        if (d->owner == p && d->masked && (q->pending | q->active | q->in_lr) == 0u) {
+        if (d->owner == p && d->masked && vgic_irq_idle(p, d->vintid)) {
             d->masked = false;
             arch_irq_mask(d->pintid, false);
         }

@@ -31,7 +31,7 @@ bool passthru_irq(uint32_t intid);
 /* Unmask the physical SPI of each device of p whose virtual SPI the guest
  * has completed (neither pending, active nor in a list register).
  * Implements: LLR-PT-012. */
-void passthru_sync(const struct partition *p);
+void passthru_sync(struct partition *p);
 
 /* After p's vGIC was reset (boot, restart): mark p's pass-through virtual
  * SPIs for EOI notification again and unmask their physical SPIs, which no

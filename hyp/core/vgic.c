@@ -167,7 +167,7 @@ static void cand_add(struct vcpu *t, uint64_t bits)
 static void mark_irqs(struct vcpu *t, uint64_t bits)
 {
     if (t != NULL) {
-        t->vgic.dirty = true;
+        __atomic_store_n(&t->vgic.dirty, true, __ATOMIC_RELAXED);
         cand_add(t, bits);
     }
 }
@@ -201,9 +201,10 @@ static void irq_reset(struct vgic_irq *q, uint8_t edge)
     q->group1 = 1u;
 }
 
-/* Implements: LLR-VGIC-001 */
+/* Implements: LLR-VGIC-001, LLR-VGIC-015 */
 void vgic_init(struct partition *p)
 {
+    arch_lock(&p->vgic.lock);
     p->vgic.ctlr = 0u;
     p->vgic.notify = 0u;
     for (uint32_t i = 0; i < VGIC_NUM_SPIS; i++) {
@@ -218,11 +219,12 @@ void vgic_init(struct partition *p)
         c->waker = GICR_WAKER_ASLEEP;
         c->lr_count = 0u;
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
-        c->dirty = false;
+        __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
         c->cand = VGIC_ALL_IRQS;
         __atomic_store_n(&c->cand_in, 0u, __ATOMIC_RELEASE);
         __atomic_store_n(&c->inbox, 0u, __ATOMIC_RELEASE); /* posts before a reset are void */
     }
+    arch_unlock(&p->vgic.lock);
 }
 
 /* ---------------------------------------------------------------- MMIO --- */
@@ -468,7 +470,7 @@ static bool decode(struct vcpu *v, uint64_t gpa, struct vgic_access *a)
     return true;
 }
 
-/* Implements: LLR-VGIC-002 */
+/* Implements: LLR-VGIC-002, LLR-VGIC-015 */
 enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val)
 {
     struct vgic_access a;
@@ -488,7 +490,9 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
     a.wval = write ? (*val & (~0ull >> (64u - 8u * size))) : 0u;
     a.rval = 0u;
     if (r != NULL) {
+        arch_lock(&a.part->vgic.lock);
         reg_access(&a, r);
+        arch_unlock(&a.part->vgic.lock);
     }
     if (!write) {
         *val = a.rval;
@@ -498,15 +502,23 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
 
 /* ------------------------------------------------------------ delivery --- */
 
-/* Implements: LLR-VGIC-007 */
+/* Pre: intid < VGIC_NUM_IRQS, the partition's vGIC lock held. */
+static void irq_inject(struct vcpu *v, uint32_t intid)
+{
+    struct vgic_irq *q = irq_of(v, intid);
+    irq_pend(q);
+    mark_irqs(irq_owner(v, intid, q), 1ull << intid); /* only this one changed */
+}
+
+/* Implements: LLR-VGIC-007, LLR-VGIC-015 */
 void vgic_inject(struct vcpu *v, uint32_t intid)
 {
     if (intid >= VGIC_NUM_IRQS) {
         return;
     }
-    struct vgic_irq *q = irq_of(v, intid);
-    irq_pend(q);
-    mark_irqs(irq_owner(v, intid, q), 1ull << intid); /* only this one changed */
+    arch_lock(&v->part->vgic.lock);
+    irq_inject(v, intid);
+    arch_unlock(&v->part->vgic.lock);
 }
 
 /* Implements: LLR-VGIC-012 */
@@ -529,7 +541,7 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
     return __atomic_load_n(&v->in_window, __ATOMIC_SEQ_CST);
 }
 
-/* Implements: LLR-VGIC-012 */
+/* Implements: LLR-VGIC-012, LLR-VGIC-015 */
 bool vgic_drain(struct vcpu *v)
 {
     /* Cheap when empty (every return to a guest drains): one load. */
@@ -537,10 +549,12 @@ bool vgic_drain(struct vcpu *v)
         return false;
     }
     uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
+    arch_lock(&v->part->vgic.lock);
     while (bits != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
-        vgic_inject(v, (uint32_t)__builtin_ctzll(bits));
+        irq_inject(v, (uint32_t)__builtin_ctzll(bits));
         bits &= bits - 1u;
     }
+    arch_unlock(&v->part->vgic.lock);
     return true;
 }
 
@@ -563,22 +577,36 @@ static const struct vgic_irq *irq_view(const struct vcpu *v, uint32_t intid)
                                     : &v->part->vgic.spi[intid - VGIC_NUM_PRIVATE];
 }
 
-/* Implements: LLR-VGIC-008, LLR-VGIC-013 */
+/* Implements: LLR-VGIC-008, LLR-VGIC-013, LLR-VGIC-015 */
 bool vgic_has_pending(struct vcpu *v)
 {
+    bool found = false;
+    arch_lock(&v->part->vgic.lock);
     /* With list registers in use their interrupts' state is the hardware's:
      * look at every INTID as before; otherwise the candidates are all that
      * can be. */
     uint64_t scan = v->vgic.lr_count == 0u ? cand_take(v) : VGIC_ALL_IRQS;
-    while (scan != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
+    while (scan != 0u && !found) { /* one INTID a turn, each clears a bit: at most 64 */
         uint32_t intid = (uint32_t)__builtin_ctzll(scan);
         const struct vgic_irq *q = irq_view(v, intid);
         scan &= scan - 1u;
-        if (q->pending != 0u && irq_deliverable(v, intid, q)) {
-            return true;
-        }
+        found = q->pending != 0u && irq_deliverable(v, intid, q);
     }
-    return false;
+    arch_unlock(&v->part->vgic.lock);
+    return found;
+}
+
+/* Implements: LLR-PT-012, LLR-VGIC-015 */
+bool vgic_irq_idle(struct partition *p, uint32_t intid)
+{
+    if (intid < VGIC_NUM_PRIVATE || intid >= VGIC_NUM_IRQS) {
+        return false;
+    }
+    arch_lock(&p->vgic.lock);
+    const struct vgic_irq *q = &p->vgic.spi[intid - VGIC_NUM_PRIVATE];
+    bool idle = (q->pending | q->active | q->in_lr) == 0u;
+    arch_unlock(&p->vgic.lock);
+    return idle;
 }
 
 /* vCPUs (bit k: vCPU k of the partition) an ICC_SGI1R_EL1 value targets. */
@@ -704,11 +732,12 @@ static void lr_release(struct vcpu *v)
     v->vgic.lr_count = 0u;
 }
 
-/* Implements: LLR-VGIC-010, LLR-VGIC-013 */
+/* Implements: LLR-VGIC-010, LLR-VGIC-013, LLR-VGIC-015 */
 uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflow)
 {
     uint32_t n = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
     uint32_t pick[VGIC_MAX_LRS];
+    arch_lock(&v->part->vgic.lock);
     lr_release(v);
     uint32_t count = lr_select(v, cand_take(v), pick, n, underflow);
     for (uint32_t i = 0; i < n; i++) {
@@ -724,16 +753,18 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
         v->vgic.lr_intid[i] = intid;
     }
     v->vgic.lr_count = count;
-    v->vgic.dirty = false;
+    __atomic_store_n(&v->vgic.dirty, false, __ATOMIC_RELAXED);
     if (!*underflow) {
         v->vgic.cand = 0u; /* every candidate taken is in a list register now */
     }
+    arch_unlock(&v->part->vgic.lock);
     return count;
 }
 
-/* Implements: LLR-VGIC-011 */
+/* Implements: LLR-VGIC-011, LLR-VGIC-015 */
 void vgic_lr_sync(struct vcpu *v, const uint64_t *lr, uint32_t nlr)
 {
+    arch_lock(&v->part->vgic.lock);
     uint32_t count = v->vgic.lr_count;
     for (uint32_t i = 0; i < count && i < nlr; i++) {
         struct vgic_irq *q = irq_of(v, v->vgic.lr_intid[i]);
@@ -742,5 +773,8 @@ void vgic_lr_sync(struct vcpu *v, const uint64_t *lr, uint32_t nlr)
         q->active = (uint8_t)((state & LR_STATE_ACTIVE) >> 1);
     }
     lr_release(v);
-    v->vgic.dirty = v->vgic.dirty || count != 0u;
+    if (count != 0u) {
+        __atomic_store_n(&v->vgic.dirty, true, __ATOMIC_RELAXED);
+    }
+    arch_unlock(&v->part->vgic.lock);
 }

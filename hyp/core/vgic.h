@@ -6,6 +6,7 @@
 #ifndef BH_VGIC_H
 #define BH_VGIC_H
 
+#include "arch_if.h"
 #include "types.h"
 
 struct vcpu;
@@ -55,7 +56,19 @@ struct vgic_irq {
  * targets, so a list-register priority is never truncated by the CPU. */
 #define VGIC_PRIO_MASK 0xF8u
 
+/*
+ * The vGIC state of a partition (this distributor and the vgic_cpu of each
+ * of its vCPUs) is read and written by the CPUs of all its vCPUs: a guest
+ * may program any interrupt from any vCPU, and a pass-through interrupt is
+ * injected where it is taken. `lock` orders them: every entry point below
+ * that reads or writes that state holds it, except for inbox and cand_in,
+ * which are atomic, and for `dirty`, which the arch layer may read without
+ * it (a stale read only delays a fill to the next return to the guest).
+ * Held for one access or one fill; never held while calling another module.
+ * Implements: LLR-VGIC-015.
+ */
 struct vgic_dist {
+    bh_lock_t lock;
     uint32_t ctlr;
     struct vgic_irq spi[VGIC_NUM_SPIS];
     uint64_t irouter[VGIC_NUM_SPIS];
@@ -82,7 +95,8 @@ struct vgic_cpu {
     uint64_t cand_in; /* any CPU, atomic */
 };
 
-/* Reset the distributor of p and the redistributors of its vCPUs.
+/* Reset the distributor of p and the redistributors of its vCPUs (not the
+ * lock, which stays usable by other CPUs meanwhile).
  * Implements: LLR-VGIC-001. */
 void vgic_init(struct partition *p);
 
@@ -101,8 +115,8 @@ void vgic_inject(struct vcpu *v, uint32_t intid);
 /*
  * Make intid pending for v from the calling physical CPU. When v runs on
  * this CPU it is injected at once (vgic_inject); otherwise it is posted to
- * v's inbox with an atomic OR, and only v's own CPU applies it
- * (vgic_drain), so the vGIC state of a vCPU is only ever written by one CPU.
+ * v's inbox with an atomic OR, and v's own CPU applies it (vgic_drain) when
+ * it next returns to v: a post from another CPU never waits for the lock.
  * Returns true when v's CPU must be kicked to look at its inbox: v is on
  * another CPU and owns that CPU's current window (v->in_window).
  * Implements: LLR-VGIC-012, LLR-VGIC-014.
@@ -113,9 +127,21 @@ bool vgic_post(struct vcpu *v, uint32_t intid);
  * there were any. Implements: LLR-VGIC-012. */
 bool vgic_drain(struct vcpu *v);
 
+/* True when the vGIC state of the vCPU c belongs to changed since its last
+ * fill: its list registers are to be filled again. Read without the lock
+ * (see vgic_dist). Implements: LLR-VGIC-015. */
+static inline bool vgic_dirty(const struct vgic_cpu *c)
+{
+    return __atomic_load_n(&c->dirty, __ATOMIC_RELAXED);
+}
+
 /* True when v has a pending, enabled interrupt its distributor forwards.
  * Implements: LLR-VGIC-008. */
 bool vgic_has_pending(struct vcpu *v);
+
+/* True when SPI intid of p is neither pending nor active nor in a list
+ * register (false for any other INTID). Implements: LLR-VGIC-015. */
+bool vgic_irq_idle(struct partition *p, uint32_t intid);
 
 /*
  * Emulate a guest write of ICC_SGI1R_EL1: make the SGI pending on the

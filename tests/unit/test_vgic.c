@@ -29,6 +29,7 @@ static int setup(void **state)
     fake_arch_reset();
     memset(&tp, 0xA5, sizeof(tp)); /* vgic_init must not rely on zeroed memory */
     memset(tv, 0xA5, sizeof(tv));
+    tp.vgic.lock.word = 0u; /* in zeroed memory on the target, never reset */
     tp.id = 0;
     tp.num_vcpus = 2;
     for (uint32_t k = 0; k < BH_MAX_VCPUS_PER_PART; k++) {
@@ -855,6 +856,72 @@ static void test_candidates(void **state)
     assert_true(cand_of(&tv[1]) == ~0ull);
 }
 
+/* The hook runs as the entry point asks for the lock: a stand-in for
+ * another CPU, which finds it free (nothing else held it) and notes the
+ * state of SPI 40 it would see. */
+static uint32_t lock_takes;
+static uint8_t spi40_pending_seen;
+
+static void lock_hook(bh_lock_t *l)
+{
+    assert_int_equal(l->word, 0u);
+    lock_takes++;
+    spi40_pending_seen = SPI(40)->pending;
+}
+
+static void expect_locked_once(void)
+{
+    assert_int_equal(lock_takes, 1u);
+    assert_int_equal(tp.vgic.lock.word, 0u); /* released */
+    lock_takes = 0u;
+    fake_lock_target = &tp.vgic.lock;
+    fake_lock_hook = lock_hook;
+}
+
+/* Verifies: LLR-VGIC-015 */
+static void test_entry_points_take_the_lock(void **state)
+{
+    (void)state;
+    uint64_t lr[VGIC_MAX_LRS];
+    bool underflow = false;
+    uint64_t val = 1u << 8; /* ISPENDR1 bit 8: SPI 40 */
+    lock_takes = 1u;
+    expect_locked_once(); /* arms the hook */
+
+    /* A distributor write changes SPI 40 only after the lock is taken. */
+    spi40_pending_seen = 0xFF;
+    assert_int_equal(vgic_mmio(&tv[0], GICD(0x204), 4, true, &val), MMIO_HANDLED);
+    assert_int_equal(spi40_pending_seen, 0u);
+    assert_int_equal(SPI(40)->pending, 1u);
+    expect_locked_once();
+
+    vgic_inject(&tv[0], 27);
+    expect_locked_once();
+    (void)vgic_post(&tv[1], 27); /* vCPU 1 is on CPU 1: an atomic post, no lock */
+    assert_int_equal(lock_takes, 0u);
+    assert_true(vgic_drain(&tv[1]));
+    expect_locked_once();
+    assert_false(vgic_drain(&tv[1])); /* empty: one load, no lock */
+    assert_int_equal(lock_takes, 0u);
+
+    (void)vgic_has_pending(&tv[0]);
+    expect_locked_once();
+    (void)vgic_lr_fill(&tv[0], lr, 4, &underflow);
+    expect_locked_once();
+    vgic_lr_sync(&tv[0], lr, 4);
+    expect_locked_once();
+    assert_false(vgic_irq_idle(&tp, 40)); /* still pending */
+    expect_locked_once();
+    vgic_init(&tp);
+    expect_locked_once();
+    assert_true(vgic_irq_idle(&tp, 40));
+    expect_locked_once();
+    assert_false(vgic_irq_idle(&tp, 27)); /* not an SPI: no lock */
+    assert_false(vgic_irq_idle(&tp, VGIC_NUM_IRQS));
+    assert_int_equal(lock_takes, 0u);
+    fake_lock_hook = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +951,7 @@ int main(void)
         cmocka_unit_test_setup(test_lr_sync_transitions, setup),
         cmocka_unit_test_setup(test_lr_sync_repend, setup),
         cmocka_unit_test_setup(test_lr_spi_held_elsewhere, setup),
+        cmocka_unit_test_setup(test_entry_points_take_the_lock, setup),
     };
     return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
 }

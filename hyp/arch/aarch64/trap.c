@@ -280,7 +280,7 @@ struct arch_regs *arch_resume(struct arch_cpu *c)
         vcpu_switch(c, v);
     }
     (void)vgic_drain(v); /* injections other CPUs posted for it */
-    if (v->vgic.dirty || v->vgic.lr_count != 0u) {
+    if (vgic_dirty(&v->vgic) || v->vgic.lr_count != 0u) {
         vcpu_lrs_sync(v);
         vcpu_lrs_fill(v);
     }
@@ -302,15 +302,14 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
         uint64_t esr = sysreg_read(esr_el2);
         if (ESR_EC(esr) == EC_DABT_LOW) {
             trap_dabt(v, frame, esr);
-            if (v->state == VCPU_RUNNABLE && !v->vgic.dirty && !sched_need_pick(c->id)) {
+            if (v->state == VCPU_RUNNABLE && !vgic_dirty(&v->vgic) && !sched_need_pick(c->id)) {
                 return frame;
             }
             return arch_resume(c);
         }
     }
     if (v->vgic.lr_count != 0u) {
-        vcpu_lrs_sync(v);
-        v->vgic.dirty = true;
+        vcpu_lrs_sync(v); /* marks v dirty: its list registers are refilled */
     }
     if (kind == TRAP_SYNC) {
         trap_sync(v, frame);
@@ -353,7 +352,7 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     r.how = HVC_FAST;
     if (arch_vcpus[v->gid].reload) {
         r.how = HVC_FULL_RESET;
-    } else if (v->state != VCPU_RUNNABLE || v->vgic.dirty || v->vgic.lr_count != 0u ||
+    } else if (v->state != VCPU_RUNNABLE || vgic_dirty(&v->vgic) || v->vgic.lr_count != 0u ||
                sched_need_pick(c->id)) {
         r.how = HVC_FULL;
     }

@@ -67,12 +67,11 @@ bool passthru_irq(uint32_t intid)
         arch_irq_mask(intid, true);
         d->masked = true;
         vgic_inject(d->owner->vcpus[0], d->vintid);
-        uint32_t self = arch_cpu_id();
+        /* The SPI may be routed to any vCPU of the owner: each that is in
+         * its window elsewhere looks now, the others when their windows
+         * start (never a kick into another partition's window). */
         for (uint32_t j = 0; j < d->owner->num_vcpus; j++) {
-            uint32_t cpu = d->owner->vcpus[j]->pcpu;
-            if (cpu != self) {
-                arch_kick(cpu);
-            }
+            (void)vgic_kick(d->owner->vcpus[j]);
         }
         return true;
     }

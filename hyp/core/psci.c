@@ -71,12 +71,7 @@ static int64_t psci_cpu_on(const struct vcpu *v, uint64_t target, uint64_t entry
     t->vtimer.cval = 0;
     t->state = VCPU_RUNNABLE;
     sched_request_pick(t->pcpu);
-    /* Outside its window, t starts when the window does: no kick (as for
-     * vgic_post). The state is published before ownership is read. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (t->pcpu != arch_cpu_id() && __atomic_load_n(&t->in_window, __ATOMIC_SEQ_CST) != false) {
-        arch_kick(t->pcpu);
-    }
+    (void)vgic_kick(t); /* outside its window, t starts when the window does */
     return PSCI_SUCCESS;
 }
 

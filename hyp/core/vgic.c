@@ -131,6 +131,7 @@ struct vgic_access {
     bool write;
     uint64_t wval;
     uint64_t rval;
+    uint32_t touched; /* bit k: a write marked vCPU k of part dirty */
 };
 
 /* vCPUs of p, never more than its vcpus[] table holds. */
@@ -170,12 +171,6 @@ static void mark_irqs(struct vcpu *t, uint64_t bits)
         __atomic_store_n(&t->vgic.dirty, true, __ATOMIC_RELAXED);
         cand_add(t, bits);
     }
-}
-
-/* A change that may concern any interrupt of t. */
-static void mark_dirty(struct vcpu *t)
-{
-    mark_irqs(t, VGIC_ALL_IRQS);
 }
 
 /* v's candidate mask with every mark made since; on v's own CPU only.
@@ -228,6 +223,16 @@ void vgic_init(struct partition *p)
 }
 
 /* ---------------------------------------------------------------- MMIO --- */
+
+/* A guest write changed state that concerns t: mark it, and remember it
+ * for the kick after the lock is released (vgic_mmio). */
+static void access_mark(struct vgic_access *a, struct vcpu *t)
+{
+    if (t != NULL) {
+        mark_irqs(t, VGIC_ALL_IRQS); /* the change may concern any of its INTIDs */
+        a->touched |= 1u << t->vid;
+    }
+}
 
 /* The interrupt a per-interrupt register entry names in this frame, or NULL
  * when the entry is RAZ/WI there. */
@@ -316,7 +321,7 @@ static void bank_access(struct vgic_access *a, const struct vgic_reg_desc *r)
         if (a->write) {
             uint32_t f = (uint32_t)(a->wval >> (j * r->bits)) & fmask;
             irq_field_write(r->reg, q, first + j, f);
-            mark_dirty(a->owner != NULL ? a->owner : spi_target(a->part, q));
+            access_mark(a, a->owner != NULL ? a->owner : spi_target(a->part, q));
         } else {
             a->rval |= (uint64_t)irq_field_read(r->reg, q) << (j * r->bits);
         }
@@ -363,10 +368,10 @@ static void irouter_access(struct vgic_access *a)
         a->rval = reg64_read(a, d->irouter[i]);
         return;
     }
-    mark_dirty(spi_target(a->part, &d->spi[i]));
+    access_mark(a, spi_target(a->part, &d->spi[i]));
     d->irouter[i] = reg64_merge(a, d->irouter[i]) & IROUTER_MASK;
     d->spi[i].target = route_of(a->part, d->irouter[i]);
-    mark_dirty(spi_target(a->part, &d->spi[i]));
+    access_mark(a, spi_target(a->part, &d->spi[i]));
 }
 
 /* Implements: LLR-VGIC-003 */
@@ -379,7 +384,7 @@ static void gicd_ctlr_access(struct vgic_access *a)
     }
     p->vgic.ctlr = (uint32_t)a->wval & GICD_CTLR_GRP1;
     for (uint32_t k = 0; k < part_vcpus(p); k++) {
-        mark_dirty(p->vcpus[k]);
+        access_mark(a, p->vcpus[k]);
     }
 }
 
@@ -396,7 +401,7 @@ static void gicr_waker_access(struct vgic_access *a)
     struct vgic_cpu *c = &a->owner->vgic;
     if (a->write) {
         c->waker = (a->wval & GICR_WAKER_PS) != 0u ? GICR_WAKER_ASLEEP : 0u;
-        mark_dirty(a->owner);
+        access_mark(a, a->owner);
     }
     a->rval = c->waker;
 }
@@ -489,10 +494,17 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
     a.write = write;
     a.wval = write ? (*val & (~0ull >> (64u - 8u * size))) : 0u;
     a.rval = 0u;
+    a.touched = 0u;
     if (r != NULL) {
         arch_lock(&a.part->vgic.lock);
         reg_access(&a, r);
         arch_unlock(&a.part->vgic.lock);
+    }
+    /* A write may have made an interrupt deliverable to a vCPU blocked on
+     * another CPU, which would otherwise wait for that CPU's next trap. */
+    while (a.touched != 0u) { /* each turn clears a bit: at most 16 */
+        (void)vgic_kick(a.part->vcpus[__builtin_ctz(a.touched)]);
+        a.touched &= a.touched - 1u;
     }
     if (!write) {
         *val = a.rval;
@@ -521,7 +533,30 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
     arch_unlock(&v->part->vgic.lock);
 }
 
-/* Implements: LLR-VGIC-012 */
+/* The one kick rule (LLR-VGIC-014). The fence orders the caller's change
+ * before the read of in_window; the scheduler orders its write of in_window
+ * before its look at the state (sched_set_owner), so either it sees the
+ * change or this CPU sees t in its window. */
+static bool kick_needed(const struct vcpu *t)
+{
+    if (t->pcpu == arch_cpu_id()) {
+        return false;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return __atomic_load_n(&t->in_window, __ATOMIC_SEQ_CST);
+}
+
+/* Implements: LLR-VGIC-014, LLR-VGIC-016 */
+bool vgic_kick(const struct vcpu *t)
+{
+    bool kick = kick_needed(t);
+    if (kick) {
+        arch_kick(t->pcpu);
+    }
+    return kick;
+}
+
+/* Implements: LLR-VGIC-012, LLR-VGIC-014 */
 bool vgic_post(struct vcpu *v, uint32_t intid)
 {
     if (intid >= VGIC_NUM_IRQS) {
@@ -532,13 +567,11 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
         return false;
     }
     /* Post, then look whether v owns its CPU's window: the scheduler
-     * publishes ownership, then drains (sched_pick). With both orders
-     * sequentially consistent, either v's CPU drains this post or this CPU
-     * sees v in its window and kicks. A vCPU outside its window is not
-     * worth an interrupt: its CPU runs another partition, whose time the
-     * kick would take; the post waits for v's next window. */
+     * publishes ownership, then drains (sched_pick). A vCPU outside its
+     * window is not worth an interrupt: its CPU runs another partition,
+     * whose time the kick would take; the post waits for v's next window. */
     (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_SEQ_CST);
-    return __atomic_load_n(&v->in_window, __ATOMIC_SEQ_CST);
+    return kick_needed(v);
 }
 
 /* Implements: LLR-VGIC-012, LLR-VGIC-015 */

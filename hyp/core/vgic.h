@@ -123,6 +123,16 @@ void vgic_inject(struct vcpu *v, uint32_t intid);
  */
 bool vgic_post(struct vcpu *v, uint32_t intid);
 
+/*
+ * Interrupt t's CPU so that it looks at t's interrupt state now, when t is
+ * on another CPU than the caller's and owns that CPU's current window; a vCPU
+ * outside its window sees the state when its window starts, and one on the
+ * caller's CPU when the caller returns to a guest. Returns whether it kicked.
+ * Pre: the caller has published its change to t's state (an atomic or a
+ * lock release). Implements: LLR-VGIC-016.
+ */
+bool vgic_kick(const struct vcpu *t);
+
 /* Apply the INTIDs posted to v's inbox (on v's own CPU). Returns true when
  * there were any. Implements: LLR-VGIC-012. */
 bool vgic_drain(struct vcpu *v);

@@ -121,6 +121,8 @@ static void test_forward_and_complete(void **state)
     (void)state;
     passthru_init(&cfg);
     fake.cpu_id = 0;
+    vcpu_table[0].in_window = true; /* vCPU 0 owns CPU 1's window */
+    vcpu_table[1].in_window = true; /* vCPU 1 is on this CPU */
     assert_false(passthru_irq(80)); /* not a pass-through SPI */
     assert_false(masked(79));
     assert_true(passthru_irq(79));
@@ -150,6 +152,20 @@ static void test_forward_and_complete(void **state)
     fake.irq_masked[2] |= 1u << 15;
     passthru_sync(&part_table[0]);
     assert_true(masked(79)); /* not masked by passthru: left alone */
+}
+
+/* Verifies: LLR-PT-011, LLR-VGIC-016 (no kick into another partition's
+ * window: the owner's vCPU on the other CPU is outside its window) */
+static void test_forward_outside_window(void **state)
+{
+    (void)state;
+    passthru_init(&cfg);
+    fake.cpu_id = 0;
+    vcpu_table[0].in_window = false;
+    assert_true(passthru_irq(79));
+    assert_int_equal(part_table[0].vgic.spi[1].pending, 1);
+    assert_true(vgic_dirty(&vcpu_table[0].vgic)); /* seen when its window starts */
+    assert_int_equal(fake.kicks, 0);
 }
 
 /* Verifies: LLR-PT-013 */
@@ -199,7 +215,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_init_maps_and_routes), T(test_init_bounded),    T(test_init_pool_exhausted_halts),
-        T(test_forward_and_complete), T(test_lr_requests_eoi), T(test_reset_after_restart),
+        T(test_forward_and_complete), T(test_forward_outside_window), T(test_lr_requests_eoi),
+        T(test_reset_after_restart),
     };
     return cmocka_run_group_tests_name("passthru", tests, NULL, NULL);
 }

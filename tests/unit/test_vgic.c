@@ -530,6 +530,49 @@ static void test_post_outside_window(void **state)
     assert_int_equal(tv[1].vgic.priv[1].pending, 1);
 }
 
+/* Verifies: LLR-VGIC-016 (a guest write that changes state of a vCPU in its
+ * window on another CPU kicks that CPU, after the lock is released; reads,
+ * writes that concern only this CPU's vCPUs and vCPUs outside their window
+ * kick nobody) */
+static void test_write_kicks_remote(void **state)
+{
+    (void)state;
+    fake.cpu_id = 0;
+    wr(&tv[0], GICD(0x6000u + 8u * 33u), 8, 1u); /* SPI 33 to vCPU 1 */
+    assert_int_equal(fake.kicks, 1u << 1);
+    fake.kicks = 0;
+    wr32(GICD(0x100u + 4u), 1u << 1); /* enable SPI 33 */
+    assert_int_equal(fake.kicks, 1u << 1);
+    fake.kicks = 0;
+    (void)rd32(GICD(0x100u + 4u));
+    (void)rd32(GICD(0x0u));
+    assert_int_equal(fake.kicks, 0);
+    wr(&tv[0], GICR_SGI(0, 0x100u), 4, 1u << 27); /* own PPI 27 */
+    wr(&tv[0], GICR(0, 0x14u), 4, 0u);            /* own GICR_WAKER */
+    assert_int_equal(fake.kicks, 0);
+    wr(&tv[0], GICR(1, 0x14u), 4, 0u); /* vCPU 1's GICR_WAKER */
+    assert_int_equal(fake.kicks, 1u << 1);
+    fake.kicks = 0;
+    wr32(GICD(0x0u), 2u); /* GICD_CTLR: every vCPU */
+    assert_int_equal(fake.kicks, 1u << 1);
+    /* outside its window: marked, seen when the window starts, no kick */
+    fake.kicks = 0;
+    tv[1].in_window = false;
+    clear_dirty();
+    wr32(GICD(0x200u + 4u), 1u << 1); /* SPI 33 pending */
+    assert_true(vgic_dirty(&tv[1].vgic));
+    assert_int_equal(fake.kicks, 0);
+    assert_false(vgic_kick(&tv[1]));
+    tv[1].in_window = true;
+    assert_true(vgic_kick(&tv[1]));
+    assert_false(vgic_kick(&tv[0])); /* this CPU's own vCPU */
+    /* a vCPU of this CPU written from another CPU's vCPU is kicked there */
+    fake.kicks = 0;
+    fake.cpu_id = 1;
+    wr(&tv[1], GICR(0, 0x14u), 4, 0u);
+    assert_int_equal(fake.kicks, 1u << 0);
+}
+
 /* Verifies: LLR-VGIC-009, LLR-VGIC-012 */
 static void test_sgi_list(void **state)
 {
@@ -944,6 +987,7 @@ int main(void)
         cmocka_unit_test_setup(test_has_pending, setup),
         cmocka_unit_test_setup(test_post_and_drain, setup),
         cmocka_unit_test_setup(test_post_outside_window, setup),
+        cmocka_unit_test_setup(test_write_kicks_remote, setup),
         cmocka_unit_test_setup(test_sgi_list, setup),
         cmocka_unit_test_setup(test_sgi_affinity_and_broadcast, setup),
         cmocka_unit_test_setup(test_lr_fill_order_encoding, setup),

@@ -67,13 +67,9 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
     r->arg0 = arg0;
     __atomic_store_n(&r->pending, 1u, __ATOMIC_RELEASE);
     __atomic_store_n(&vcpu_reset_waiting[v->pcpu], 1u, __ATOMIC_RELEASE);
-    /* What the caller writes next (the vCPU's state) is seen after the
-     * request. A vCPU outside its window gets the reset applied before its
-     * window's choice (arch_resume), without an interrupt now. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&v->in_window, __ATOMIC_SEQ_CST) != false) {
-        arch_kick(v->pcpu);
-    }
+    /* A vCPU outside its window gets the reset applied before its window's
+     * choice (arch_resume), without an interrupt now. */
+    (void)vgic_kick(v);
 }
 
 /* Implements: LLR-ARCH-031. */

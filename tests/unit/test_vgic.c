@@ -1,4 +1,4 @@
-/* Unit tests of hyp/core/vgic.c: a partition with 2 vCPUs built by hand. */
+/* Unit tests of hyp/core/vgic.c and vgic_mmio.c: a partition with 2 vCPUs built by hand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

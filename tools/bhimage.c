@@ -1,28 +1,20 @@
 /*
  * bhimage: build a Bulkhead configuration blob from a system description and
- * pack it behind the hypervisor. Host code: plain libc and libfdt.
+ * pack it behind the hypervisor. Host code: plain libc; the partition device
+ * trees (libfdt) are in bhimage_dt.c.
  */
 #include "bhimage.h"
+#include "bhimage_int.h"
 
 #include <errno.h>
-#include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "platform.h"
-#include "vgic.h"
-#include "vuart.h"
 
-/* Device-tree interrupt specifier cells (GIC binding). */
-#define DT_IRQ_SPI 0u
-#define DT_IRQ_PPI 1u
-#define DT_IRQ_LEVEL_HIGH 4u
-#define DT_PPI(intid) ((intid)-VGIC_NUM_PRIVATE / 2u)
-#define DT_SPI(intid) ((intid)-VGIC_NUM_PRIVATE)
-
-__attribute__((format(printf, 2, 3))) static int fail(struct bhi_status *st, const char *fmt, ...)
+int bhi_fail(struct bhi_status *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -48,7 +40,7 @@ int bhi_read_file(const char *path, struct bhi_buf *out, struct bhi_status *st)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        return fail(st, "%s: %s", path, strerror(errno));
+        return bhi_fail(st, "%s: %s", path, strerror(errno));
     }
     long len = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1L;
     int bad = len < 0 || (unsigned long)len > BHI_MAX_FILE || fseek(f, 0, SEEK_SET) != 0;
@@ -58,7 +50,7 @@ int bhi_read_file(const char *path, struct bhi_buf *out, struct bhi_status *st)
     fclose(f);
     if (bad) {
         free(data);
-        return fail(st, "%s: unreadable or larger than %u bytes", path, BHI_MAX_FILE);
+        return bhi_fail(st, "%s: unreadable or larger than %u bytes", path, BHI_MAX_FILE);
     }
     out->data = data;
     out->size = n;
@@ -70,12 +62,12 @@ int bhi_write_file(const char *path, const void *data, size_t size, struct bhi_s
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL) {
-        return fail(st, "%s: %s", path, strerror(errno));
+        return bhi_fail(st, "%s: %s", path, strerror(errno));
     }
     size_t n = fwrite(data, 1, size, f);
     int rc = fclose(f);
     if (n != size || rc != 0) {
-        return fail(st, "%s: write failed", path);
+        return bhi_fail(st, "%s: write failed", path);
     }
     return 0;
 }
@@ -101,12 +93,13 @@ int bhi_arm64_parse(const uint8_t *img, size_t size, struct bhi_arm64_hdr *hdr,
                     struct bhi_status *st)
 {
     if (size < BHI_ARM64_HDR_SIZE) {
-        return fail(st, "not an arm64 Image: %zu bytes, header needs %u", size, BHI_ARM64_HDR_SIZE);
+        return bhi_fail(st, "not an arm64 Image: %zu bytes, header needs %u", size,
+                        BHI_ARM64_HDR_SIZE);
     }
     uint32_t magic = (uint32_t)bhi_get_le64(img + BHI_ARM64_OFF_MAGIC);
     if (magic != BHI_ARM64_MAGIC) {
-        return fail(st, "not an arm64 Image: magic 0x%08x, expected 0x%08x", magic,
-                    BHI_ARM64_MAGIC);
+        return bhi_fail(st, "not an arm64 Image: magic 0x%08x, expected 0x%08x", magic,
+                        BHI_ARM64_MAGIC);
     }
     hdr->text_offset = bhi_get_le64(img + BHI_ARM64_OFF_TEXT_OFFSET);
     hdr->image_size = bhi_get_le64(img + BHI_ARM64_OFF_IMAGE_SIZE);
@@ -119,16 +112,16 @@ int bhi_place_image(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h
                     struct bh_cfg_part *out, struct bhi_status *st)
 {
     if ((p->ram_gpa & (BHI_RAM_ALIGN - 1u)) != 0) {
-        return fail(st, "ram_gpa 0x%llx is not 2 MiB aligned", (unsigned long long)p->ram_gpa);
+        return bhi_fail(st, "ram_gpa 0x%llx is not 2 MiB aligned", (unsigned long long)p->ram_gpa);
     }
     uint64_t mem = h->image_size != 0 ? h->image_size : (uint64_t)file_size;
     if (mem < file_size) {
-        return fail(st, "image header image_size 0x%llx is below the file size 0x%zx",
-                    (unsigned long long)mem, file_size);
+        return bhi_fail(st, "image header image_size 0x%llx is below the file size 0x%zx",
+                        (unsigned long long)mem, file_size);
     }
     if (mem > UINT32_MAX || h->text_offset > p->ram_size) {
-        return fail(st, "image does not fit: text_offset 0x%llx, size 0x%llx",
-                    (unsigned long long)h->text_offset, (unsigned long long)mem);
+        return bhi_fail(st, "image does not fit: text_offset 0x%llx, size 0x%llx",
+                        (unsigned long long)h->text_offset, (unsigned long long)mem);
     }
     out->image_gpa = p->ram_gpa + h->text_offset;
     out->entry_gpa = out->image_gpa;
@@ -142,13 +135,13 @@ int bhi_place_dtb(const struct sys_part_desc *p, size_t dtb_size, struct bh_cfg_
                   struct bhi_status *st)
 {
     if (dtb_size > p->ram_size || dtb_size > UINT32_MAX) {
-        return fail(st, "device tree of %zu bytes does not fit in RAM", dtb_size);
+        return bhi_fail(st, "device tree of %zu bytes does not fit in RAM", dtb_size);
     }
     uint64_t ram_end = p->ram_gpa + p->ram_size;
     uint64_t gpa = (ram_end - dtb_size) & ~(BHI_RAM_ALIGN - 1u);
     if (gpa < out->image_gpa + out->image_mem_size) {
-        return fail(st, "no 2 MiB boundary for the device tree above the image (ends 0x%llx)",
-                    (unsigned long long)(out->image_gpa + out->image_mem_size));
+        return bhi_fail(st, "no 2 MiB boundary for the device tree above the image (ends 0x%llx)",
+                        (unsigned long long)(out->image_gpa + out->image_mem_size));
     }
     out->dtb_gpa = gpa;
     out->dtb_size = (uint32_t)dtb_size;
@@ -161,297 +154,21 @@ int bhi_place_ramdisk(uint64_t size, struct bh_cfg_part *out, struct bhi_status 
 {
     uint64_t low = out->image_gpa + out->image_mem_size;
     if (size > UINT32_MAX || out->dtb_gpa < low || size > out->dtb_gpa - low) {
-        return fail(st, "ramdisk of 0x%llx bytes does not fit between the image (ends 0x%llx) and "
+        return bhi_fail(st,
+                        "ramdisk of 0x%llx bytes does not fit between the image (ends 0x%llx) and "
                         "the device tree (0x%llx)",
-                    (unsigned long long)size, (unsigned long long)low,
-                    (unsigned long long)out->dtb_gpa);
+                        (unsigned long long)size, (unsigned long long)low,
+                        (unsigned long long)out->dtb_gpa);
     }
     uint64_t gpa = (out->dtb_gpa - size) & ~(uint64_t)(BH_CFG_PAGE_SIZE - 1u);
     if (gpa < low) {
-        return fail(st, "ramdisk of 0x%llx bytes: no page boundary above the image (ends 0x%llx)",
-                    (unsigned long long)size, (unsigned long long)low);
+        return bhi_fail(st,
+                        "ramdisk of 0x%llx bytes: no page boundary above the image (ends 0x%llx)",
+                        (unsigned long long)size, (unsigned long long)low);
     }
     out->ramdisk_gpa = gpa;
     out->ramdisk_size = (uint32_t)size;
     return 0;
-}
-
-/* String property (libfdt's own macro trips -Wconversion under gcc). */
-static int dt_str(void *fdt, const char *name, const char *str)
-{
-    return fdt_property(fdt, name, str, (int)(strlen(str) + 1u));
-}
-
-/* Property of n 32-bit cells. */
-static int dt_cells(void *fdt, const char *name, const uint32_t *cells, uint32_t n)
-{
-    fdt32_t be[16];
-    for (uint32_t i = 0; i < n && i < 16u; i++) {
-        be[i] = cpu_to_fdt32(cells[i]);
-    }
-    return fdt_property(fdt, name, be, (int)(n * sizeof(fdt32_t)));
-}
-
-/* reg of one or two (base, size) pairs with #address-cells = #size-cells = 2. */
-static int dt_reg2(void *fdt, uint64_t base0, uint64_t size0, uint64_t base1, uint64_t size1,
-                   uint32_t pairs)
-{
-    const uint32_t cells[8] = {
-        (uint32_t)(base0 >> 32), (uint32_t)base0, (uint32_t)(size0 >> 32), (uint32_t)size0,
-        (uint32_t)(base1 >> 32), (uint32_t)base1, (uint32_t)(size1 >> 32), (uint32_t)size1,
-    };
-    return dt_cells(fdt, "reg", cells, 4u * pairs);
-}
-
-static int dt_root_props(void *fdt, const struct sys_part_desc *p)
-{
-    char model[64];
-    snprintf(model, sizeof(model), "Bulkhead partition %s", p->name);
-    int rc = fdt_property_u32(fdt, "#address-cells", 2);
-    rc |= fdt_property_u32(fdt, "#size-cells", 2);
-    rc |= dt_str(fdt, "compatible", "bulkhead,partition");
-    rc |= dt_str(fdt, "model", model);
-    rc |= fdt_property_u32(fdt, "interrupt-parent", BHI_GIC_PHANDLE);
-    return rc;
-}
-
-static int dt_chosen_memory(void *fdt, const struct sys_part_desc *p)
-{
-    char name[48];
-    snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VUART_BASE);
-    int rc = fdt_begin_node(fdt, "chosen");
-    rc |= dt_str(fdt, "stdout-path", name);
-    rc |= p->bootargs != NULL ? dt_str(fdt, "bootargs", p->bootargs) : 0;
-    if (p->ramdisk_size != 0) {
-        uint64_t end = p->ramdisk_gpa + p->ramdisk_size;
-        rc |= fdt_property_u64(fdt, "linux,initrd-start", p->ramdisk_gpa);
-        rc |= fdt_property_u64(fdt, "linux,initrd-end", end);
-    }
-    rc |= fdt_end_node(fdt);
-    snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_gpa);
-    rc |= fdt_begin_node(fdt, name);
-    rc |= dt_str(fdt, "device_type", "memory");
-    rc |= dt_reg2(fdt, p->ram_gpa, p->ram_size, 0, 0, 1);
-    return rc | fdt_end_node(fdt);
-}
-
-static int dt_cpus(void *fdt, const struct sys_part_desc *p)
-{
-    int rc = fdt_begin_node(fdt, "cpus");
-    rc |= fdt_property_u32(fdt, "#address-cells", 1);
-    rc |= fdt_property_u32(fdt, "#size-cells", 0);
-    for (uint32_t i = 0; i < p->num_vcpus && i < BH_CFG_MAX_VCPUS; i++) {
-        char name[16];
-        snprintf(name, sizeof(name), "cpu@%u", i);
-        rc |= fdt_begin_node(fdt, name);
-        rc |= dt_str(fdt, "device_type", "cpu");
-        rc |= dt_str(fdt, "compatible", "arm,armv8");
-        rc |= dt_str(fdt, "enable-method", "psci");
-        rc |= fdt_property_u32(fdt, "reg", i);
-        rc |= fdt_end_node(fdt);
-    }
-    return rc | fdt_end_node(fdt);
-}
-
-static int dt_gic(void *fdt, const struct sys_part_desc *p)
-{
-    char name[48];
-    snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)VGIC_GICD_BASE);
-    int rc = fdt_begin_node(fdt, name);
-    rc |= dt_str(fdt, "compatible", "arm,gic-v3");
-    rc |= fdt_property_u32(fdt, "#interrupt-cells", 3);
-    rc |= fdt_property_u32(fdt, "#address-cells", 2);
-    rc |= fdt_property_u32(fdt, "#size-cells", 2);
-    rc |= fdt_property(fdt, "interrupt-controller", NULL, 0);
-    rc |= dt_reg2(fdt, VGIC_GICD_BASE, VGIC_GICD_SIZE, VGIC_GICR_BASE,
-                  VGIC_GICR_STRIDE * p->num_vcpus, 2);
-    rc |= fdt_property_u32(fdt, "phandle", BHI_GIC_PHANDLE);
-    return rc | fdt_end_node(fdt);
-}
-
-/* PSCI through HVC #0 (hyp/core/psci.c). */
-static int dt_psci(void *fdt)
-{
-    static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
-    int rc = fdt_begin_node(fdt, "psci");
-    rc |= fdt_property(fdt, "compatible", psci_compat, (int)sizeof(psci_compat));
-    rc |= dt_str(fdt, "method", "hvc");
-    return rc | fdt_end_node(fdt);
-}
-
-static int dt_timer_hyp(void *fdt, int xen_node)
-{
-    static const char xen_compat[] = "xen,xen-4.17\0xen,xen";
-    const uint32_t timer_irqs[12] = {
-        DT_IRQ_PPI, DT_PPI(BHI_PPI_SEC_PTIMER), DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(BHI_PPI_NS_PTIMER),  DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(VGIC_PPI_VTIMER),    DT_IRQ_LEVEL_HIGH,
-        DT_IRQ_PPI, DT_PPI(VGIC_PPI_HYP_TIMER), DT_IRQ_LEVEL_HIGH,
-    };
-    const uint32_t evtchn_irq[3] = {DT_IRQ_PPI, DT_PPI(VGIC_PPI_EVTCHN), DT_IRQ_LEVEL_HIGH};
-    int rc = fdt_begin_node(fdt, "timer");
-    rc |= dt_str(fdt, "compatible", "arm,armv8-timer");
-    rc |= dt_cells(fdt, "interrupts", timer_irqs, 12);
-    rc |= fdt_property(fdt, "always-on", NULL, 0);
-    rc |= fdt_end_node(fdt);
-    if (!xen_node) {
-        return rc;
-    }
-    rc |= fdt_begin_node(fdt, "hypervisor");
-    rc |= fdt_property(fdt, "compatible", xen_compat, (int)sizeof(xen_compat));
-    rc |= dt_reg2(fdt, BHI_XEN_REGION_BASE, BHI_XEN_REGION_SIZE, 0, 0, 1);
-    rc |= dt_cells(fdt, "interrupts", evtchn_irq, 3);
-    return rc | fdt_end_node(fdt);
-}
-
-static int dt_uart(void *fdt)
-{
-    char name[32];
-    const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(VGIC_SPI_VPL011), DT_IRQ_LEVEL_HIGH};
-    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)VUART_BASE);
-    int rc = fdt_begin_node(fdt, name);
-    rc |= dt_str(fdt, "compatible", "arm,sbsa-uart");
-    rc |= dt_reg2(fdt, VUART_BASE, VUART_SIZE, 0, 0, 1);
-    rc |= dt_cells(fdt, "interrupts", irq, 3);
-    rc |= fdt_property_u32(fdt, "current-speed", BHI_UART_SPEED);
-    return rc | fdt_end_node(fdt);
-}
-
-/* One node per pass-through device: its compatible, its registers and its
- * virtual SPI. Implements: LLR-PT-020. */
-static int dt_passthru(void *fdt, const struct sys_part_desc *p)
-{
-    int rc = 0;
-    for (uint32_t k = 0; k < p->num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
-        const struct bh_cfg_passthru *d = &p->dev[k];
-        uint64_t reg = d->base + d->reg_offset;
-        const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(d->vintid), d->irq_flags};
-        char name[48];
-        char compat[BH_CFG_PT_COMPAT_LEN + 1u];
-        snprintf(name, sizeof(name), "passthrough@%llx", (unsigned long long)reg);
-        snprintf(compat, sizeof(compat), "%.*s", (int)BH_CFG_PT_COMPAT_LEN, d->compatible);
-        rc |= fdt_begin_node(fdt, name);
-        rc |= dt_str(fdt, "compatible", compat);
-        rc |= dt_reg2(fdt, reg, d->reg_size, 0, 0, 1);
-        rc |= dt_cells(fdt, "interrupts", irq, 3);
-        rc |= fdt_end_node(fdt);
-    }
-    return rc;
-}
-
-/* Implements: LLR-TOOL-004 (per-partition device tree: memory, vCPUs with
- * PSCI enable-method, GICv3, PSCI (hvc), timer, Xen node unless no_xen_node,
- * PL011, chosen stdout, bootargs and initrd range). */
-int bhi_make_dtb(const struct sys_part_desc *p, struct bhi_buf *out, struct bhi_status *st)
-{
-    void *fdt = calloc(1, BHI_DTB_MAX);
-    if (fdt == NULL) {
-        return fail(st, "out of memory");
-    }
-    int rc = fdt_create(fdt, (int)BHI_DTB_MAX);
-    rc |= fdt_finish_reservemap(fdt);
-    rc |= fdt_begin_node(fdt, "");
-    rc |= dt_root_props(fdt, p);
-    rc |= dt_chosen_memory(fdt, p);
-    rc |= dt_cpus(fdt, p);
-    rc |= dt_gic(fdt, p);
-    rc |= dt_psci(fdt);
-    rc |= dt_timer_hyp(fdt, !p->no_xen_node);
-    rc |= dt_uart(fdt);
-    rc |= dt_passthru(fdt, p);
-    rc |= fdt_end_node(fdt);
-    rc |= fdt_finish(fdt);
-    rc = rc != 0 ? rc : fdt_pack(fdt);
-    if (rc != 0) {
-        free(fdt);
-        return fail(st, "device tree generation failed: %s", fdt_strerror(rc));
-    }
-    out->data = fdt;
-    out->size = fdt_totalsize(fdt);
-    return 0;
-}
-
-static uint32_t be32_get(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* A NUL-terminated string starts at off in [0, end) of blk. */
-static int str_in(const uint8_t *blk, uint32_t off, uint32_t end, uint32_t *len)
-{
-    const uint8_t *nul = off < end ? memchr(blk + off, 0, end - off) : NULL;
-    *len = nul != NULL ? (uint32_t)(nul - (blk + off)) : 0;
-    return nul != NULL;
-}
-
-/* One tag of the structure block at *off; 1 ok, 0 END seen, -1 bad. */
-static int fdt_walk_tag(const uint8_t *st, uint32_t end, const uint8_t *strs, uint32_t strs_size,
-                        uint32_t *off, uint32_t *depth, int *root_done)
-{
-    if (end - *off < 4u) {
-        return -1;
-    }
-    uint32_t tag = be32_get(st + *off), len = 0;
-    *off += 4u;
-    switch (tag) {
-    case FDT_BEGIN_NODE:
-        if (*root_done || *depth >= 64u || !str_in(st, *off, end, &len)) {
-            return -1;
-        }
-        *off += (len + 4u) & ~3u;
-        (*depth)++;
-        return *off <= end ? 1 : -1;
-    case FDT_END_NODE:
-        if (*depth == 0) {
-            return -1;
-        }
-        *root_done = --(*depth) == 0;
-        return 1;
-    case FDT_PROP: {
-        if (*depth == 0 || end - *off < 8u) {
-            return -1;
-        }
-        uint32_t plen = be32_get(st + *off), nameoff = be32_get(st + *off + 4u);
-        *off += 8u;
-        if (plen > end - *off || !str_in(strs, nameoff, strs_size, &len)) {
-            return -1;
-        }
-        *off += (plen + 3u) & ~3u;
-        return *off <= end ? 1 : -1;
-    }
-    case FDT_NOP:
-        return 1;
-    case FDT_END:
-        return *root_done ? 0 : -1;
-    default:
-        return -1;
-    }
-}
-
-/* Implements: LLR-TOOL-013 (a tree is checked whole, with bounded steps,
- * before libfdt reads it). */
-int bhi_fdt_check(const void *fdt, size_t size)
-{
-    if (size < sizeof(struct fdt_header) || size > INT32_MAX || ((uintptr_t)fdt & 7u) != 0) {
-        return -FDT_ERR_TRUNCATED;
-    }
-    int rc = fdt_check_header(fdt);
-    if (rc != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) < 17u) {
-        return rc != 0 ? rc : fdt_version(fdt) < 17u ? -FDT_ERR_BADVERSION : -FDT_ERR_TRUNCATED;
-    }
-    const uint8_t *b = fdt;
-    uint32_t so = fdt_off_dt_struct(fdt), ss = fdt_size_dt_struct(fdt);
-    uint32_t to = fdt_off_dt_strings(fdt), ts = fdt_size_dt_strings(fdt);
-    uint32_t total = fdt_totalsize(fdt);
-    if (so > total || ss > total - so || to > total || ts > total - to) {
-        return -FDT_ERR_TRUNCATED;
-    }
-    uint32_t off = 0, depth = 0;
-    int root_done = 0, step = 1;
-    for (uint32_t n = 0; step == 1 && n <= ss / 4u; n++) {
-        step = fdt_walk_tag(b + so, ss, b + to, ts, &off, &depth, &root_done);
-    }
-    return step == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
 }
 
 /* Implements: LLR-TOOL-009 (system description fits the blob's tables). */
@@ -459,25 +176,25 @@ int bhi_check_system(const struct sys_desc *sys, struct bhi_status *st)
 {
     uint32_t devs = 0;
     if (sys->num_parts == 0 || sys->num_parts > BH_CFG_MAX_PARTS) {
-        return fail(st, "num_parts: %u, must be 1..%u", sys->num_parts, BH_CFG_MAX_PARTS);
+        return bhi_fail(st, "num_parts: %u, must be 1..%u", sys->num_parts, BH_CFG_MAX_PARTS);
     }
     for (uint32_t i = 0; i < sys->num_parts; i++) {
         const struct sys_part_desc *p = &sys->parts[i];
         if (p->name == NULL || p->name[0] == '\0' || strlen(p->name) >= BH_CFG_NAME_LEN) {
-            return fail(st, "parts[%u].name: empty or longer than %u characters", i,
-                        BH_CFG_NAME_LEN - 1u);
+            return bhi_fail(st, "parts[%u].name: empty or longer than %u characters", i,
+                            BH_CFG_NAME_LEN - 1u);
         }
         if (p->num_vcpus == 0 || p->num_vcpus > BH_CFG_MAX_VCPUS) {
-            return fail(st, "parts[%u].num_vcpus: %u, must be 1..%u", i, p->num_vcpus,
-                        BH_CFG_MAX_VCPUS);
+            return bhi_fail(st, "parts[%u].num_vcpus: %u, must be 1..%u", i, p->num_vcpus,
+                            BH_CFG_MAX_VCPUS);
         }
         if (p->program == NULL || p->program[0] == '\0') {
-            return fail(st, "parts[%u].program: missing", i);
+            return bhi_fail(st, "parts[%u].program: missing", i);
         }
         devs += p->num_dev;
     }
     if (devs > BH_CFG_MAX_PASSTHRU) {
-        return fail(st, "%u pass-through devices, at most %u", devs, BH_CFG_MAX_PASSTHRU);
+        return bhi_fail(st, "%u pass-through devices, at most %u", devs, BH_CFG_MAX_PASSTHRU);
     }
     return 0;
 }
@@ -494,11 +211,11 @@ static int blob_append(struct bhi_blob *b, const void *data, size_t n, uint32_t 
     uint64_t start = align_up(b->buf.size, BH_CFG_PAYLOAD_ALIGN);
     uint64_t end = start + n;
     if (end > UINT32_MAX) {
-        return fail(st, "blob larger than 4 GiB");
+        return bhi_fail(st, "blob larger than 4 GiB");
     }
     uint8_t *grown = realloc(b->buf.data, (size_t)end);
     if (grown == NULL) {
-        return fail(st, "out of memory");
+        return bhi_fail(st, "out of memory");
     }
     memset(grown + b->buf.size, 0, (size_t)(start - b->buf.size));
     memcpy(grown + start, data, n);
@@ -516,7 +233,7 @@ int bhi_blob_begin(struct bhi_blob *b, const struct sys_desc *sys, struct bhi_st
     }
     b->buf.data = calloc(1, sizeof(struct bh_cfg));
     if (b->buf.data == NULL) {
-        return fail(st, "out of memory");
+        return bhi_fail(st, "out of memory");
     }
     b->buf.size = sizeof(struct bh_cfg);
     struct bh_cfg *cfg = blob_cfg(b);
@@ -558,7 +275,7 @@ int bhi_place_all(const struct sys_part_desc *p, const struct bhi_arm64_hdr *h, 
     d.ramdisk_gpa = out->ramdisk_gpa;
     rc = rc != 0 ? rc : bhi_make_dtb(&d, dtb, st);
     if (rc == 0 && dtb->size != first) {
-        return fail(st, "device tree changed size with the ramdisk address");
+        return bhi_fail(st, "device tree changed size with the ramdisk address");
     }
     return rc;
 }
@@ -572,7 +289,7 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     struct bhi_buf dtb = {NULL, 0};
     memset(&part, 0, sizeof(part));
     if (idx >= BH_CFG_MAX_PARTS) {
-        return fail(st, "parts[%u]: index beyond the table", idx);
+        return bhi_fail(st, "parts[%u]: index beyond the table", idx);
     }
     snprintf(part.name, sizeof(part.name), "%s", p->name);
     part.ram_gpa = p->ram_gpa;
@@ -599,7 +316,7 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     bhi_buf_free(&dtb);
     struct bh_cfg *cfg = blob_cfg(b);
     if (rc == 0 && p->num_dev > BH_CFG_MAX_PASSTHRU - cfg->num_passthru) {
-        rc = fail(st, "more than %u pass-through devices", BH_CFG_MAX_PASSTHRU);
+        rc = bhi_fail(st, "more than %u pass-through devices", BH_CFG_MAX_PASSTHRU);
     }
     if (rc == 0) {
         cfg->parts[idx] = part;
@@ -642,7 +359,7 @@ int bhi_build_blob(const struct sys_desc *sys, const char *guest_dir, struct bhi
         if (rc != 0) {
             char why[BHI_MSG_LEN];
             snprintf(why, sizeof(why), "%s", st->msg);
-            return fail(st, "parts[%u] (%s, %.160s): %.80s", i, p->name, path, why);
+            return bhi_fail(st, "parts[%u] (%s, %.160s): %.80s", i, p->name, path, why);
         }
     }
     return bhi_blob_end(b, st);
@@ -713,11 +430,11 @@ int bhi_corrupt(struct bhi_blob *b, const char *kind, struct bhi_status *st)
         k++;
     }
     if (k == CORRUPT_COUNT) {
-        return fail(st, "unknown corruption kind '%s'", kind);
+        return bhi_fail(st, "unknown corruption kind '%s'", kind);
     }
     struct bh_cfg *cfg = blob_cfg(b);
     if (b->buf.size <= sizeof(struct bh_cfg) || (k == CORRUPT_OVERLAP && cfg->num_parts < 2u)) {
-        return fail(st, "corruption '%s' needs a blob with payload and 2 partitions", kind);
+        return bhi_fail(st, "corruption '%s' needs a blob with payload and 2 partitions", kind);
     }
     corrupt_apply(cfg, b->buf.data, (enum corrupt_kind)k);
     return 0;
@@ -732,17 +449,17 @@ int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_b
         return -1;
     }
     if (hdr.image_size < hyp->size) {
-        return fail(st, "hypervisor header image_size 0x%llx is below its file size 0x%zx",
-                    (unsigned long long)hdr.image_size, hyp->size);
+        return bhi_fail(st, "hypervisor header image_size 0x%llx is below its file size 0x%zx",
+                        (unsigned long long)hdr.image_size, hyp->size);
     }
     uint64_t off = align_up(hdr.image_size, PLAT_BLOB_ALIGN);
     uint64_t total = off + blob->size;
     if (total > BHI_MAX_FILE) {
-        return fail(st, "image of 0x%llx bytes is too large", (unsigned long long)total);
+        return bhi_fail(st, "image of 0x%llx bytes is too large", (unsigned long long)total);
     }
     out->data = calloc(1, (size_t)total);
     if (out->data == NULL) {
-        return fail(st, "out of memory");
+        return bhi_fail(st, "out of memory");
     }
     out->size = (size_t)total;
     memcpy(out->data, hyp->data, hyp->size);
@@ -766,7 +483,7 @@ int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi
         }
         struct bh_cfg *copy = malloc(cfg.total_size);
         if (copy == NULL) {
-            return fail(st, "out of memory");
+            return bhi_fail(st, "out of memory");
         }
         memcpy(copy, image->data + off, cfg.total_size);
         int ok = cfg_blob_checksum(copy) == cfg.checksum;
@@ -776,9 +493,9 @@ int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi
             return 0;
         }
     }
-    return fail(st, "no configuration blob (magic 0x%08x, version %u, valid checksum) at any "
-                    "0x%llx boundary",
-                BH_CFG_MAGIC, BH_CFG_VERSION, (unsigned long long)PLAT_BLOB_ALIGN);
+    return bhi_fail(st, "no configuration blob (magic 0x%08x, version %u, valid checksum) at any "
+                        "0x%llx boundary",
+                    BH_CFG_MAGIC, BH_CFG_VERSION, (unsigned long long)PLAT_BLOB_ALIGN);
 }
 
 void bhi_platform(uint64_t image_size, struct cfg_platform *pl)

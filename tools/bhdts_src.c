@@ -1,0 +1,231 @@
+/*
+ * bhdts source side: dtc compiles the device-tree source, and its -T
+ * annotations give every node and property a source line for the one-line
+ * diagnostics (see bhdts.h). bhdts.c reads the compiled tree.
+ */
+#include "bhdts.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_DEPTH 32u
+#define FDT_MAGIC_BYTES "\xd0\x0d\xfe\xed"
+
+/* ------------------------------------------------------- diagnostics --- */
+
+static const struct bhd_loc *find_loc(const struct bhd_diag *d, const char *node, const char *prop)
+{
+    const struct bhd_loc *node_loc = NULL;
+    for (unsigned i = 0; i < d->num_locs; i++) {
+        const struct bhd_loc *l = &d->locs[i];
+        if (strcmp(l->node, node) != 0) {
+            continue;
+        }
+        if (strcmp(l->prop, prop) == 0) {
+            return l;
+        }
+        node_loc = l->prop[0] == '\0' ? l : node_loc;
+    }
+    return node_loc;
+}
+
+/* Implements: LLR-TOOL-020 (one line per error: file, line, node, property, message). */
+void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char *fmt, ...)
+{
+    d->errors++;
+    if (d->out == NULL) {
+        return;
+    }
+    const char *p = prop != NULL ? prop : "";
+    const struct bhd_loc *l = find_loc(d, node, p);
+    if (l != NULL) {
+        fprintf(d->out, "%s:%u: %s: ", l->file, l->line, node);
+    } else {
+        fprintf(d->out, "%s: %s: ", d->src != NULL ? d->src : "(input)", node);
+    }
+    if (p[0] != '\0') {
+        fprintf(d->out, "%s: ", p);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(d->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', d->out);
+}
+
+void bhd_diag_free(struct bhd_diag *d)
+{
+    free(d->locs);
+    d->locs = NULL;
+    d->num_locs = 0;
+}
+
+/* ------------------------------------------------------ running dtc --- */
+
+/* Run dtc with the given arguments; 0 ok, 1 dtc failed, 3 could not run. */
+static int run_dtc(const char *out_fmt, const char *out, const char *src, int annotate)
+{
+    const char *dtc = getenv("BULKHEAD_DTC");
+    dtc = dtc != NULL && dtc[0] != '\0' ? dtc : "dtc";
+    char *argv[] = {(char *)dtc, "-q", "-I", "dts", "-O", (char *)out_fmt, "-o", (char *)out,
+                    annotate ? "-T" : (char *)src, annotate ? (char *)src : NULL, NULL};
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        return 3;
+    }
+    if (pid == 0) {
+        execvp(dtc, argv);
+        fprintf(stderr, "bulkhead: cannot run %s: %s\n", dtc, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+        return 3;
+    }
+    return WEXITSTATUS(status) == 0 ? 0 : WEXITSTATUS(status) == 127 ? 3 : 1;
+}
+
+/* The name of the node a line "[label: ]name {" opens; "/" for the root. */
+static void opened_name(char *content, char *name, size_t len)
+{
+    size_t n = strlen(content);
+    content[n - 1u] = '\0'; /* the '{' */
+    char *end = content + strlen(content);
+    while (end > content && end[-1] == ' ') {
+        *--end = '\0';
+    }
+    char *start = strrchr(content, ' ');
+    snprintf(name, len, "%s", start != NULL ? start + 1 : content);
+}
+
+static void add_loc(struct bhd_diag *d, const char *node, const char *prop, const char *comment)
+{
+    char file[BHD_PATH_LEN];
+    snprintf(file, sizeof(file), "%s", comment);
+    char *colon = strrchr(file, ':');
+    if (colon == NULL) {
+        return;
+    }
+    *colon = '\0';
+    struct bhd_loc *grown = realloc(d->locs, (d->num_locs + 1u) * sizeof(*grown));
+    if (grown == NULL) {
+        return;
+    }
+    d->locs = grown;
+    struct bhd_loc *l = &d->locs[d->num_locs++];
+    snprintf(l->node, sizeof(l->node), "%s", node);
+    snprintf(l->prop, sizeof(l->prop), "%s", prop);
+    /* dtc names the top file by its base name; say it as the user did */
+    const char *base = d->src != NULL ? strrchr(d->src, '/') : NULL;
+    int same = base != NULL && strcmp(base + 1, file) == 0;
+    snprintf(l->file, sizeof(l->file), "%s", same ? d->src : file);
+    l->line = (unsigned)strtoul(colon + 1, NULL, 10);
+}
+
+/* Path of the node at the top of the stack. */
+static void stack_path(char stack[][BHD_PATH_LEN], unsigned depth, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (unsigned i = 1; i < depth; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "/%s", stack[i]);
+    }
+    if (out[0] == '\0') {
+        snprintf(out, len, "/");
+    }
+}
+
+/* One line of `dtc -O dts -T` output: node open/close or property, each
+ * with a trailing comment naming file:line. */
+static void annotate_line(char *line, struct bhd_diag *d, char stack[][BHD_PATH_LEN],
+                          unsigned *depth)
+{
+    char comment[BHD_PATH_LEN] = "";
+    char *c = strstr(line, " /* ");
+    if (c != NULL && strstr(c, " */") != NULL) {
+        snprintf(comment, sizeof(comment), "%s", c + 4);
+        *strstr(comment, " */") = '\0';
+        *c = '\0';
+    }
+    char *content = line + strspn(line, "\t ");
+    size_t n = strlen(content);
+    char path[BHD_PATH_LEN];
+    if (n > 0 && content[n - 1u] == '{' && *depth < MAX_DEPTH) {
+        opened_name(content, stack[*depth], BHD_PATH_LEN);
+        (*depth)++;
+        stack_path(stack, *depth, path, sizeof(path));
+        add_loc(d, path, "", comment);
+    } else if (content[0] == '}') {
+        *depth -= *depth > 0 ? 1u : 0u;
+    } else if (n > 0 && content[n - 1u] == ';' && comment[0] != '\0' && *depth > 0) {
+        char prop[64];
+        size_t plen = strcspn(content, " =;");
+        snprintf(prop, sizeof(prop), "%.*s", (int)(plen < 63u ? plen : 63u), content);
+        stack_path(stack, *depth, path, sizeof(path));
+        add_loc(d, path, prop, comment);
+    }
+}
+
+static void read_annotations(const char *path, struct bhd_diag *d)
+{
+    FILE *f = fopen(path, "r");
+    static char stack[MAX_DEPTH][BHD_PATH_LEN];
+    unsigned depth = 0;
+    char line[8192];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        annotate_line(line, d, stack, &depth);
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+}
+
+/* Implements: LLR-TOOL-021 (dtc compiles the source; its -T annotations give
+ * the source line of every node and property). */
+int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d)
+{
+    struct bhi_status st;
+    struct bhi_buf src = {NULL, 0};
+    if (bhi_read_file(path, &src, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        return 3;
+    }
+    if (src.size >= 4u && memcmp(src.data, FDT_MAGIC_BYTES, 4) == 0) {
+        *out = src; /* already compiled */
+        return 0;
+    }
+    bhi_buf_free(&src);
+    char dtb[] = "/tmp/bulkhead-dtb-XXXXXX", ann[] = "/tmp/bulkhead-ann-XXXXXX";
+    int fd1 = mkstemp(dtb), fd2 = fd1 < 0 ? -1 : mkstemp(ann);
+    if (fd2 < 0) {
+        fprintf(stderr, "bulkhead: cannot create a temporary file: %s\n", strerror(errno));
+        if (fd1 >= 0) {
+            close(fd1);
+            remove(dtb);
+        }
+        return 3;
+    }
+    close(fd1);
+    close(fd2);
+    int rc = run_dtc("dtb", dtb, path, 0);
+    rc = rc != 0 ? rc : run_dtc("dts", ann, path, 1);
+    if (rc == 0 && bhi_read_file(dtb, out, &st) != 0) {
+        fprintf(stderr, "bulkhead: %s\n", st.msg);
+        rc = 3;
+    }
+    if (rc == 0) {
+        read_annotations(ann, d);
+    } else if (rc == 1) {
+        fprintf(stderr, "%s: dtc rejected the source (see its messages above)\n", path);
+        d->errors++;
+    }
+    remove(dtb);
+    remove(ann);
+    return rc;
+}

@@ -71,6 +71,7 @@ suite() { # title prefix command...
 MK=(make --no-print-directory TOOLCHAIN="$TC")
 # (2) host tool tests and a short fuzzing run of the checker and decoder.
 suite "tool tests" "tools/" "${MK[@]}" tools-test
+suite "host programs built by gcc" "build/host-gcc" "${MK[@]}" host-gcc
 suite "fuzz smoke" "fuzz/" "${MK[@]}" fuzz-smoke
 # (3) system tests in QEMU.
 suite "system tests" "system/" tests/system/run.sh "$TC"

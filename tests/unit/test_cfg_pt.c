@@ -10,11 +10,7 @@
 #include <cmocka.h>
 
 #include "cfg.h"
-
-#define HDR ((uint32_t)sizeof(struct bh_cfg))
-#define IMG_SIZE 64u
-#define DTB_SIZE 32u
-#define TOTAL (HDR + 2u * (IMG_SIZE + DTB_SIZE))
+#include "cfg_fixture.h"
 
 static _Alignas(8) uint8_t blob_mem[16384];
 static struct bh_cfg *const cfg = (struct bh_cfg *)blob_mem;
@@ -36,24 +32,11 @@ static const struct cfg_platform plat_default = {
 };
 static struct cfg_platform plat;
 
-/* Partition i with RAM at physical pa, seen at guest gpa. */
+/* Partition i with RAM at physical pa, seen at guest gpa, one vCPU. */
 static void set_part(uint32_t i, const char *name, uint64_t pa, uint64_t gpa, uint32_t img_off)
 {
-    struct bh_cfg_part *p = &cfg->parts[i];
-    strcpy(p->name, name);
-    p->ram_gpa = gpa;
-    p->ram_pa = pa;
-    p->ram_size = 0x1000000ull;
-    p->image_gpa = gpa + 0x80000ull;
-    p->entry_gpa = gpa + 0x80000ull;
-    p->dtb_gpa = gpa;
-    p->image_offset = img_off;
-    p->image_size = IMG_SIZE;
-    p->image_mem_size = 0x10000u;
-    p->dtb_offset = img_off + IMG_SIZE;
-    p->dtb_size = DTB_SIZE;
-    p->evtchn_ports = BH_CFG_MIN_EVTCHN_PORTS;
-    p->num_vcpus = 1;
+    cfx_set_part(cfg, i, name, pa, gpa, img_off);
+    cfg->parts[i].num_vcpus = 1;
 }
 
 static void set_dev(uint32_t k, uint32_t part, uint64_t base, uint32_t pintid, uint32_t vintid)
@@ -72,22 +55,15 @@ static void set_dev(uint32_t k, uint32_t part, uint64_t base, uint32_t pintid, u
 
 static void reseal(void)
 {
-    cfg->checksum = cfg_blob_checksum(cfg);
+    cfx_reseal(cfg);
 }
 
 /* Two partitions, p0 mapped 1:1 and owning two devices, p1 not 1:1. */
 static int build_valid(void **state)
 {
     (void)state;
-    memset(blob_mem, 0, sizeof(blob_mem));
-    memset(&rep, 0xEE, sizeof(rep));
+    cfx_begin(cfg, sizeof(blob_mem), &rep);
     plat = plat_default;
-    cfg->magic = BH_CFG_MAGIC;
-    cfg->version = BH_CFG_VERSION;
-    cfg->total_size = TOTAL;
-    cfg->num_cpus = 2;
-    cfg->num_parts = 2;
-    cfg->slice_us = 1000;
     set_part(0, "p0", 0x48000000ull, 0x48000000ull, HDR);
     set_part(1, "p1", 0x49000000ull, 0x40000000ull, HDR + IMG_SIZE + DTB_SIZE);
     cfg->num_passthru = 2;
@@ -106,23 +82,13 @@ static uint32_t validate(void)
 
 static bool has_error(const char *field, const char *msg)
 {
-    uint32_t n = (rep.count < CFG_MAX_ERRORS) ? rep.count : CFG_MAX_ERRORS;
-    for (uint32_t k = 0; k < n; k++) {
-        if (strcmp(rep.err[k].field, field) == 0 && strstr(rep.err[k].msg, msg) != NULL) {
-            return true;
-        }
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        print_message("  got %s: %s\n", rep.err[k].field, rep.err[k].msg);
-    }
-    return false;
+    return cfx_has_error(&rep, field, msg);
 }
 
 /* Validate and require exactly this one error. */
 static void expect_only(const char *field, const char *msg)
 {
-    assert_int_equal(validate(), 1);
-    assert_true(has_error(field, msg));
+    cfx_expect_only(validate(), &rep, field, msg);
 }
 
 /* Verifies: LLR-PT-001, LLR-PT-002, LLR-PT-003, LLR-PT-004 */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "cfg.h"
+#include "cfg_fixture.h"
 #include "cfg_int.h"
 #include "evtchn.h"
 #include "fake_arch.h"
@@ -18,11 +19,6 @@
 static _Alignas(8) uint8_t blob_mem[sizeof(struct bh_cfg) + 64u];
 static struct bh_cfg *const cfg = (struct bh_cfg *)blob_mem;
 static struct cfg_report rep;
-static const struct cfg_platform plat = {.ram_base = 0x40000000ull,
-                                         .ram_size = 0x40000000ull,
-                                         .hyp_base = 0x40200000ull,
-                                         .hyp_end = 0x40400000ull,
-                                         .num_cpus = 2};
 
 static void build(void)
 {
@@ -52,7 +48,7 @@ static uint32_t run(void)
 {
     memset(&rep, 0, sizeof(rep));
     cfg_check_channels(cfg, &rep);
-    cfg_check_shms(cfg, &plat, &rep);
+    cfg_check_shms(cfg, &cfx_plat_default, &rep);
     return rep.count;
 }
 

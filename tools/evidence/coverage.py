@@ -53,7 +53,7 @@ def build(root, cov):
             return None, log, warnings, "compile of %s failed" % src
         core_objs.append(obj)
     support = []
-    for name in ("fake_arch", "blob_fixture"):
+    for name in ("fake_arch", "blob_fixture", "cfg_fixture"):
         obj = os.path.join(cov, "obj", name + ".o")
         r = run([CC] + CFLAGS + ["-c", "tests/unit/%s.c" % name, "-o", obj], cwd=root)
         log.append("$ %s %s.c\n%s" % (CC, name, r.stdout))

@@ -6,6 +6,7 @@
  */
 #include "evtchn_fifo.h"
 
+#include "arch_if.h"
 #include "part.h"
 #include "sched.h"
 #include "shinfo.h"
@@ -55,16 +56,16 @@ static uint32_t *fifo_word(const struct partition *p, uint32_t port)
 
 /*
  * Raise the event upcall of v. A vCPU on this CPU is looked at again by the
- * scheduler (it may be blocked); one on another CPU is kicked. A vCPU that
- * is not running finds the PPI pending when its next window starts.
+ * scheduler (it may be blocked); one on another CPU is kicked by vgic_post
+ * when it owns that CPU's window, and otherwise finds the PPI pending when
+ * its next window starts.
  * Implements: LLR-EVT-018
  */
 static void fifo_upcall(struct vcpu *v)
 {
     shinfo_mark_upcall(v);
-    if (vgic_post(v, VGIC_PPI_EVTCHN)) {
-        arch_kick(v->pcpu);
-    } else {
+    (void)vgic_post(v, VGIC_PPI_EVTCHN);
+    if (v->pcpu == arch_cpu_id()) {
         sched_request_pick(v->pcpu);
     }
 }

@@ -23,6 +23,7 @@
 
 _Static_assert(BH_MAX_VCPUS_PER_PART <= 16u, "SGI target lists cover Aff0 0..15 only");
 _Static_assert(VGIC_NUM_IRQS == 64u, "inbox and cand: one 64-bit mask bit per INTID");
+_Static_assert(BH_MAX_CPUS <= 32u, "vgic_sgi: one bit per physical CPU");
 
 #define SGI1R_IRM (1ull << 40)
 #define SGI1R_AFF_MASK 0x00FF00FF00FF0000ull /* Aff3, Aff2, Aff1 */
@@ -145,20 +146,17 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
 /* The one kick rule (LLR-VGIC-014). The fence orders the caller's change
  * before the read of in_window; the scheduler orders its write of in_window
  * before its look at the state (sched_set_owner), so either it sees the
- * change or this CPU sees t in its window. */
-static bool kick_needed(const struct vcpu *t)
+ * change or this CPU sees t in its window.
+ * Implements: LLR-VGIC-014, LLR-VGIC-016 */
+bool vgic_kick(const struct vcpu *t)
 {
-    if (t->pcpu == arch_cpu_id()) {
+    /* A CPU number beyond the machine's (the configuration check excludes
+     * it) is never signalled. */
+    if (t->pcpu == arch_cpu_id() || t->pcpu >= BH_MAX_CPUS) {
         return false;
     }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    return __atomic_load_n(&t->in_window, __ATOMIC_SEQ_CST);
-}
-
-/* Implements: LLR-VGIC-014, LLR-VGIC-016 */
-bool vgic_kick(const struct vcpu *t)
-{
-    bool kick = kick_needed(t);
+    bool kick = __atomic_load_n(&t->in_window, __ATOMIC_SEQ_CST);
     if (kick) {
         arch_kick(t->pcpu);
     }
@@ -180,7 +178,7 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
      * window is not worth an interrupt: its CPU runs another partition,
      * whose time the kick would take; the post waits for v's next window. */
     (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_SEQ_CST);
-    return kick_needed(v);
+    return vgic_kick(v);
 }
 
 /* Implements: LLR-VGIC-012, LLR-VGIC-015 */
@@ -232,7 +230,7 @@ bool vgic_has_pending(struct vcpu *v)
         uint32_t intid = (uint32_t)__builtin_ctzll(scan);
         const struct vgic_irq *q = irq_view(v, intid);
         scan &= scan - 1u;
-        found = q->pending != 0u && irq_deliverable(v, intid, q);
+        found = irq_deliverable(v, intid, q);
     }
     arch_unlock(&v->part->vgic.lock);
     return found;
@@ -270,17 +268,14 @@ uint32_t vgic_sgi(struct vcpu *v, uint64_t sgi1r)
 {
     uint32_t intid = (uint32_t)(sgi1r >> 24) & 0xFu;
     uint32_t targets = sgi_targets(v, sgi1r);
-    uint32_t kick = 0u;
+    uint32_t kicked = 0u;
     for (uint32_t k = 0; k < vgic_part_vcpus(v->part); k++) {
         struct vcpu *t = v->part->vcpus[k];
-        if ((targets & (1u << k)) == 0u) {
-            continue;
-        }
-        if (vgic_post(t, intid) && t->pcpu < 32u) {
-            kick |= 1u << t->pcpu;
+        if ((targets & (1u << k)) != 0u && vgic_post(t, intid)) {
+            kicked |= 1u << t->pcpu;
         }
     }
-    return kick;
+    return kicked;
 }
 
 /* ------------------------------------------------------ list registers --- */

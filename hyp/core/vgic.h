@@ -117,15 +117,15 @@ void vgic_inject(struct vcpu *v, uint32_t intid);
  * this CPU it is injected at once (vgic_inject); otherwise it is posted to
  * v's inbox with an atomic OR, and v's own CPU applies it (vgic_drain) when
  * it next returns to v: a post from another CPU never waits for the lock.
- * Returns true when v's CPU must be kicked to look at its inbox: v is on
- * another CPU and owns that CPU's current window (v->in_window).
+ * The post is followed by vgic_kick(v); returns whether it kicked.
  * Implements: LLR-VGIC-012, LLR-VGIC-014.
  */
 bool vgic_post(struct vcpu *v, uint32_t intid);
 
 /*
  * Interrupt t's CPU so that it looks at t's interrupt state now, when t is
- * on another CPU than the caller's and owns that CPU's current window; a vCPU
+ * on another CPU than the caller's (below BH_MAX_CPUS) and owns that CPU's
+ * current window; a vCPU
  * outside its window sees the state when its window starts, and one on the
  * caller's CPU when the caller returns to a guest. Returns whether it kicked.
  * Pre: the caller has published its change to t's state (an atomic or a
@@ -155,8 +155,8 @@ bool vgic_irq_idle(struct partition *p, uint32_t intid);
 
 /*
  * Emulate a guest write of ICC_SGI1R_EL1: make the SGI pending on the
- * targeted vCPUs of the same partition. Returns a bit mask of the physical
- * CPUs to kick (those not running the caller). Implements: LLR-VGIC-009.
+ * targeted vCPUs of the same partition (vgic_post, which kicks). Returns
+ * the bit mask of the physical CPUs it kicked. Implements: LLR-VGIC-009.
  */
 uint32_t vgic_sgi(struct vcpu *v, uint64_t sgi1r);
 

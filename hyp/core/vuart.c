@@ -8,7 +8,6 @@
  */
 #include "vuart.h"
 
-#include "arch_if.h"
 #include "console.h"
 #include "part.h"
 #include "vgic.h"
@@ -66,9 +65,7 @@ static uint32_t vuart_ris(const struct vuart_state *s)
 static void vuart_signal(struct partition *p, const struct vuart_state *s)
 {
     if ((vuart_ris(s) & s->imsc) != 0u && p->num_vcpus != 0u && p->vcpus[0] != NULL) {
-        if (vgic_post(p->vcpus[0], VGIC_SPI_VPL011)) {
-            arch_kick(p->vcpus[0]->pcpu);
-        }
+        (void)vgic_post(p->vcpus[0], VGIC_SPI_VPL011); /* kicks when it must */
     }
 }
 

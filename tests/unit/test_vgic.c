@@ -423,7 +423,9 @@ static void test_vcpu_count_clamped(void **state)
     uint64_t v = 0;
     assert_int_equal(vgic_mmio(&tv[0], GICR(BH_MAX_VCPUS_PER_PART, 0x8), 4, false, &v),
                      MMIO_NOT_MINE);
+    fake.kicks = 0;
     assert_int_equal(vgic_sgi(&tv[0], 1ull << 40), 0xE);
+    assert_int_equal(fake.kicks, 0xE); /* the CPUs it reports are the ones it kicked */
 }
 
 /* Verifies: LLR-VGIC-007 */
@@ -499,7 +501,9 @@ static void test_post_and_drain(void **state)
     assert_false(vgic_post(&tv[0], VGIC_NUM_IRQS));
     assert_false(vgic_post(&tv[0], VGIC_PPI_EVTCHN));
     assert_int_equal(tv[0].vgic.priv[VGIC_PPI_EVTCHN].pending, 1);
+    assert_int_equal(fake.kicks, 0);
     assert_true(vgic_post(&tv[1], VGIC_PPI_EVTCHN));
+    assert_int_equal(fake.kicks, 1u << 1); /* the post kicks when it says so */
     assert_true(vgic_post(&tv[1], 3));
     assert_int_equal(tv[1].vgic.priv[VGIC_PPI_EVTCHN].pending, 0);
     assert_true(vgic_drain(&tv[1]));
@@ -580,6 +584,7 @@ static void test_sgi_list(void **state)
     fake.cpu_id = 0;
     /* INTID 5, TargetList {0, 1} */
     assert_int_equal(vgic_sgi(&tv[0], (5ull << 24) | 0x3), 0x2);
+    assert_int_equal(fake.kicks, 0x2); /* kicked by vgic_sgi itself */
     assert_int_equal(tv[0].vgic.priv[5].pending, 1);
     /* tv[1] runs on CPU 1: posted to its inbox, applied by its own CPU. */
     assert_int_equal(tv[1].vgic.priv[5].pending, 0);
@@ -605,7 +610,9 @@ static void test_sgi_list(void **state)
     assert_int_equal(vgic_sgi(&tv[1], (4ull << 24) | 0x3), 0);
     /* a CPU number a mask cannot hold is not kicked */
     tv[0].pcpu = 40;
+    fake.kicks = 0;
     assert_int_equal(vgic_sgi(&tv[1], (6ull << 24) | 0x1), 0);
+    assert_int_equal(fake.kicks, 0);
     (void)vgic_drain(&tv[0]);
     assert_int_equal(tv[0].vgic.priv[6].pending, 1);
 }

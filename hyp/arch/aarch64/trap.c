@@ -122,19 +122,12 @@ static void trap_sysreg(struct vcpu *v, struct arch_regs *f, uint64_t esr)
     uint32_t key = iss & 0x3ffc1eu; /* Op0, Op2, Op1, CRn, CRm; not Rt or direction */
     uint32_t rt = (iss >> 5) & 0x1fu;
     bool read = (iss & 1u) != 0u;
-    uint32_t kick;
-    uint32_t cpu;
 
     if (key != SYSREG_ICC_SGI1R || read) {
         fault(v, HM_ERR_UNDEF, "trapped system register access", esr, f->pc);
         return;
     }
-    kick = vgic_sgi(v, reg_get(f, rt));
-    for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
-        if ((kick & (1u << cpu)) != 0u) {
-            arch_kick(cpu);
-        }
-    }
+    (void)vgic_sgi(v, reg_get(f, rt)); /* kicks the targets' CPUs it must */
     f->pc += 4u;
 }
 

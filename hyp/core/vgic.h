@@ -108,8 +108,9 @@ void vgic_init(struct partition *p);
  */
 enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val);
 
-/* Make intid pending for v (private) or for the SPI's target vCPU.
- * Implements: LLR-VGIC-007. */
+/* Make intid pending for v (private) or for the SPI's target vCPU, then
+ * vgic_kick that vCPU (an SPI may be routed to a vCPU of another CPU).
+ * Implements: LLR-VGIC-007, LLR-VGIC-016. */
 void vgic_inject(struct vcpu *v, uint32_t intid);
 
 /*

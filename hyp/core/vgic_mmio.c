@@ -112,7 +112,7 @@ struct vgic_access {
     bool write;
     uint64_t wval;
     uint64_t rval;
-    uint32_t touched; /* bit k: a write marked vCPU k of part dirty */
+    uint32_t marked; /* bit k: a write marked vCPU k of part dirty */
 };
 
 /* A guest write changed state that concerns t: mark it, and remember it
@@ -121,7 +121,7 @@ static void access_mark(struct vgic_access *a, struct vcpu *t)
 {
     if (t != NULL) {
         vgic_mark_irqs(t, VGIC_ALL_IRQS); /* the change may concern any of its INTIDs */
-        a->touched |= 1u << t->vid;
+        a->marked |= 1u << t->vid;
     }
 }
 
@@ -385,17 +385,17 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
     a.write = write;
     a.wval = write ? (*val & (~0ull >> (64u - 8u * size))) : 0u;
     a.rval = 0u;
-    a.touched = 0u;
+    a.marked = 0u;
     if (r != NULL) {
         arch_lock(&a.part->vgic.lock);
         reg_access(&a, r);
         arch_unlock(&a.part->vgic.lock);
     }
     /* A write may have made an interrupt deliverable to a vCPU blocked on
-     * another CPU, which would otherwise wait for that CPU's next trap. */
-    while (a.touched != 0u) { /* each turn clears a bit: at most 16 */
-        (void)vgic_kick(a.part->vcpus[__builtin_ctz(a.touched)]);
-        a.touched &= a.touched - 1u;
+     * another CPU, which would otherwise wait for that CPU's next trap;
+     * a read marks nobody. */
+    if (write) {
+        vgic_kick_marked(a.part, a.marked);
     }
     if (!write) {
         *val = a.rval;

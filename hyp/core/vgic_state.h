@@ -31,4 +31,9 @@ void vgic_irq_pend(struct vgic_irq *q);
  * candidates; any CPU may mark any vCPU. Implements: LLR-VGIC-013. */
 void vgic_mark_irqs(struct vcpu *t, uint64_t bits);
 
+/* vgic_kick each vCPU k of p with bit k set in marked: the vCPUs a change
+ * marked dirty. Pre: the lock is released (the change is published).
+ * Implements: LLR-VGIC-016. */
+void vgic_kick_marked(const struct partition *p, uint32_t marked);
+
 #endif

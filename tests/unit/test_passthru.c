@@ -168,6 +168,23 @@ static void test_forward_outside_window(void **state)
     assert_int_equal(fake.kicks, 0);
 }
 
+/* Verifies: LLR-PT-011, LLR-VGIC-016 (the kick follows the virtual SPI's
+ * routing: routed to the owner's vCPU on this CPU, the owner's other CPU is
+ * left alone) */
+static void test_forward_follows_routing(void **state)
+{
+    (void)state;
+    passthru_init(&cfg);
+    fake.cpu_id = 0;
+    vcpu_table[0].in_window = true;
+    vcpu_table[1].in_window = true;
+    part_table[0].vgic.spi[1].target = 1; /* as an IROUTER write to vCPU 1 leaves it */
+    assert_true(passthru_irq(79));
+    assert_int_equal(part_table[0].vgic.spi[1].pending, 1);
+    assert_true(vgic_dirty(&vcpu_table[1].vgic));
+    assert_int_equal(fake.kicks, 0);
+}
+
 /* Verifies: LLR-PT-013 */
 static void test_lr_requests_eoi(void **state)
 {
@@ -215,8 +232,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_init_maps_and_routes), T(test_init_bounded),    T(test_init_pool_exhausted_halts),
-        T(test_forward_and_complete), T(test_forward_outside_window), T(test_lr_requests_eoi),
-        T(test_reset_after_restart),
+        T(test_forward_and_complete), T(test_forward_outside_window), T(test_forward_follows_routing),
+        T(test_lr_requests_eoi),      T(test_reset_after_restart),
     };
     return cmocka_run_group_tests_name("passthru", tests, NULL, NULL);
 }

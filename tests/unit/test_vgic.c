@@ -440,16 +440,22 @@ static void test_inject(void **state)
     clear_dirty();
     wr(&tv[0], GICD(0x6000u + 8u * 40u), 8, 1);
     clear_dirty();
+    fake.kicks = 0;
     vgic_inject(&tv[0], 40); /* SPI goes to its routed vCPU */
     assert_int_equal(SPI(40)->pending, 1);
     assert_true(tv[1].vgic.dirty);
     assert_false(tv[0].vgic.dirty);
+    assert_int_equal(fake.kicks, 1u << 1); /* vCPU 1 is in its window on CPU 1 */
     clear_dirty();
     wr(&tv[0], GICD(0x6000u + 8u * 41u), 8, 7);
     clear_dirty();
+    fake.kicks = 0;
     vgic_inject(&tv[1], 41); /* unrouted: pending, nobody told */
     assert_int_equal(SPI(41)->pending, 1);
     assert_false(tv[0].vgic.dirty || tv[1].vgic.dirty);
+    assert_int_equal(fake.kicks, 0);
+    vgic_inject(&tv[1], 27); /* a PPI of another CPU's vCPU: the caller kicks it */
+    assert_int_equal(fake.kicks, 1u << 1);
     vgic_inject(&tv[0], VGIC_NUM_IRQS);
     vgic_inject(&tv[0], 1023);
     vgic_inject(&tv[0], 0xFFFFFFFFu);
@@ -515,6 +521,34 @@ static void test_post_and_drain(void **state)
     vgic_init(&tp);
     assert_false(vgic_drain(&tv[1]));
     assert_int_equal(tv[1].vgic.priv[4].pending, 0);
+}
+
+/* Verifies: LLR-VGIC-012, LLR-VGIC-016 (a posted SPI routed to a vCPU of
+ * another CPU is drained where it was posted and kicks the routed vCPU's CPU
+ * when that vCPU is in its window; a PPI drained on its own CPU kicks none) */
+static void test_drain_kicks_routed_vcpu(void **state)
+{
+    (void)state;
+    wr(&tv[0], GICD(0x6000u + 8u * 40u), 8, 1); /* SPI 40 to vCPU 1 */
+    fake.cpu_id = 1;
+    fake.kicks = 0;
+    assert_true(vgic_post(&tv[0], 40)); /* posted to vCPU 0, in its window on CPU 0 */
+    assert_true(vgic_post(&tv[0], VGIC_PPI_EVTCHN));
+    assert_int_equal(fake.kicks, 1u << 0);
+    fake.kicks = 0;
+    fake.cpu_id = 0;
+    assert_true(vgic_drain(&tv[0]));
+    assert_int_equal(SPI(40)->pending, 1);
+    assert_int_equal(tv[0].vgic.priv[VGIC_PPI_EVTCHN].pending, 1);
+    assert_int_equal(fake.kicks, 1u << 1); /* for the SPI; the PPI is this CPU's */
+    /* the routed vCPU out of its window: nobody kicked */
+    tv[1].in_window = false;
+    fake.cpu_id = 1;
+    assert_true(vgic_post(&tv[0], 40));
+    fake.kicks = 0;
+    fake.cpu_id = 0;
+    assert_true(vgic_drain(&tv[0]));
+    assert_int_equal(fake.kicks, 0);
 }
 
 /* Verifies: LLR-VGIC-014 (a post to a vCPU outside its window is kept in
@@ -994,6 +1028,7 @@ int main(void)
         cmocka_unit_test_setup(test_has_pending, setup),
         cmocka_unit_test_setup(test_post_and_drain, setup),
         cmocka_unit_test_setup(test_post_outside_window, setup),
+        cmocka_unit_test_setup(test_drain_kicks_routed_vcpu, setup),
         cmocka_unit_test_setup(test_write_kicks_remote, setup),
         cmocka_unit_test_setup(test_sgi_list, setup),
         cmocka_unit_test_setup(test_sgi_affinity_and_broadcast, setup),

@@ -5,10 +5,8 @@
  */
 #include "conin.h"
 
-#include "arch_if.h"
 #include "console.h"
 #include "part.h"
-#include "sched.h"
 #include "vuart.h"
 
 static uint32_t conin_part;  /* partition holding the focus */
@@ -48,18 +46,7 @@ static void conin_deliver(char c)
     if (!vuart_rx_push(p, c)) {
         return; /* FIFO full: the byte is lost, as on a real UART */
     }
-    uint32_t self = arch_cpu_id();
-    uint32_t n = (p->num_vcpus < BH_MAX_VCPUS_PER_PART) ? p->num_vcpus : BH_MAX_VCPUS_PER_PART;
-    for (uint32_t k = 0; k < n; k++) {
-        const struct vcpu *t = p->vcpus[k];
-        if (t == NULL) {
-            continue;
-        }
-        sched_request_pick(t->pcpu);
-        if (t->pcpu != self) {
-            arch_kick(t->pcpu);
-        }
-    }
+    part_wake_vcpus(p);
 }
 
 /* Implements: LLR-CON-011 */

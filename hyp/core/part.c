@@ -180,15 +180,16 @@ void part_build_all(const struct bh_cfg *cfg)
     }
 }
 
-/* Make every CPU that runs a vCPU of p choose again; remote ones by SGI. */
-static void part_kick_cpus(const struct partition *p)
+/* Implements: LLR-PART-003, LLR-PART-004, LLR-CON-011 */
+void part_wake_vcpus(const struct partition *p)
 {
-    uint32_t self = arch_cpu_id();
-    for (uint32_t j = 0; j < p->num_vcpus; j++) {
-        uint32_t cpu = p->vcpus[j]->pcpu;
-        sched_request_pick(cpu);
-        if (cpu != self) {
-            arch_kick(cpu);
+    /* Bounded and NULL-checked although part_build_all keeps both right:
+     * the console input calls it from the UART's interrupt. */
+    for (uint32_t j = 0; j < p->num_vcpus && j < BH_MAX_VCPUS_PER_PART; j++) {
+        const struct vcpu *t = p->vcpus[j];
+        if (t != NULL) {
+            sched_request_pick(t->pcpu);
+            (void)vgic_kick(t);
         }
     }
 }
@@ -220,7 +221,7 @@ void part_stop(struct partition *p, const char *reason)
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
         p->vcpus[j]->state = VCPU_OFF;
     }
-    part_kick_cpus(p);
+    part_wake_vcpus(p);
     if (!part_any_running()) {
         console_log("all partitions stopped; system off");
         arch_system_off();
@@ -246,7 +247,7 @@ void part_restart(struct partition *p, bool cold, bool from_idle)
     }
     p->state = PART_RUNNING;
     p->mode = cold ? PART_MODE_COLD_START : PART_MODE_WARM_START;
-    part_kick_cpus(p);
+    part_wake_vcpus(p);
 }
 
 /* The partition caller may address as target, or NULL with *err set. */

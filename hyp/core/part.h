@@ -91,6 +91,15 @@ void *part_guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len);
 void part_build_all(const struct bh_cfg *cfg);
 
 /*
+ * Make p's vCPUs look at their state now: a choice is requested on the CPU
+ * of each, and each in its window on another CPU is kicked (vgic_kick); one
+ * outside its window sees the state when its window starts, so no other
+ * partition's window is interrupted. Pre: the change is published.
+ * Implements: LLR-PART-003, LLR-PART-004, LLR-CON-011.
+ */
+void part_wake_vcpus(const struct partition *p);
+
+/*
  * Stop partition p for good: every vCPU becomes VCPU_OFF and is never
  * scheduled again; other partitions are untouched. reason is printed on the
  * console with the partition name. Implements: LLR-PART-003.

@@ -40,6 +40,7 @@ static int setup(void **state)
     part_table[1].vcpus[1] = &vc[2];
     vc[1].part = &part_table[1];
     vc[1].pcpu = 1;
+    vc[1].in_window = true; /* owns CPU 1's window */
     vc[2].part = &part_table[1];
     vc[2].pcpu = 0;
     part_count = 2;
@@ -68,6 +69,21 @@ static void test_deliver_focus(void **state)
     assert_int_equal(rx(0), 0);
     assert_int_equal(rx(1), 0);
     assert_true(sched_need_pick(0));
+    assert_int_equal(fake.kicks, 0);
+}
+
+/* Verifies: LLR-CON-011 (a byte for a partition whose vCPU on another CPU
+ * is outside its window requests a choice there but kicks nobody) */
+static void test_deliver_outside_window(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < CONIN_SWITCH_COUNT; i++) {
+        conin_byte(CONIN_SWITCH_CHAR);
+    }
+    vc[1].in_window = false;
+    conin_byte('q');
+    assert_int_equal(rx(1), 'q');
+    assert_true(sched_need_pick(1));
     assert_int_equal(fake.kicks, 0);
 }
 
@@ -170,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_deliver_focus, setup),
         cmocka_unit_test_setup(test_switch, setup),
+        cmocka_unit_test_setup(test_deliver_outside_window, setup),
         cmocka_unit_test_setup(test_short_run, setup),
         cmocka_unit_test_setup(test_full, setup),
         cmocka_unit_test_setup(test_defensive, setup),

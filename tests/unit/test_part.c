@@ -355,6 +355,21 @@ static void test_stop(void **state)
     assert_null(sched_pick(1, 1000, &next));
 }
 
+/* Verifies: LLR-PART-003 (a vCPU outside its window on another CPU is not
+ * kicked: that CPU runs another partition, whose window is not interrupted;
+ * its choice is still requested) */
+static void test_stop_outside_window(void **state)
+{
+    (void)state;
+    build();
+    vcpu_table[1].in_window = false; /* beta's vCPU 0, on CPU 1 */
+    fake.cpu_id = 0;
+    part_stop(&part_table[1], "poweroff");
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_true(sched_need_pick(1));
+    assert_int_equal(fake.kicks, 0);
+}
+
 /* Verifies: LLR-PART-003, LLR-PART-007 (the last running partition's stop
  * powers the system off; a missing reason is printed as "unknown") */
 static void test_stop_last(void **state)
@@ -520,6 +535,7 @@ static void test_restart_warm(void **state)
     memset(ram[1], 0x55, RAM_SIZE);
     vcpu_table[2].state = VCPU_RUNNABLE;
     vcpu_table[1].vtimer.ctl = 1;
+    vcpu_table[2].in_window = true; /* beta's vCPU 1 owns CPU 0's window */
     fake.cpu_id = 1;
     part_restart(p, false, false);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
@@ -715,6 +731,7 @@ int main(void)
         cmocka_unit_test_setup(test_build_bad_load, setup),
         cmocka_unit_test_setup(test_build_limits, setup),
         cmocka_unit_test_setup(test_stop, setup),
+        cmocka_unit_test_setup(test_stop_outside_window, setup),
         cmocka_unit_test_setup(test_stop_last, setup),
         cmocka_unit_test_setup(test_restart, setup),
         cmocka_unit_test_setup(test_restart_refused, setup),

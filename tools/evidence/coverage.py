@@ -53,7 +53,11 @@ def build(root, cov):
             return None, log, warnings, "compile of %s failed" % src
         core_objs.append(obj)
     support = []
-    for name in ("fake_arch", "blob_fixture", "cfg_fixture"):
+    # Every tests/unit/*.c that is not a test is support, as unit.mk has it.
+    names = sorted(os.path.splitext(os.path.basename(f))[0]
+                   for f in glob.glob("tests/unit/*.c")
+                   if not os.path.basename(f).startswith("test_"))
+    for name in names:
         obj = os.path.join(cov, "obj", name + ".o")
         r = run([CC] + CFLAGS + ["-c", "tests/unit/%s.c" % name, "-o", obj], cwd=root)
         log.append("$ %s %s.c\n%s" % (CC, name, r.stdout))

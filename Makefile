@@ -71,8 +71,9 @@ hyp: $(B)/hyp/bulkhead.bin
 HOSTCC ?= clang-19
 HCFLAGS := -std=c11 $(WARN) -g -O1 -Ihyp/include -Ihyp/core -D_DEFAULT_SOURCE
 
-QEMU := qemu-system-aarch64
-QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G -nographic
+# The QEMU command line, defined once in scripts/qemu.flags (the scripts read
+# it through scripts/qemu.sh; `bulkhead run` has it compiled in).
+QEMU_FLAGS := $(shell sed -n 's/^machine: *//p' scripts/qemu.flags) $(shell sed -n 's/^every: *//p' scripts/qemu.flags)
 
 include tools/tools.mk
 include guests/guests.mk
@@ -83,6 +84,7 @@ include evidence.mk
 include verify.mk
 
 all: hyp tools guests images
+	@command -v bulkhead >/dev/null 2>&1 || echo "To type 'bulkhead' as the README does: export PATH=\"$(CURDIR)/$(H)/tools:\$$PATH\""
 .PHONY: all
 
 # ------------------------------------------------------------- top level ---

@@ -50,6 +50,9 @@ $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)
 	@$(BULKHEAD) build $< -I $(B) -o $@ --corrupt $* >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@echo "  BAD  $@ ($$(grep -m1 'error:' $@.log))"
 
+# The tool tests run the README's commands against the real build's outputs.
+tools-test: $(IMAGE_INPUTS)
+
 images: $(SYSTEM_IMAGES) $(BAD_IMAGES)
 .PHONY: images
 

@@ -6,6 +6,7 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/qemu.sh"
 TC=${TOOLCHAIN:-clang}
 IMG=${1:-$ROOT/build/$TC/images/bench.img}
 LOG_DIR="$ROOT/build/$TC/bench"
@@ -16,8 +17,7 @@ if [ ! -f "$IMG" ]; then
     exit 1
 fi
 mkdir -p "$LOG_DIR"
-timeout -k 2 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
-    -smp 2 -m 1G -nographic -icount shift=0,sleep=off -kernel "$IMG" </dev/null 2>&1 |
+timeout -k 2 60 "$QEMU" "${QEMU_FLAGS[@]}" -icount shift=0,sleep=off -kernel "$IMG" </dev/null 2>&1 |
     tr -d '\r' >"$LOG"
 grep -E 'BENCH|bulkhead' "$LOG"
 
@@ -51,8 +51,7 @@ sw_ns=n/a
 jit_ns=n/a
 share=n/a
 if [ -f "$SCHED_IMG" ]; then
-    timeout -k 2 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
-        -smp 2 -m 1G -nographic -icount shift=0,sleep=off -kernel "$SCHED_IMG" </dev/null 2>&1 |
+    timeout -k 2 60 "$QEMU" "${QEMU_FLAGS[@]}" -icount shift=0,sleep=off -kernel "$SCHED_IMG" </dev/null 2>&1 |
         tr -d '\r' >"$SLOG"
     grep -E 'BENCH|tests:' "$SLOG"
     sw_ns=$(sed -nE 's/.*BENCH window_switch_ns ([0-9]+).*/\1/p' "$SLOG" | sort -n | tail -n1)
@@ -76,8 +75,7 @@ ELOG="$LOG_DIR/bench_evt.log"
 evt() { sed -nE "s/.*BENCH $1 ([0-9.]+).*/\1/p" "$ELOG" 2>/dev/null | head -n1; }
 send_ns=n/a oneway_ns=n/a rtt_ns=n/a rate=n/a
 if [ -f "$EVT_IMG" ]; then
-    timeout -k 2 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
-        -smp 2 -m 1G -nographic -icount shift=0,sleep=off -kernel "$EVT_IMG" </dev/null 2>&1 |
+    timeout -k 2 60 "$QEMU" "${QEMU_FLAGS[@]}" -icount shift=0,sleep=off -kernel "$EVT_IMG" </dev/null 2>&1 |
         tr -d '\r' >"$ELOG"
     grep -E 'BENCH|tests:' "$ELOG"
     send_ns=$(evt evt_send_ns) oneway_ns=$(evt evt_oneway_ns)

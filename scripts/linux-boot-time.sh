@@ -13,6 +13,7 @@
 #   scripts/linux-boot-time.sh [TOOLCHAIN]
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/qemu.sh"
 TC=${1:-${TOOLCHAIN:-clang}}
 IMG=$ROOT/build/$TC/images/linux.img
 LNX=$ROOT/build/linux
@@ -32,8 +33,7 @@ uptime_of() {
 # (a) in a partition: the linux system (2 vCPUs), and the same with one vCPU
 # alone on CPU 1 (built here from config/linux.dts, not a committed system).
 run_hyp() { # image log
-    timeout -k 2 300 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
-        -smp 2 -m 1G -nographic "${ICOUNT[@]}" -kernel "$1" </dev/null 2>&1 |
+    timeout -k 2 300 "$QEMU" "${QEMU_FLAGS[@]}" "${ICOUNT[@]}" -kernel "$1" </dev/null 2>&1 |
         tr -d '\r' | sed '/linux stopped/q' >"$2"
 }
 run_hyp "$IMG" "$OUT/linux-hyp.log"
@@ -46,14 +46,14 @@ run_hyp "$OUT/linux-1cpu.img" "$OUT/linux-hyp-1cpu.log"
 # (b) directly at EL1, with 2 CPUs and with 1.
 run_direct() { # cpus log
     local dtb=$OUT/virt-el1-$1.dtb
-    qemu-system-aarch64 -M virt,gic-version=3,dumpdtb="$dtb" -cpu cortex-a57 -smp "$1" -m 256M \
-        -nographic >/dev/null 2>&1
+    "$QEMU" -M virt,gic-version=3,dumpdtb="$dtb" -cpu cortex-a57 -smp "$1" -m 256M \
+        "${QEMU_EVERY[@]}" >/dev/null 2>&1
     for node in $(fdtget -l "$dtb" / | grep -E '^(pcie|virtio_mmio|flash|pl031|pl061|fw-cfg|gpio-keys)'); do
         fdtput -r "$dtb" "/$node"
     done
     fdtput -t s "$dtb" /psci method hvc 2>/dev/null || true
-    timeout -k 2 300 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp "$1" -m 256M \
-        -nographic "${ICOUNT[@]}" -dtb "$dtb" -kernel "$LNX/Image" -initrd "$LNX/initramfs.cpio.gz" \
+    timeout -k 2 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a57 -smp "$1" -m 256M \
+        "${QEMU_EVERY[@]}" "${ICOUNT[@]}" -dtb "$dtb" -kernel "$LNX/Image" -initrd "$LNX/initramfs.cpio.gz" \
         -append "console=ttyAMA0 earlycon=pl011,0x9000000 bulkhead.run=\"$RUN\"" </dev/null 2>&1 |
         tr -d '\r' | sed '/reboot: Power down/q' >"$2"
 }

@@ -46,7 +46,10 @@ static const char exit_help[] =
 
 static const char common_help[] =
     "  -I, --search DIR  also look for files named by the source in DIR (repeatable;\n"
-    "                    the source's own directory is searched first)\n"
+    "                    the source's own directory is searched first, and the\n"
+    "                    build's outputs last: build/$BULKHEAD_TOOLCHAIN, default\n"
+    "                    build/clang, then build/, of the tree this command was\n"
+    "                    built in)\n"
     "  --hyp FILE        hypervisor binary (default: /chosen/bulkhead,hypervisor,\n"
     "                    else hyp/bulkhead.bin)\n";
 
@@ -157,6 +160,58 @@ static int write_out(const char *path, const struct bhi_buf *b)
     return BHB_OK;
 }
 
+/* Boot image in QEMU with the project's one command line (scripts/qemu.flags,
+ * compiled in as BH_QEMU_FLAGS). Returns only on failure. */
+static int exec_qemu(const char *image)
+{
+    static char flags[] = BH_QEMU_FLAGS;
+    char *argv[32];
+    size_t n = 0;
+    const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
+    argv[n++] = (char *)qemu;
+    for (char *f = strtok(flags, " "); f != NULL && n < 29; f = strtok(NULL, " ")) {
+        argv[n++] = f;
+    }
+    argv[n++] = "-kernel";
+    argv[n++] = (char *)image;
+    argv[n] = NULL;
+    fflush(NULL);
+    execvp(qemu, argv);
+    perror(qemu);
+    return BHB_IO;
+}
+
+/* Implements: LLR-TOOL-066 (after the source's directory and every -I, files
+ * are looked for in the build's outputs: build/<toolchain>, then build/, of
+ * the tree whose build/host/tools/ holds this program; the toolchain is
+ * $BULKHEAD_TOOLCHAIN, default clang). Nothing is added when the program
+ * does not sit in such a tree or the directories do not exist. */
+static void add_build_dirs(struct bhb_opts *o)
+{
+    static char exe[BHD_PATH_LEN];
+    static char dirs[2][BHD_PATH_LEN + 64];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len <= 0 || (size_t)len >= sizeof(exe) - 1) {
+        return;
+    }
+    exe[len] = '\0';
+    const char *suffix = "/host/tools/bulkhead";
+    size_t slen = strlen(suffix);
+    if ((size_t)len <= slen || strcmp(exe + (size_t)len - slen, suffix) != 0) {
+        return;
+    }
+    exe[(size_t)len - slen] = '\0'; /* exe is now the build directory */
+    const char *tc = getenv("BULKHEAD_TOOLCHAIN");
+    tc = tc != NULL && tc[0] != '\0' ? tc : "clang";
+    snprintf(dirs[0], sizeof(dirs[0]), "%s/%s", exe, tc);
+    snprintf(dirs[1], sizeof(dirs[1]), "%s", exe);
+    for (size_t i = 0; i < 2 && o->num_search < BHB_MAX_SEARCH; i++) {
+        if (access(dirs[i], R_OK | X_OK) == 0) {
+            o->search[o->num_search++] = dirs[i];
+        }
+    }
+}
+
 static int cmd_build(const struct args *a, int cmd)
 {
     struct bhd_diag d = {stderr, a->input, NULL, 0, 0};
@@ -189,14 +244,7 @@ static int cmd_build(const struct args *a, int cmd)
                    r.image.size, out, a->b.corrupt ? " (corrupt, rejected as intended)" : "");
         }
         if (rc == BHB_OK && cmd == CMD_RUN) {
-            const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
-            char *argv[] = {(char *)qemu, "-M",      "virt,virtualization=on,gic-version=3",
-                            "-cpu",       "cortex-a57", "-smp", "2", "-m", "1G", "-nographic",
-                            "-kernel",    (char *)out,  NULL};
-            fflush(NULL);
-            execvp(qemu, argv);
-            perror(qemu);
-            rc = BHB_IO;
+            rc = exec_qemu(out);
         }
     } else if (a->out != NULL && a->b.corrupt == NULL) {
         remove(a->out); /* never leave a stale image behind an invalid system */
@@ -240,5 +288,6 @@ int main(int argc, char **argv)
     if (rc != 0) {
         return rc < 0 ? BHB_OK : rc;
     }
+    add_build_dirs(&a.b);
     return cmd == CMD_DECODE ? cmd_decode(&a) : cmd_build(&a, cmd);
 }

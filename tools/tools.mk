@@ -14,6 +14,10 @@ $(H)/tools/obj/%.o: %.c $(MAKEFILE_LIST)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(TOOLS_CFLAGS) -MMD -MP -c $< -o $@
 
+# bulkhead run boots QEMU with the project's one command line.
+$(H)/tools/obj/tools/bulkhead.o: TOOLS_CFLAGS += -DBH_QEMU_FLAGS='"$(QEMU_FLAGS)"'
+$(H)/tools/obj/tools/bulkhead.o: scripts/qemu.flags
+
 $(BULKHEAD): $(H)/tools/obj/tools/bulkhead.o $(BULKHEAD_OBJ) $(BHI_OBJ)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(TOOLS_CFLAGS) -o $@ $^ $(TOOLS_LIBS)

@@ -31,8 +31,7 @@ shift $(( $# > 0 ? 1 : 0 ))
 CASES_DIR="$ROOT/tests/system/cases"
 IMG_DIR="$ROOT/build/$TC/images"
 LOG_DIR="$ROOT/build/$TC/system"
-QEMU=${QEMU:-qemu-system-aarch64}
-QEMU_FLAGS=(-M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G -nographic)
+. "$ROOT/scripts/qemu.sh" # QEMU, QEMU_FLAGS
 MAX_TIMEOUT=120
 
 mkdir -p "$LOG_DIR"

@@ -304,4 +304,29 @@ t_show_shm() {
 t_show_shm
 result show_shared_memory $?
 
+# The README's toolstack commands, as the README writes them: typed from the
+# project root with build/host/tools on PATH (what `make` tells the user to
+# do) and no -I, they find the build's own outputs (build/clang, build/).
+# Run in a directory that holds only a link to config/, so the SVG files
+# `show` writes land there. Needs `make` to have built hyp/ and guests/.
+# Verifies: LLR-TOOL-066
+t_readme() {
+    local d=$WORK/readme cmds c n=0 bindir
+    bindir=$(cd "$(dirname "$BH")" && pwd)
+    mkdir -p "$d"
+    ln -s "$ROOT/config" "$d/config"
+    mapfile -t cmds < <(grep -oE '`bulkhead (check|build|show|run|decode) [^`]*`' "$ROOT/README.md" | tr -d '`')
+    [ ${#cmds[@]} -gt 0 ] || return 1
+    for c in "${cmds[@]}"; do
+        (cd "$d" && PATH="$bindir:$PATH" QEMU=true bash -c "$c") >"$d/out.$n" 2>&1 || {
+            echo "README command failed: $c"; cat "$d/out.$n"; return 1; }
+        ! grep -q "not found" "$d/out.$n" || return 1
+        n=$((n + 1))
+    done
+    # show drew the demo from the real build (its schedule names alpha).
+    grep -q "alpha" "$d/demo-schedule.svg"
+}
+t_readme
+result readme_commands $?
+
 exit $failed

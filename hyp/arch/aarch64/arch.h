@@ -79,6 +79,9 @@ void arch_handle_irq(struct arch_cpu *c, uint32_t intid);
 /* psci / asm helpers */
 uint64_t arch_smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void arch_fpsimd_save(uint64_t *area);
+/* AT S1E1W (write != 0) or S1E1R of va; PAR_EL1's value, or PAR.F alone
+ * when the walk aborted. The guest's PAR_EL1 is kept. */
+uint64_t arch_at_s1e1(uint64_t va, uint64_t write);
 void arch_fpsimd_restore(const uint64_t *area);
 void guest_resume(struct arch_regs *frame) __attribute__((noreturn));
 

@@ -38,8 +38,10 @@ static void cpu_init_el2(uint32_t cpu)
 
     mmu_enable();
     mmu_stage2_init_cpu();
-    sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_TWI |
-                              HCR_TWE | HCR_TSC | HCR_RW);
+    /* PTW: a stage-1 table read from a Device page (pass-through) is a
+     * stage-2 fault, never a device access (LLR-ARCH-070). */
+    sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
+                              HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW);
     sysreg_write(cptr_el2, 0x33ffu);           /* RES1 bits; FP/SIMD not trapped */
     sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1fu); /* HPMN = all counters */
     sysreg_write(cnthctl_el2, 1u);             /* EL1 counter yes, EL1 physical timer traps */

@@ -27,21 +27,17 @@ void *arch_pa_to_ptr(uint64_t pa)
 }
 
 /*
- * AT S1E1R/W: the guest's stage-1 walk, done by the MMU. PAR_EL1 belongs to
- * the guest (the context switch carries it), so its value is put back.
- * Implements: LLR-ARCH-061.
+ * The guest's stage-1 walk, done by the MMU (arch_at_s1e1 in vectors.S, which
+ * keeps the guest's PAR_EL1). A walk that reads a table from memory the
+ * guest cannot use for one fails here instead of stopping the machine:
+ * HCR_EL2.PTW turns a table read from a Device page into a stage-2
+ * permission fault reported in PAR_EL1, and an external abort on the walk
+ * is caught at the AT instruction (hyp_trap) and reported as a failure.
+ * Implements: LLR-ARCH-061, LLR-ARCH-070.
  */
 bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa)
 {
-    uint64_t saved = sysreg_read(par_el1);
-    if (write) {
-        __asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
-    } else {
-        __asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
-    }
-    isb();
-    uint64_t par = sysreg_read(par_el1);
-    sysreg_write(par_el1, saved);
+    uint64_t par = arch_at_s1e1(va, write ? 1u : 0u);
     if ((par & PAR_F) != 0u) {
         return false;
     }

@@ -45,6 +45,7 @@ static inline uint64_t mmio_read64(uint64_t addr)
 /* HCR_EL2 bits. */
 #define HCR_VM (1ull << 0)
 #define HCR_SWIO (1ull << 1)
+#define HCR_PTW (1ull << 2)
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
 #define HCR_AMO (1ull << 5)

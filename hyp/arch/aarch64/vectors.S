@@ -191,13 +191,64 @@ guest_resume:
     ldp     x28, x29, [sp, #224]
     eret
 
+/*
+ * A synchronous exception at EL2 is a hypervisor fault, except at the two
+ * AT instructions of arch_at_s1e1: there the guest's own stage-1 tables made
+ * the walk abort (a table descriptor into a device page that answers with a
+ * bus error). That is the guest's doing, so it resumes at .Lat_abort, which
+ * reports a failed translation, and the hypercall fails with -EFAULT.
+ * x0 = kind; x0, x1 of the interrupted code are at [sp].
+ */
 hyp_trap:
+    cmp     x0, #TRAP_SYNC
+    b.ne    .Lhyp_fault
+    mrs     x1, elr_el2
+    adr     x0, .Lat_read
+    cmp     x1, x0
+    b.eq    1f
+    adr     x0, .Lat_write
+    cmp     x1, x0
+    b.eq    1f
+    mov     x0, #TRAP_SYNC
+    b       .Lhyp_fault
+1:  adr     x0, .Lat_abort
+    msr     elr_el2, x0
+    ldp     x0, x1, [sp]
+    add     sp, sp, #32
+    eret
+.Lhyp_fault:
     mrs     x1, esr_el2
     mrs     x2, elr_el2
     mrs     x3, far_el2
     bl      arch_hyp_fault
 4:  wfi
     b       4b
+
+/*
+ * uint64_t arch_at_s1e1(uint64_t va, uint64_t write): the guest's stage-1
+ * walk of va (AT S1E1W when write is non-zero, else AT S1E1R) in the
+ * running vCPU's EL1 regime. Returns PAR_EL1 as the walk left it, or PAR.F
+ * alone when the walk aborted (hyp_trap resumes at .Lat_abort); PAR_EL1 is
+ * the guest's, so its value is put back. Uses x0..x2 only.
+ */
+    .globl arch_at_s1e1
+arch_at_s1e1:
+    mrs     x2, par_el1
+    cbnz    x1, 1f
+.Lat_read:
+    at      s1e1r, x0
+    b       2f
+1:
+.Lat_write:
+    at      s1e1w, x0
+2:  isb
+    mrs     x0, par_el1
+    msr     par_el1, x2
+    ret
+.Lat_abort:
+    mov     x0, #1                      /* PAR_EL1.F: no translation */
+    msr     par_el1, x2
+    ret
 
 /* FP/SIMD state of a vCPU: q0..q31 then FPSR, FPCR (528 bytes). */
     .arch_extension fp

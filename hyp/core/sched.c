@@ -37,6 +37,7 @@ struct sched_cpu {
     struct vcpu *current;    /* NULL while idle */
     struct vcpu *owner;      /* owner of the current window, NULL in a gap */
     volatile bool need_pick; /* written by other CPUs (part_stop, kicks) */
+    uint64_t next_event;     /* the last pick's answer: when this CPU looks again */
 };
 
 /* The schedule in force and a pending switch; shared by all CPUs. */
@@ -52,6 +53,7 @@ struct sched_timeline {
 
 static struct sched_plan sched_plans[BH_CFG_MAX_SCHEDS];
 static uint32_t sched_num_plans;
+static uint32_t sched_num_cpus; /* CPUs the system uses: 1..BH_MAX_CPUS */
 static struct sched_cpu sched_cpus[BH_MAX_CPUS];
 static struct sched_timeline sched_tl;
 
@@ -131,10 +133,13 @@ void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch
         sched_plan_from_slice(&sched_plans[0], (slice > 0u) ? slice : 1u);
         sched_num_plans = 1;
     }
+    sched_num_cpus = (cfg->num_cpus >= 1u && cfg->num_cpus <= BH_MAX_CPUS) ? cfg->num_cpus
+                                                                              : BH_MAX_CPUS;
     for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
         sched_cpus[c].current = NULL;
         sched_cpus[c].owner = NULL; /* every vcpu.in_window starts false (zeroed table) */
         sched_cpus[c].need_pick = true;
+        sched_cpus[c].next_event = 0;
     }
     sched_tl.cur = 0;
     sched_tl.cur_epoch = epoch;
@@ -234,6 +239,24 @@ void sched_timer_deliver(struct vcpu *v)
     evtchn_send_virq(v, EVTCHN_VIRQ_TIMER);
 }
 
+/*
+ * The boundary a CPU looks again at, no later than a pending switch's epoch.
+ * Publishes it first, then reads the pending switch: sched_request_switch
+ * publishes the switch, then reads every CPU's boundary. With both orders
+ * sequentially consistent, at least one side sees the other: this CPU sees
+ * the switch, or the requester sees a boundary beyond the epoch and kicks.
+ * Implements: LLR-SCHED-008
+ */
+static uint64_t sched_switch_bound(uint32_t cpu, uint64_t boundary)
+{
+    __atomic_store_n(&sched_cpus[cpu].next_event, boundary, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&sched_tl.pending, __ATOMIC_SEQ_CST) && sched_tl.next_epoch < boundary) {
+        boundary = sched_tl.next_epoch;
+        __atomic_store_n(&sched_cpus[cpu].next_event, boundary, __ATOMIC_SEQ_CST);
+    }
+    return boundary;
+}
+
 /* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
@@ -254,9 +277,7 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
         return NULL;
     }
     v = sched_window_at(&sched_plans[sched_tl.cur], cpu, now, sched_tl.cur_epoch, &boundary);
-    if (sched_tl.pending && sched_tl.next_epoch < boundary) {
-        boundary = sched_tl.next_epoch;
-    }
+    boundary = sched_switch_bound(cpu, boundary);
     sched_set_owner(cpu, v);
     if (v != NULL) {
         (void)vgic_drain(v); /* injections other CPUs posted for it */
@@ -322,8 +343,11 @@ struct vcpu *sched_current(uint32_t cpu)
 }
 
 /*
- * Every CPU must look again: one waiting for a boundary beyond the new
- * epoch would otherwise miss the switch.
+ * A CPU that will look again by the new epoch needs nothing; one waiting for
+ * a boundary beyond it would miss the switch, so it is asked to pick again
+ * (kicked when it is another CPU). Only the system's CPUs are looked at, and
+ * a CPU is kicked at most once per request epoch: after its pick its
+ * boundary is the epoch, so repeated requests interrupt no window.
  * Implements: LLR-SCHED-008
  */
 int64_t sched_request_switch(uint32_t id, uint64_t now)
@@ -341,12 +365,15 @@ int64_t sched_request_switch(uint32_t id, uint64_t now)
     uint64_t frames = (now - sched_tl.cur_epoch) / pl->frame + 1u;
     sched_tl.next = id;
     sched_tl.next_epoch = sched_tl.cur_epoch + frames * pl->frame;
-    sched_tl.pending = true;
+    __atomic_store_n(&sched_tl.pending, true, __ATOMIC_SEQ_CST);
+    uint64_t epoch = sched_tl.next_epoch;
     arch_unlock(&sched_tl.lock);
-    for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
-        sched_request_pick(c);
-        if (c != self) {
-            arch_kick(c);
+    for (uint32_t c = 0; c < sched_num_cpus; c++) {
+        if (__atomic_load_n(&sched_cpus[c].next_event, __ATOMIC_SEQ_CST) > epoch) {
+            sched_request_pick(c);
+            if (c != self) {
+                arch_kick(c);
+            }
         }
     }
     return 0;

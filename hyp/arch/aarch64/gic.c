@@ -168,8 +168,12 @@ void gic_eoi(uint32_t iar)
     isb();
 }
 
+/* A CPU the platform does not have gets nothing. Implements: LLR-ARCH-071 */
 void gic_send_sgi(uint32_t cpu, uint32_t sgi)
 {
+    if (cpu >= sizeof(cpu_mpidr) / sizeof(cpu_mpidr[0])) {
+        return;
+    }
     uint64_t aff = cpu_mpidr[cpu];
     uint64_t v = ((uint64_t)sgi << 24) | (1ull << (aff & 0xfu)) | (((aff >> 8) & 0xffu) << 16) |
                  (((aff >> 16) & 0xffu) << 32) | (((aff >> 32) & 0xffu) << 48);

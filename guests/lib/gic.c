@@ -3,6 +3,7 @@
 
 uint64_t guest_start_ticks;
 uint64_t guest_dtb;
+uint64_t guest_entry_x21;
 volatile uint32_t irq_count;
 
 static irq_handler_fn irq_handler;

@@ -166,6 +166,9 @@ void test_finish(void) __attribute__((noreturn));
 extern uint64_t guest_start_ticks;
 /* Guest-physical address of the device tree (x0 at entry). */
 extern uint64_t guest_dtb;
+/* x21 as the partition was entered: a reset vCPU starts with it zero, so a
+ * value left by an earlier incarnation shows here (tests of restarts). */
+extern uint64_t guest_entry_x21;
 
 /* The program: called with IRQs masked and the stack set; returning powers
  * the partition off. */

@@ -36,6 +36,8 @@ guest_entry:
     str     x19, [x1, :lo12:guest_start_ticks]
     adrp    x1, guest_dtb
     str     x20, [x1, :lo12:guest_dtb]
+    adrp    x1, guest_entry_x21
+    str     x21, [x1, :lo12:guest_entry_x21] /* untouched until here */
     adrp    x1, guest_vectors
     add     x1, x1, :lo12:guest_vectors
     msr     vbar_el1, x1

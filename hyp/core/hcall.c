@@ -114,7 +114,7 @@ static int64_t hcall_shutdown(struct vcpu *v, uint64_t arg_ptr)
         (void)hm_raise(v, HM_ERR_CRASH, 0);
         return 0;
     case SHUTDOWN_REBOOT:
-        part_restart(v->part, true, false);
+        (void)part_restart(v->part, true, false);
         break;
     default:
         return -XEN_EINVAL;
@@ -168,6 +168,9 @@ static int64_t hcall_route(struct vcpu *v, uint64_t nr, uint64_t args[5])
  */
 int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[5])
 {
+    if (!part_vcpu_live(v)) {
+        return -XEN_EPERM; /* its partition stopped or restarts: LLR-PART-010 */
+    }
     int64_t rc = hcall_route(v, nr, args);
     bool flagged = (v->part->cfg != NULL) && ((v->part->cfg->flags & BH_CFG_PART_F_HM_HCALL) != 0u);
     if (flagged && (rc == -XEN_EPERM || rc == -XEN_ENOSYS)) {

@@ -103,6 +103,11 @@ static void hm_log_append(const struct vcpu *v, uint32_t e, uint64_t detail, enu
 enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
 {
     struct partition *p = v->part;
+    if (!part_vcpu_live(v)) {
+        /* An error of a vCPU whose partition another CPU already stopped or
+         * restarts belongs to the old incarnation: no action (LLR-PART-010). */
+        return HM_IGNORE;
+    }
     enum hm_action a = hm_decide(p, e);
     uint32_t ei = (e < (uint32_t)HM_NUM_ERRORS) ? e : (uint32_t)HM_ERR_MODE;
 
@@ -114,8 +119,7 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
         break;
     case HM_WARM_RESTART:
     case HM_COLD_RESTART:
-        p->restarts++;
-        part_restart(p, a == HM_COLD_RESTART, false);
+        (void)part_restart(p, a == HM_COLD_RESTART, false); /* counts it */
         break;
     default:
         part_stop(p, hm_idle_reasons[ei]);

@@ -70,20 +70,14 @@ static bool part_copy_ramdisk(const struct partition *p, const struct bh_cfg_par
 }
 
 /*
- * Load image, device tree and ramdisk (if any) of p, then reset its virtual devices and vCPUs:
- * vCPU 0 runnable at the entry point with x0 = device-tree address, the
- * others off until the guest starts them (PSCI CPU_ON, psci.c).
- * Returns false, touching no vCPU, when the load is out of bounds.
+ * Reset p's virtual devices and vCPUs: vCPU 0 runnable at the entry point
+ * with x0 = device-tree address, the others off until the guest starts them
+ * (PSCI CPU_ON, psci.c); then bind its static channels.
  * Implements: LLR-PART-006
  */
-static bool part_reset(struct partition *p, bool cold)
+static void part_reset_devices(struct partition *p)
 {
     const struct bh_cfg_part *c = p->cfg;
-    if (cold && (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
-                 !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size) ||
-                 !part_copy_ramdisk(p, c))) {
-        return false;
-    }
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
         struct vcpu *v = p->vcpus[j];
         bool boot = (j == 0u);
@@ -95,9 +89,25 @@ static bool part_reset(struct partition *p, bool cold)
     vgic_init(p);
     passthru_reset(p);
     vuart_reset(p->id);
+    evtchn_static_bind(p, part_blob);
+}
+
+/*
+ * The first load of p at boot: image, device tree and ramdisk (if any),
+ * then its devices. Returns false, touching no vCPU, when the load is out
+ * of bounds. Implements: LLR-PART-006
+ */
+static bool part_load(struct partition *p)
+{
+    const struct bh_cfg_part *c = p->cfg;
+    if (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
+        !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size) ||
+        !part_copy_ramdisk(p, c)) {
+        return false;
+    }
     evtchn_reset(p);
     shinfo_reset(p);
-    evtchn_static_bind(p, part_blob);
+    part_reset_devices(p);
     return true;
 }
 
@@ -171,7 +181,7 @@ void part_build_all(const struct bh_cfg *cfg)
             console_log("partition %s: stage-2 table pool exhausted mapping RAM or shared memory", p->name);
             arch_halt();
         }
-        if (!part_reset(p, true)) {
+        if (!part_load(p)) {
             console_log("partition %s: image or device tree outside RAM or blob", p->name);
             arch_halt();
         }
@@ -194,10 +204,18 @@ void part_wake_vcpus(const struct partition *p)
     }
 }
 
+/* Every vCPU of p OFF. Caller holds p->life. */
+static void part_vcpus_off(struct partition *p)
+{
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
+        __atomic_store_n(&p->vcpus[j]->state, VCPU_OFF, __ATOMIC_SEQ_CST);
+    }
+}
+
 static bool part_any_running(void)
 {
     for (uint32_t i = 0; i < part_count; i++) {
-        if (part_table[i].state == PART_RUNNING) {
+        if (part_table[i].state == PART_RUNNING || part_table[i].state == PART_RESTARTING) {
             return true;
         }
     }
@@ -205,22 +223,26 @@ static bool part_any_running(void)
 }
 
 /*
- * Stopping is final and idempotent: a partition that is not running (a
- * second fault reported by another of its vCPUs) is left as it is.
- * Implements: LLR-PART-003, LLR-PART-007
+ * Stopping is final and idempotent: a partition already stopped (a second
+ * fault reported by another of its vCPUs) is left as it is. A restart under
+ * way is abandoned: its reload step sees the state and does nothing more.
+ * Every vCPU is set OFF under the life lock, so no RUNNABLE or BLOCKED store
+ * of another CPU (which compare-and-swap from the state they saw) can undo
+ * it. Implements: LLR-PART-003, LLR-PART-007, LLR-PART-010
  */
 void part_stop(struct partition *p, const char *reason)
 {
-    if (p->state != PART_RUNNING) {
+    arch_lock(&p->life);
+    if (p->state == PART_STOPPED) {
+        arch_unlock(&p->life);
         return;
     }
+    __atomic_store_n(&p->state, PART_STOPPED, __ATOMIC_SEQ_CST);
+    p->mode = PART_MODE_IDLE;
+    part_vcpus_off(p);
+    arch_unlock(&p->life);
     console_guest_flush(p);
     console_log("partition %s stopped: %s", p->name, (reason != NULL) ? reason : "unknown");
-    p->state = PART_STOPPED;
-    p->mode = PART_MODE_IDLE;
-    for (uint32_t j = 0; j < p->num_vcpus; j++) {
-        p->vcpus[j]->state = VCPU_OFF;
-    }
     part_wake_vcpus(p);
     if (!part_any_running()) {
         console_log("all partitions stopped; system off");
@@ -228,26 +250,143 @@ void part_stop(struct partition *p, const char *reason)
     }
 }
 
-/*
- * Only a running partition restarts, unless the system partition asks
- * (from_idle). A reload that no longer fits leaves the partition IDLE.
- * Implements: LLR-PART-004
- */
-void part_restart(struct partition *p, bool cold, bool from_idle)
+/* Implements: LLR-PART-004, LLR-PART-010 */
+bool part_restart(struct partition *p, bool cold, bool from_idle)
 {
-    if (p->state != PART_RUNNING && !from_idle) {
-        return;
+    arch_lock(&p->life);
+    bool accept = (p->state == PART_RUNNING) || (p->state == PART_STOPPED && from_idle);
+    if (accept) {
+        __atomic_store_n(&p->state, PART_RESTARTING, __ATOMIC_SEQ_CST);
+        p->mode = cold ? PART_MODE_COLD_START : PART_MODE_WARM_START;
+        p->restarts++;
+        p->reload.cold = cold;
+        p->reload.quiesced = false;
+        p->reload.seg = 0;
+        p->reload.off = 0;
+        part_vcpus_off(p);
     }
-    console_guest_flush(p);
-    console_log("partition %s restarting (%s)", p->name, cold ? "cold" : "warm");
-    if (!part_reset(p, cold)) {
-        p->state = PART_RUNNING; /* so that part_stop acts */
-        part_stop(p, "reload failed");
-        return;
+    arch_unlock(&p->life);
+    if (accept) {
+        console_guest_flush(p);
+        console_log("partition %s restarting (%s)", p->name, cold ? "cold" : "warm");
+        part_wake_vcpus(p); /* each leaves its CPU; vCPU 0's CPU reloads */
     }
-    p->state = PART_RUNNING;
-    p->mode = cold ? PART_MODE_COLD_START : PART_MODE_WARM_START;
-    part_wake_vcpus(p);
+    return accept;
+}
+
+/* Segments of a cold reload, in order: image, the rest of its memory
+ * (zeroed), device tree, ramdisk (part_reload_seg). */
+#define PART_NUM_SEGS 4u
+
+struct part_seg {
+    uint64_t gpa;
+    uint64_t src; /* blob offset of the bytes to copy */
+    uint64_t len;
+    bool zero;    /* zero the range instead of copying */
+};
+
+/* Segment seg of a reload from configuration c (seg < PART_NUM_SEGS). */
+static struct part_seg part_reload_seg(const struct bh_cfg_part *c, uint32_t seg)
+{
+    const struct part_seg segs[PART_NUM_SEGS] = {
+        {c->image_gpa, c->image_offset, c->image_size, false},
+        {c->image_gpa + c->image_size, 0u,
+         (c->image_mem_size > c->image_size) ? c->image_mem_size - c->image_size : 0u, true},
+        {c->dtb_gpa, c->dtb_offset, c->dtb_size, false},
+        {c->ramdisk_gpa, c->ramdisk_offset, c->ramdisk_size, false},
+    };
+    return segs[seg];
+}
+
+/*
+ * Copy or zero the next chunk of p's reload (at most PART_RELOAD_CHUNK
+ * bytes). False when the chunk is out of p's RAM or of the blob (the boot
+ * check excludes it; checked again because the write is to memory).
+ */
+static bool part_reload_chunk(struct partition *p)
+{
+    struct part_reload *r = &p->reload;
+    struct part_seg sg = part_reload_seg(p->cfg, r->seg);
+    /* A chunk ends on an 8-byte boundary of the guest address, so that the
+     * next starts aligned and bh_memset/bh_memcpy take 8 bytes a step. */
+    uint64_t room = PART_RELOAD_CHUNK - ((sg.gpa + r->off) % 8u);
+    uint64_t n = sg.len - r->off;
+    n = (n < room) ? n : room;
+    uint8_t *dst = part_guest_ptr(p, sg.gpa + r->off, n);
+    if (n == 0u) {
+        /* An empty segment (no ramdisk, an image that fills its memory). */
+    } else if (dst == NULL || (!sg.zero && sg.src + r->off + n > part_blob->total_size)) {
+        return false;
+    } else if (sg.zero) {
+        bh_memset(dst, 0, (size_t)n);
+    } else {
+        bh_memcpy(dst, (const uint8_t *)part_blob + sg.src + r->off, (size_t)n);
+    }
+    r->off += n;
+    if (r->off >= sg.len) {
+        r->seg++;
+        r->off = 0;
+    }
+    return true;
+}
+
+/* True when no vCPU of p is chosen on a CPU other than cpu. */
+static bool part_vcpus_left(const struct partition *p, uint32_t cpu)
+{
+    for (uint32_t j = 0; j < p->num_vcpus; j++) {
+        const struct vcpu *w = p->vcpus[j];
+        if (w->pcpu != cpu && sched_current(w->pcpu) == w) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Implements: LLR-PART-010 */
+bool part_vcpu_live(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->part->state, __ATOMIC_SEQ_CST) == PART_RUNNING;
+}
+
+/* Implements: LLR-PART-011, LLR-PART-012 */
+bool part_reload_step(struct partition *p, uint64_t now, uint64_t deadline)
+{
+    struct part_reload *r = &p->reload;
+    uint64_t t = now;
+    if (__atomic_load_n(&p->state, __ATOMIC_SEQ_CST) != PART_RESTARTING) {
+        return true;
+    }
+    if (!part_vcpus_left(p, p->vcpus[0]->pcpu)) {
+        return false; /* the reload waits for every vCPU to leave its CPU */
+    }
+    if (!r->quiesced) {
+        /* No other CPU writes p's RAM from here on: its pointers into it go. */
+        shinfo_reset(p);
+        evtchn_reset(p);
+        r->quiesced = true;
+        t = arch_now();
+    }
+    while (r->cold && r->seg < (uint32_t)PART_NUM_SEGS) { /* bounded by the deadline */
+        if (t >= deadline) {
+            return false;
+        }
+        if (!part_reload_chunk(p)) {
+            part_stop(p, "reload failed");
+            return true;
+        }
+        t = arch_now();
+    }
+    if (t < r->not_before) {
+        return false; /* at most one restart finishes per major frame */
+    }
+    arch_lock(&p->life);
+    if (p->state == PART_RESTARTING) {
+        part_reset_devices(p);
+        r->not_before = t + sched_frame_ticks();
+        __atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_SEQ_CST);
+    }
+    arch_unlock(&p->life);
+    return true;
 }
 
 /* The partition caller may address as target, or NULL with *err set. */
@@ -302,10 +441,10 @@ int64_t part_set_mode(struct vcpu *caller, uint32_t target, uint32_t mode)
         if (p->mode == PART_MODE_COLD_START) {
             return -XEN_EINVAL;
         }
-        part_restart(p, false, idle);
+        (void)part_restart(p, false, idle);
         return 0;
     case PART_MODE_COLD_START:
-        part_restart(p, true, idle);
+        (void)part_restart(p, true, idle);
         return 0;
     default:
         return -XEN_EINVAL;

@@ -15,10 +15,20 @@ enum vcpu_state {
     VCPU_BLOCKED,  /* waits for an interrupt (WFI, SCHEDOP_block) */
 };
 
+/*
+ * Life cycle, changed only under the partition's life lock:
+ *   RUNNING -> RESTARTING   a restart accepted (part_restart)
+ *   STOPPED -> RESTARTING   the same, ordered by the system partition
+ *   RESTARTING -> RUNNING   the reload finished (part_reload_step)
+ *   any -> STOPPED          part_stop
+ * While RESTARTING no vCPU of the partition runs; the reload is done by the
+ * CPU of its vCPU 0 in that vCPU's own windows, in bounded steps.
+ */
 enum part_state {
     PART_UNUSED = 0,
-    PART_RUNNING, /* mode COLD_START, WARM_START or NORMAL */
-    PART_STOPPED, /* mode IDLE: keeps its windows, uses none of their time */
+    PART_RUNNING,    /* mode COLD_START, WARM_START or NORMAL */
+    PART_STOPPED,    /* mode IDLE: keeps its windows, uses none of their time */
+    PART_RESTARTING, /* mode COLD_START or WARM_START, reload under way */
 };
 
 /* ARINC 653 partition operating modes (values as ARINC 653 numbers them;
@@ -52,11 +62,22 @@ struct vcpu {
     struct vgic_cpu vgic;
 };
 
+/* Progress of a restart's reload (part_reload_step). */
+struct part_reload {
+    bool cold;           /* restore memory from the blob */
+    bool quiesced;       /* event channels and shared info dropped */
+    uint32_t seg;        /* next segment: PART_SEG_* */
+    uint64_t off;        /* bytes of that segment done */
+    uint64_t not_before; /* module time the reload may finish: one per frame */
+};
+
 struct partition {
     uint32_t id;    /* index in part_table; VMID is id + 1 */
     enum part_state state;
     enum part_mode mode;
-    uint32_t restarts;  /* restarts the health monitor ordered so far */
+    bh_lock_t life;     /* serialises state and mode changes (see part_state) */
+    uint32_t restarts;  /* restarts so far, however asked for */
+    struct part_reload reload;
     bool system;        /* the system partition (BH_CFG_PART_F_SYSTEM) */
     char name[BH_CFG_NAME_LEN];
     uint64_t ram_gpa;
@@ -107,14 +128,44 @@ void part_wake_vcpus(const struct partition *p);
 void part_stop(struct partition *p, const char *reason);
 
 /*
- * Restart partition p. A cold restart restores its image and device tree
- * from the configuration payload (the pristine copy) and enters COLD_START;
- * a warm restart keeps memory and enters WARM_START. Both reset the virtual
- * devices and every vCPU (vCPU 0 at the entry point). An IDLE partition is
- * restarted only with from_idle set (by the system partition).
- * Implements: LLR-PART-004.
+ * Ask that partition p restart. Accepted only for a running partition, or a
+ * stopped one with from_idle set (the system partition's order); a request
+ * while a restart is under way is dropped. On acceptance p is RESTARTING in
+ * mode COLD_START (cold) or WARM_START, every vCPU is OFF and leaves its CPU,
+ * and the restart is counted; nothing is reloaded or reset here: that is
+ * part_reload_step's, in p's own windows. Returns whether it was accepted.
+ * Implements: LLR-PART-004, LLR-PART-010.
  */
-void part_restart(struct partition *p, bool cold, bool from_idle);
+bool part_restart(struct partition *p, bool cold, bool from_idle);
+
+/*
+ * One bounded piece of p's restart, by the CPU of p's vCPU 0 in that vCPU's
+ * window (sched_pick), until module time deadline. In order: wait until no
+ * other vCPU of p is on its CPU; drop p's event channels and shared-info
+ * pages, so that no other CPU writes p's RAM; for a cold restart copy the
+ * image, device tree and ramdisk back from the blob, PART_RELOAD_CHUNK bytes
+ * at a time, checking the time before each; wait until at least one major
+ * frame has passed since p's previous restart finished; then reset the
+ * virtual devices and vCPUs (vCPU 0 at the entry point, x0 = device tree,
+ * the others off), bind the static channels and make p RUNNING.
+ * Returns true when p runs again (or is no longer RESTARTING), false when
+ * more steps are needed. Pre: p->vcpus[0] owns the caller CPU's window.
+ * Implements: LLR-PART-011, LLR-PART-012.
+ */
+bool part_reload_step(struct partition *p, uint64_t now, uint64_t deadline);
+
+/*
+ * Whether v belongs to the running incarnation of its partition: its
+ * partition is RUNNING. A vCPU whose partition another CPU stopped or began
+ * to restart while it trapped has its hypercalls and faults refused; and a
+ * restart's reload finishes only after every vCPU has left its CPU, so
+ * nothing the old incarnation asked takes effect in the new one.
+ * Implements: LLR-PART-010.
+ */
+bool part_vcpu_live(const struct vcpu *v);
+
+/* Bytes a reload step copies or zeroes between two looks at the time. */
+#define PART_RELOAD_CHUNK 4096u
 
 /*
  * The mode hypercall: caller asks that partition target (its own id, or any

@@ -59,17 +59,25 @@ static int64_t psci_cpu_on(const struct vcpu *v, uint64_t target, uint64_t entry
     if (t == NULL) {
         return PSCI_INVALID_PARAMETERS;
     }
-    if (t->state != VCPU_OFF || t->part->state != PART_RUNNING) {
-        return PSCI_ALREADY_ON;
-    }
     if ((entry & (PSCI_ENTRY_ALIGN - 1u)) != 0u ||
         part_guest_ptr(t->part, entry, PSCI_ENTRY_ALIGN) == NULL) {
         return PSCI_INVALID_ADDRESS;
     }
-    arch_vcpu_reset(t, entry, context);
-    t->vtimer.ctl = 0;
-    t->vtimer.cval = 0;
-    t->state = VCPU_RUNNABLE;
+    /* Under the life lock: a start asked by a vCPU whose partition is
+     * stopping or restarting meanwhile never takes effect (LLR-PART-010). */
+    struct partition *p = t->part;
+    arch_lock(&p->life);
+    bool on = (t->state == VCPU_OFF && p->state == PART_RUNNING);
+    if (on) {
+        arch_vcpu_reset(t, entry, context);
+        t->vtimer.ctl = 0;
+        t->vtimer.cval = 0;
+        __atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+    }
+    arch_unlock(&p->life);
+    if (!on) {
+        return PSCI_ALREADY_ON;
+    }
     sched_request_pick(t->pcpu);
     (void)vgic_kick(t); /* outside its window, t starts when the window does */
     return PSCI_SUCCESS;
@@ -104,7 +112,7 @@ static int64_t psci_cpu_off(struct vcpu *v)
 static int64_t psci_system(struct vcpu *v, bool reset)
 {
     if (reset) {
-        part_restart(v->part, true, false);
+        (void)part_restart(v->part, true, false);
     } else if (!hm_shutdown(v, "poweroff (PSCI SYSTEM_OFF)")) {
         return PSCI_SUCCESS;
     }
@@ -115,6 +123,9 @@ static int64_t psci_system(struct vcpu *v, bool reset)
  * functions NOT_SUPPORTED). */
 int64_t psci_call(struct vcpu *v, const uint64_t args[4])
 {
+    if (!part_vcpu_live(v)) {
+        return PSCI_DENIED; /* its partition stopped or restarts: LLR-PART-010 */
+    }
     switch (PSCI_FN_LOW32(args[0])) {
     case PSCI_FN_VERSION:
         return PSCI_VERSION_1_0;

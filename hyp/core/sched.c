@@ -19,6 +19,7 @@
 #define VTIMER_CTL_ENABLE 1u
 #define VTIMER_CTL_IMASK 2u
 #define US_PER_SEC 1000000u
+#define SCHED_RELOAD_POLL_US 100u
 
 struct sched_win {
     uint64_t start; /* ticks from the frame start */
@@ -54,6 +55,7 @@ struct sched_timeline {
 static struct sched_plan sched_plans[BH_CFG_MAX_SCHEDS];
 static uint32_t sched_num_plans;
 static uint32_t sched_num_cpus; /* CPUs the system uses: 1..BH_MAX_CPUS */
+static uint64_t sched_reload_poll;  /* ticks between looks at a restart that waits */
 static struct sched_cpu sched_cpus[BH_MAX_CPUS];
 static struct sched_timeline sched_tl;
 
@@ -133,6 +135,7 @@ void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch
         sched_plan_from_slice(&sched_plans[0], (slice > 0u) ? slice : 1u);
         sched_num_plans = 1;
     }
+    sched_reload_poll = sched_us_to_ticks(SCHED_RELOAD_POLL_US, ticks_per_sec);
     sched_num_cpus = (cfg->num_cpus >= 1u && cfg->num_cpus <= BH_MAX_CPUS) ? cfg->num_cpus
                                                                               : BH_MAX_CPUS;
     for (uint32_t c = 0; c < BH_MAX_CPUS; c++) {
@@ -257,6 +260,14 @@ static uint64_t sched_switch_bound(uint32_t cpu, uint64_t boundary)
     return boundary;
 }
 
+/* v's state from `from` to `to`, unless another CPU changed it meanwhile. */
+static void sched_vcpu_cas(struct vcpu *v, enum vcpu_state from, enum vcpu_state to)
+{
+    enum vcpu_state expected = from;
+    (void)__atomic_compare_exchange_n(&v->state, &expected, to, false, __ATOMIC_SEQ_CST,
+                                      __ATOMIC_SEQ_CST);
+}
+
 /* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
@@ -279,6 +290,12 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     v = sched_window_at(&sched_plans[sched_tl.cur], cpu, now, sched_tl.cur_epoch, &boundary);
     boundary = sched_switch_bound(cpu, boundary);
     sched_set_owner(cpu, v);
+    if (v != NULL && v->part->state == PART_RESTARTING && v == v->part->vcpus[0] &&
+        !part_reload_step(v->part, now, boundary)) {
+        /* The restart goes on in this window: look again soon, or at its end. */
+        uint64_t poll = arch_now() + sched_reload_poll;
+        boundary = (poll < boundary) ? poll : boundary;
+    }
     if (v != NULL) {
         (void)vgic_drain(v); /* injections other CPUs posted for it */
     }
@@ -288,10 +305,12 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
             sched_timer_deliver(v);
         }
         if (expired || vgic_has_pending(v)) {
-            v->state = VCPU_RUNNABLE; /* Implements: LLR-SCHED-003 */
+            /* Only from BLOCKED: an OFF stored meanwhile by part_stop or
+             * part_restart stays. Implements: LLR-SCHED-003, LLR-PART-010 */
+            sched_vcpu_cas(v, VCPU_BLOCKED, VCPU_RUNNABLE);
         }
     }
-    if (v != NULL && v->state == VCPU_RUNNABLE) {
+    if (v != NULL && v->state == VCPU_RUNNABLE && v->part->state == PART_RUNNING) {
         chosen = v;
     } else if (v != NULL && v->state == VCPU_BLOCKED && sched_timer_armed(v) &&
                v->vtimer.cval < boundary) {
@@ -316,8 +335,8 @@ void sched_yield(struct vcpu *v)
  */
 void sched_block(struct vcpu *v)
 {
-    if (v->state == VCPU_RUNNABLE && !vgic_has_pending(v)) {
-        v->state = VCPU_BLOCKED;
+    if (!vgic_has_pending(v)) {
+        sched_vcpu_cas(v, VCPU_RUNNABLE, VCPU_BLOCKED); /* never from OFF */
     }
     sched_request_pick(v->pcpu);
 }
@@ -377,6 +396,12 @@ int64_t sched_request_switch(uint32_t id, uint64_t now)
         }
     }
     return 0;
+}
+
+/* Implements: LLR-PART-012 (the rate of restarts: one per major frame) */
+uint64_t sched_frame_ticks(void)
+{
+    return sched_plans[sched_tl.cur].frame;
 }
 
 /* Implements: LLR-SCHED-009 */

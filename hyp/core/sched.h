@@ -72,6 +72,9 @@ int64_t sched_request_switch(uint32_t id, uint64_t now);
 /* Fill *st as of time now. Implements: LLR-SCHED-009. */
 void sched_get_status(uint64_t now, struct sched_status *st);
 
+/* Length in ticks of the major frame of the schedule in force. */
+uint64_t sched_frame_ticks(void);
+
 /*
  * Deliver the expiry of v's virtual timer: masked in v's saved timer state
  * (the guest unmasks on re-arm; for a loaded vCPU the arch masks the

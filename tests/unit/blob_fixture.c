@@ -1,10 +1,19 @@
 /* Configuration-blob fixture shared by the unit tests; see blob_fixture.h. */
 #include "blob_fixture.h"
 
+/* cmocka.h needs these first. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
 #include <string.h>
 
 #include "console.h"
 #include "fake_arch.h"
+#include "part.h"
+#include "sched.h"
 
 void fx_begin(struct bh_cfg *cfg, size_t blob_size, uint32_t num_parts)
 {
@@ -36,4 +45,20 @@ void fx_part(struct bh_cfg *cfg, uint32_t i, const char *name, uint64_t gpa, uin
     for (uint32_t j = 0; j < nv && j < BH_CFG_MAX_VCPUS; j++) {
         c->vcpu_cpu[j] = j;
     }
+}
+
+void fx_restart_finish(struct partition *p)
+{
+    for (uint32_t k = 0; k < 1000u; k++) {
+        /* The CPUs of its other vCPUs choose again: they leave. */
+        for (uint32_t j = 1; j < p->num_vcpus; j++) {
+            uint64_t next;
+            (void)sched_pick(p->vcpus[j]->pcpu, fake.now, &next);
+        }
+        if (part_reload_step(p, fake.now, UINT64_MAX)) {
+            return;
+        }
+        fake.now += 1ull << 40;
+    }
+    fail_msg("restart of %s did not finish", p->name);
 }

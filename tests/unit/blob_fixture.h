@@ -36,4 +36,15 @@ void fx_part(struct bh_cfg *cfg, uint32_t i, const char *name, uint64_t gpa, uin
  */
 void fx_begin(struct bh_cfg *cfg, size_t blob_size, uint32_t num_parts);
 
+struct partition;
+
+/*
+ * Finish a restart of p as its windows would: the CPUs of its vCPUs other
+ * than vCPU 0 choose again (sched_pick), then part_reload_step runs with no
+ * deadline, until it reports p running (or stopped), the fake clock moving
+ * on when it waits (for the next frame). Nothing happens unless p is
+ * restarting. Bounded: fails the test after 1,000 steps.
+ */
+void fx_restart_finish(struct partition *p);
+
 #endif

@@ -55,7 +55,12 @@ void arch_console_write(const char *s, size_t n)
     fake.console[fake.console_len] = '\0';
 }
 
-uint64_t arch_now(void) { return fake.now; }
+uint64_t arch_now(void)
+{
+    uint64_t t = fake.now;
+    fake.now += fake.now_step;
+    return t;
+}
 uint64_t arch_ticks_per_sec(void) { return fake.ticks_per_sec; }
 uint32_t arch_cpu_id(void) { return fake.cpu_id; }
 void *arch_pa_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }

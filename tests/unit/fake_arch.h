@@ -21,6 +21,7 @@ struct fake_arch_state {
     char console[FAKE_CONSOLE_SIZE]; /* everything written, NUL-terminated */
     size_t console_len;
     uint64_t now;                    /* value arch_now() returns */
+    uint64_t now_step;               /* added to now after each arch_now() */
     uint64_t ticks_per_sec;
     uint32_t cpu_id;
     uint32_t kicks;                  /* bit n: arch_kick(n) was called */

@@ -489,6 +489,7 @@ static void test_restart(void **state)
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 0, &v), 0);
     evtchn_port_of(&part_table[0], 7)->pending = 1;
     part_restart(&part_table[0], true, false);
+    fx_restart_finish(&part_table[0]);
     struct a_status s;
     assert_int_equal(status(1, SELF, u, &s), 0);
     assert_int_equal(s.status, EVTCHNSTAT_UNBOUND);

@@ -362,6 +362,7 @@ static void test_deferred(void **state)
     /* Restart forgets control blocks and array without touching RAM. */
     memset(ram[0] + CTRL_PAGE * 4096u, 0x5A, 2u * 4096u);
     part_restart(&part_table[0], true, false);
+    fx_restart_finish(&part_table[0]);
     assert_null(evtchn_fifo_vcpus[0].ctrl);
     assert_int_equal(evtchn_fifo_parts[0].num_pages, 0);
     assert_int_equal(ram[0][ARRAY_PAGE * 4096u + rx * 4u], 0x5A);

@@ -283,6 +283,7 @@ static void test_reset_shrinks(void **state)
     uint32_t port = connect_high(&u);
     assert_int_equal(evtchn_parts[1].ports_ready, 3u * CHUNK);
     part_restart(&part_table[1], true, false);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(evtchn_parts[1].ports_ready, CHUNK);
     assert_int_equal(evtchn_parts[1].free_hint, 1);
     assert_null(evtchn_port_of(&part_table[1], port));

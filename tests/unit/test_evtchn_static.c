@@ -148,6 +148,7 @@ static void test_no_configuration_yet(void **state)
     p->ram_size = RAM_SIZE;
     p->num_vcpus = 1;
     p->vcpus[0] = &vcpu_table[0];
+    p->state = PART_RUNNING;
     vcpu_table[0].part = p;
     part_count = 1;
     static struct bh_cfg one_part; /* limits 0: one chunk each */

@@ -326,6 +326,7 @@ static void test_shutdown_reboot(void **state)
     (void)state;
     memset(ram[0], 0, IMG_SIZE);
     assert_int_equal(shutdown(0, GPA0 + 0x800u, SHUTDOWN_REBOOT), GPA0 + 0x2000u);
+    fx_restart_finish(&part_table[0]);
     assert_string_equal(fake.console, "(bulkhead) partition g0 restarting (cold)\n");
     assert_int_equal(ram[0][0], 0x3C);
     assert_int_equal(part_table[0].state, PART_RUNNING);
@@ -334,6 +335,7 @@ static void test_shutdown_reboot(void **state)
     assert_int_equal(fake.reset_arg0[0], GPA0 + 0x2000u);
 
     assert_int_equal(shutdown(1, GPA0 + 0x800u, SHUTDOWN_REBOOT), 0);
+    fx_restart_finish(&part_table[0]);
     assert_int_equal(part_table[0].state, PART_RUNNING);
 }
 
@@ -346,9 +348,11 @@ static void test_shutdown_poweroff_restart(void **state)
     blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = HM_COLD_RESTART;
     blob.cfg.parts[0].restart_limit = 5;
     assert_int_equal(shutdown(0, GPA0 + 0x800u, SHUTDOWN_POWEROFF), GPA0 + 0x2000u);
+    fx_restart_finish(&part_table[0]);
     assert_int_equal(part_table[0].state, PART_RUNNING);
     assert_int_equal(part_table[0].restarts, 1);
     assert_int_equal(shutdown(1, GPA0 + 0x800u, SHUTDOWN_POWEROFF), 0);
+    fx_restart_finish(&part_table[0]);
     assert_int_equal(part_table[0].restarts, 2);
     blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = 0;
     blob.cfg.parts[0].restart_limit = 0;

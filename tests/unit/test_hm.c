@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "blob_fixture.h"
 #include "fake_arch.h"
 #include "hm.h"
 #include "part.h"
@@ -214,6 +215,7 @@ static void test_raise_restart(void **state)
     set_action(HM_ERR_STAGE2, HM_COLD_RESTART);
     memset(ram[1], 0x11, RAM_SIZE);
     assert_int_equal(hm_raise(&vcpu_table[2], HM_ERR_CRASH, 0), HM_WARM_RESTART);
+    fx_restart_finish(beta);
     assert_string_equal(fake.console,
                         "(bulkhead) partition beta vcpu 1 health monitor: crash -> WARM_RESTART\n"
                         "(bulkhead) partition beta restarting (warm)\n");
@@ -227,6 +229,7 @@ static void test_raise_restart(void **state)
 
     fake_console_clear();
     assert_int_equal(hm_raise(&vcpu_table[1], HM_ERR_STAGE2, 0), HM_COLD_RESTART);
+    fx_restart_finish(beta);
     assert_string_equal(fake.console,
                         "(bulkhead) partition beta vcpu 0 health monitor: stage-2 violation -> "
                         "COLD_RESTART\n(bulkhead) partition beta restarting (cold)\n");
@@ -259,6 +262,7 @@ static void test_shutdown(void **state)
     setup(state);
     set_action(HM_ERR_SHUTDOWN, HM_COLD_RESTART);
     assert_true(hm_shutdown(&vcpu_table[1], "poweroff"));
+    fx_restart_finish(beta);
     assert_string_equal(fake.console,
                         "(bulkhead) partition beta vcpu 0 health monitor: shutdown -> "
                         "COLD_RESTART\n(bulkhead) partition beta restarting (cold)\n");
@@ -271,6 +275,7 @@ static void test_shutdown(void **state)
     /* restart limit used up (2, see setup): the next poweroff just stops */
     set_action(HM_ERR_SHUTDOWN, HM_WARM_RESTART);
     assert_true(hm_shutdown(&vcpu_table[1], "poweroff"));
+    fx_restart_finish(beta);
     fake_console_clear();
     assert_false(hm_shutdown(&vcpu_table[1], "poweroff"));
     assert_string_equal(fake.console, "(bulkhead) partition beta stopped: poweroff\n");

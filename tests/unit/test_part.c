@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "blob_fixture.h"
 #include "console.h"
 #include "fake_arch.h"
 #include "part.h"
@@ -263,6 +264,7 @@ static void test_build_shms(void **state)
     shm_mem[0][5] = 0x5a;
     fake.cpu_id = 0;
     part_restart(&part_table[1], true, false);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(shm_mem[0][5], 0x5a);
     /* num_shms beyond the table: only the table's entries are used. */
     fake_arch_reset();
@@ -421,8 +423,10 @@ static void test_ramdisk(void **state)
     assert_int_equal(ram[0][0x2000], 0xAA); /* alpha has none */
     memset(&ram[1][0x2000], 0, 16u);
     part_restart(p, false, false);
+    fx_restart_finish(p);
     assert_int_equal(ram[1][0x2000], 0);
     part_restart(p, true, false);
+    fx_restart_finish(p);
     assert_memory_equal(&ram[1][0x2000], &blob.bytes[p->cfg->ramdisk_offset], 16u);
 
     setup(NULL);
@@ -450,7 +454,23 @@ static void test_restart(void **state)
     vcpu_table[1].vtimer.cval = 77;
     console_guest_write(p, "partial", 7);
     fake.cpu_id = 0;
-    part_restart(p, true, false);
+    assert_true(part_restart(p, true, false));
+    /* Accepted: RESTARTING, every vCPU off and asked to leave its CPU,
+     * nothing reloaded or reset yet (that is the reload's, in its windows). */
+    assert_int_equal(p->state, PART_RESTARTING);
+    assert_int_equal(vcpu_table[1].state, VCPU_OFF);
+    assert_int_equal(vcpu_table[2].state, VCPU_OFF);
+    assert_int_equal(ram[1][0x1000], 0x55);
+    assert_int_equal(fake.resets, 0);
+    assert_true(sched_need_pick(0));
+    assert_true(sched_need_pick(1));
+    assert_int_equal(fake.kicks, 1u << 1);
+    /* A second request meanwhile is dropped and not counted. */
+    uint32_t restarts = p->restarts;
+    assert_false(part_restart(p, false, false));
+    assert_int_equal(p->restarts, restarts);
+    assert_int_equal(p->mode, PART_MODE_COLD_START);
+    fx_restart_finish(p);
     assert_string_equal(fake.console, "[beta] partial\n(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_int_equal(p->state, PART_RUNNING);
@@ -465,9 +485,6 @@ static void test_restart(void **state)
     assert_int_equal(fake.reset_entry[1], GPA1 + 0x1008u);
     assert_int_equal(fake.reset_arg0[1], GPA1 + 0x3000u);
     assert_int_equal(fake.reset_entry[2], 0);
-    assert_true(sched_need_pick(0));
-    assert_true(sched_need_pick(1));
-    assert_int_equal(fake.kicks, 1u << 1);
     /* Partition 0 untouched. */
     assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
 }
@@ -482,6 +499,7 @@ static void test_restart_refused(void **state)
     fake_console_clear();
     fake.resets = 0;
     part_restart(&part_table[1], true, false);
+    fx_restart_finish(&part_table[1]);
     assert_string_equal(fake.console, "");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -492,6 +510,7 @@ static void test_restart_refused(void **state)
     fake_halt_jmp = &jb;
     if (setjmp(jb) == 0) {
         part_restart(&part_table[0], true, false);
+        fx_restart_finish(&part_table[0]);
         fail_msg("no system off");
     }
     fake_halt_jmp = NULL;
@@ -508,6 +527,7 @@ static void test_restart_reload_fails(void **state)
     build();
     blob.cfg.parts[1].dtb_gpa = GPA1 + RAM_SIZE - 8u;
     part_restart(&part_table[1], true, false);
+    fx_restart_finish(&part_table[1]);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n"
                                       "(bulkhead) partition beta stopped: reload failed\n");
     assert_int_equal(part_table[1].state, PART_STOPPED);
@@ -538,6 +558,7 @@ static void test_restart_warm(void **state)
     vcpu_table[2].in_window = true; /* beta's vCPU 1 owns CPU 0's window */
     fake.cpu_id = 1;
     part_restart(p, false, false);
+    fx_restart_finish(p);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
     assert_int_equal(p->mode, PART_MODE_WARM_START);
     assert_int_equal(p->state, PART_RUNNING);
@@ -553,6 +574,7 @@ static void test_restart_warm(void **state)
      * not matter to it. */
     blob.cfg.parts[1].image_gpa = GPA1 + RAM_SIZE;
     part_restart(p, false, false);
+    fx_restart_finish(p);
     assert_int_equal(p->state, PART_RUNNING);
 }
 
@@ -567,9 +589,11 @@ static void test_restart_from_idle(void **state)
     memset(ram[1], 0x55, RAM_SIZE);
     fake_console_clear();
     part_restart(p, false, false);
+    fx_restart_finish(p);
     assert_int_equal(p->state, PART_STOPPED);
     assert_string_equal(fake.console, "");
     part_restart(p, false, true);
+    fx_restart_finish(p);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_WARM_START);
@@ -577,6 +601,7 @@ static void test_restart_from_idle(void **state)
     assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
     part_stop(p, "again");
     part_restart(p, true, true);
+    fx_restart_finish(p);
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
@@ -601,6 +626,7 @@ static void test_mode_normal(void **state)
     assert_string_equal(fake.console, "");
 
     part_restart(&part_table[1], false, false);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(part_table[1].mode, PART_MODE_WARM_START);
     assert_int_equal(part_set_mode(beta0, 1, PART_MODE_NORMAL), 0);
     assert_int_equal(part_table[1].mode, PART_MODE_NORMAL);
@@ -622,14 +648,17 @@ static void test_mode_transitions(void **state)
 
     assert_int_equal(part_set_mode(beta1, 1, PART_MODE_NORMAL), 0);
     assert_int_equal(part_set_mode(beta1, 1, PART_MODE_WARM_START), 0);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(p->mode, PART_MODE_WARM_START);
     assert_int_equal(ram[1][0x1000], 0x55);
     assert_int_equal(fake.resets, 2);
     /* WARM_START again from WARM_START. */
     assert_int_equal(part_set_mode(beta1, 1, PART_MODE_WARM_START), 0);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(fake.resets, 4);
 
     assert_int_equal(part_set_mode(beta1, 1, PART_MODE_COLD_START), 0);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n"
@@ -665,6 +694,7 @@ static void test_mode_system(void **state)
     memset(ram[1], 0x55, RAM_SIZE);
     fake_console_clear();
     assert_int_equal(part_set_mode(sys, 1, PART_MODE_COLD_START), 0);
+    fx_restart_finish(&part_table[1]);
     assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
@@ -674,6 +704,7 @@ static void test_mode_system(void **state)
     assert_int_equal(part_set_mode(sys, 1, PART_MODE_IDLE), 0);
     memset(ram[1], 0x55, RAM_SIZE);
     assert_int_equal(part_set_mode(sys, 1, PART_MODE_WARM_START), 0);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_WARM_START);
     assert_int_equal(ram[1][0x1000], 0x55);

@@ -170,9 +170,10 @@ static void test_cpu_on_errors(void **state)
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, END0 - 4u, 0), PSCI_SUCCESS);
     assert_int_equal(fake.resets, 1);
 
-    /* vCPU 2 of a stopped partition stays off. */
+    /* vCPU 2 of a stopped partition stays off: the caller's partition is
+     * not running, so the call is refused (LLR-PART-010). */
     part_table[0].state = PART_STOPPED;
-    assert_int_equal(call(0, PSCI_FN64_CPU_ON, 2, GPA0, 0), PSCI_ALREADY_ON);
+    assert_int_equal(call(0, PSCI_FN64_CPU_ON, 2, GPA0, 0), PSCI_DENIED);
     assert_int_equal(vcpu_table[2].state, VCPU_OFF);
     assert_int_equal(fake.resets, 1);
 }
@@ -216,6 +217,7 @@ static void test_system_off(void **state)
 {
     (void)state;
     assert_int_equal(call(0, PSCI_FN_SYSTEM_OFF, 0, 0, 0), PSCI_SUCCESS);
+    fx_restart_finish(&part_table[0]);
     assert_string_equal(fake.console,
                         "(bulkhead) partition p0 stopped: poweroff (PSCI SYSTEM_OFF)\n");
     assert_int_equal(part_table[0].state, PART_STOPPED);
@@ -233,6 +235,7 @@ static void test_system_off_restart(void **state)
     blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = HM_WARM_RESTART;
     blob.cfg.parts[0].restart_limit = 1;
     assert_int_equal(call(0, PSCI_FN_SYSTEM_OFF, 0, 0, 0), (int64_t)(GPA0 + 0x2000u));
+    fx_restart_finish(&part_table[0]);
     assert_int_equal(part_table[0].state, PART_RUNNING);
     assert_int_equal(part_table[0].mode, PART_MODE_WARM_START);
     blob.cfg.parts[0].hm_action[HM_ERR_SHUTDOWN] = 0;
@@ -248,6 +251,7 @@ static void test_system_reset(void **state)
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0, 0), PSCI_SUCCESS);
     memset(ram[0], 0, IMG_SIZE);
     assert_int_equal(call(0, PSCI_FN_SYSTEM_RESET, 0, 0, 0), (int64_t)DTB_GPA);
+    fx_restart_finish(&part_table[0]);
     assert_string_equal(fake.console, "(bulkhead) partition p0 restarting (cold)\n");
     assert_int_equal(ram[0][0], 0x3C);
     assert_int_equal(part_table[0].mode, PART_MODE_COLD_START);
@@ -258,6 +262,7 @@ static void test_system_reset(void **state)
 
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0, 0), PSCI_SUCCESS);
     assert_int_equal(call(1, PSCI_FN_SYSTEM_RESET, 0, 0, 0), 0);
+    fx_restart_finish(&part_table[0]);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
 }
 

@@ -430,6 +430,7 @@ static void test_reset(void **state)
 
     /* A restart of g1 forgets its frame and area (part_reset). */
     part_restart(&part_table[1], true, false);
+    fx_restart_finish(&part_table[1]);
     assert_int_equal(shinfo_shared_gpa(&part_table[1]), 0);
     memcpy(before, ram, sizeof(ram));
     shinfo_mark_upcall(&vcpu_table[2]);

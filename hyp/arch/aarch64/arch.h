@@ -69,6 +69,9 @@ void vcpu_switch(struct arch_cpu *c, struct vcpu *next);
 /* Apply the vCPU resets other CPUs handed to CPU cpu (arch_vcpu_reset);
  * true when there were any. Called by arch_resume around its choice. */
 bool vcpu_apply_resets(uint32_t cpu);
+/* How many times v's context was reset: a caller that sees it change across
+ * a call knows the frame it held was rewritten (arch_hvc). */
+uint32_t vcpu_reset_count(const struct vcpu *v);
 void vcpu_lrs_sync(struct vcpu *v);
 void vcpu_lrs_fill(struct vcpu *v);
 

@@ -334,6 +334,7 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
     struct hvc_return r;
+    uint32_t resets = vcpu_reset_count(v);
     int64_t ret = hcall_dispatch(v, frame->x[16], frame->x);
 
     if (ret == HCALL_CONTINUE) {
@@ -351,6 +352,12 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     }
     if (r.how != HVC_FAST) {
         r.frame = arch_resume(c);
+        /* The caller reset while choosing (its restart's reload, or a reset
+         * another CPU handed over): its frame is the reset one, so the
+         * x19..x29 still in the CPU belong to no one (LLR-ARCH-072). */
+        if (vcpu_reset_count(v) != resets) {
+            r.how = HVC_FULL_RESET;
+        }
     }
     return r;
 }

@@ -19,11 +19,21 @@ struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
 #define ICH_HCR_UIE 2ull
 #define SCTLR_EL1_RESET 0x30d00800ull /* RES1 bits; MMU and caches off */
 
+/* Resets applied to each vCPU's context so far (see vcpu_reset_count). */
+static uint32_t vcpu_resets[BH_MAX_VCPUS];
+
+/* Implements: LLR-ARCH-072 */
+uint32_t vcpu_reset_count(const struct vcpu *v)
+{
+    return vcpu_resets[v->gid];
+}
+
 /* Implements: LLR-ARCH-031. */
 /* Reset v's saved context now. Pre: v is not running on another CPU. */
 static void vcpu_reset_now(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
     struct arch_vcpu *a = &arch_vcpus[v->gid];
+    vcpu_resets[v->gid]++;
     bh_memset(a, 0, sizeof(*a));
     a->regs.x[0] = arg0;
     a->regs.pc = entry;

@@ -31,7 +31,9 @@ static int64_t hcall_sched_get(struct vcpu *v, uint64_t ptr)
 /* Implements: LLR-HC-012 */
 static int64_t hcall_hm_log_read(struct vcpu *v, const uint64_t args[5])
 {
-    static struct hm_event buf[BH_HM_LOG_READ_MAX];
+    /* One buffer per CPU: the system partition's vCPUs may read at once. */
+    static struct hm_event bufs[BH_MAX_CPUS][BH_HM_LOG_READ_MAX];
+    struct hm_event *buf = bufs[arch_cpu_id() % BH_MAX_CPUS];
     uint64_t max = (args[1] < BH_HM_LOG_READ_MAX) ? args[1] : BH_HM_LOG_READ_MAX;
     if (!gmem_check(v, args[0], max * sizeof(struct hm_event), true)) {
         return -XEN_EFAULT;

@@ -18,6 +18,7 @@
 
 #define ESR_EC(esr) ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_ISS(esr) ((uint32_t)(esr) & 0x1ffffffu)
+#define ESR_IL (1ull << 25) /* 32-bit instruction; clear: a 16-bit T32 one */
 #define ISS_DA_ISV (1u << 24)
 #define ISS_DA_SSE (1u << 21)
 #define ISS_DA_WNR (1u << 6)
@@ -25,6 +26,13 @@
 #define SYSREG_ICC_SGI1R 0x3a3016u /* Op0/Op2/Op1/CRn/CRm of ICC_SGI1R_EL1 */
 #define INTID_SPURIOUS 1020u
 #define HVC_PSCI_IMM 0u /* SMCCC conduit: PSCI and SMCCC calls */
+
+/* Move f past the trapped instruction, 4 or 2 bytes as ESR_EL2.IL says (a
+ * partition's EL0 may run T32 code). Implements: LLR-ARCH-073 */
+static void trap_skip(struct arch_regs *f, uint64_t esr)
+{
+    f->pc += ((esr & ESR_IL) != 0u) ? 4u : 2u;
+}
 
 /*
  * Report a fault of v to the health monitor. When its action is IGNORE the
@@ -45,7 +53,7 @@ static void fault_report(struct vcpu *v, uint32_t error, const char *what, uint6
     r.addr = addr;
     r.pc = f->pc;
     if (hm_fault(v, &r) == (uint32_t)HM_IGNORE && skip) {
-        f->pc += 4u;
+        trap_skip(f, esr);
     }
 }
 
@@ -112,7 +120,7 @@ static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
         }
         reg_set(f, rt, val);
     }
-    f->pc += 4u;
+    trap_skip(f, esr);
 }
 
 /* Implements: LLR-ARCH-043 (trapped system registers: only SGI generation). */
@@ -128,7 +136,7 @@ static void trap_sysreg(struct vcpu *v, struct arch_regs *f, uint64_t esr)
         return;
     }
     (void)vgic_sgi(v, reg_get(f, rt)); /* kicks the targets' CPUs it must */
-    f->pc += 4u;
+    trap_skip(f, esr);
 }
 
 static void trap_sync(struct vcpu *v, struct arch_regs *f)
@@ -142,7 +150,7 @@ static void trap_sync(struct vcpu *v, struct arch_regs *f)
         trap_dabt(v, f, esr);
         break;
     case EC_WFX:
-        f->pc += 4u;
+        trap_skip(f, esr);
         if ((esr & 1u) == 0u) {
             sched_block(v);
         } else {
@@ -334,7 +342,6 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
     struct hvc_return r;
-    uint32_t resets = vcpu_reset_count(v);
     int64_t ret = hcall_dispatch(v, frame->x[16], frame->x);
 
     if (ret == HCALL_CONTINUE) {
@@ -351,6 +358,9 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
         r.how = HVC_FULL;
     }
     if (r.how != HVC_FAST) {
+        /* Read here, off the fast path: the dispatch itself never resets
+         * its caller (a reset is applied only while choosing). */
+        uint32_t resets = vcpu_reset_count(v);
         r.frame = arch_resume(c);
         /* The caller reset while choosing (its restart's reload, or a reset
          * another CPU handed over): its frame is the reset one, so the

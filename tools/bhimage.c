@@ -505,9 +505,10 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
     pl->hyp_base = PLAT_HYP_BASE;
     pl->hyp_end = PLAT_HYP_BASE + image_size;
     pl->num_cpus = PLAT_NUM_CPUS;
-    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
-    memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
-    memcpy(pl->hyp_dev, hyp_devs, sizeof(hyp_devs));
+    static const struct cfg_frame reserved[PLAT_NUM_RESERVED_FRAMES] = PLAT_RESERVED_FRAMES;
+    _Static_assert(PLAT_NUM_RESERVED_FRAMES <= CFG_MAX_RESERVED, "reserved frames table");
+    memset(pl->reserved, 0, sizeof(pl->reserved));
+    memcpy(pl->reserved, reserved, sizeof(reserved));
     pl->dev_base = PLAT_DEV_BASE;
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;

@@ -8,12 +8,19 @@
 
 #include "types.h"
 
-#define CFG_MAX_HYP_DEVS 4u
+#define CFG_MAX_RESERVED 8u
 
 /* A physical address range; size 0: unused entry. */
 struct cfg_range {
     uint64_t base;
     uint64_t size;
+};
+
+/* A named MMIO frame; size 0: unused entry, else name is not NULL. */
+struct cfg_frame {
+    uint64_t base;
+    uint64_t size;
+    const char *name; /* for messages, e.g. "GIC ITS" */
 };
 
 /* What the platform offers; the blob must fit inside it. */
@@ -26,7 +33,7 @@ struct cfg_platform {
     /* Pass-through (zero: no device may be passed through). */
     uint64_t dev_base;  /* MMIO region a pass-through device may come from */
     uint64_t dev_size;
-    struct cfg_range hyp_dev[CFG_MAX_HYP_DEVS]; /* MMIO the hypervisor keeps */
+    struct cfg_frame reserved[CFG_MAX_RESERVED]; /* MMIO never passed through */
     uint32_t hyp_spi;   /* SPI INTID the hypervisor keeps (console input) */
     uint32_t spi_end;   /* first INTID beyond the platform's SPIs */
 };

@@ -45,10 +45,28 @@ static bool pt_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 }
 
 /*
+ * Implements: LLR-PT-024 (a range clear of every frame the platform reserves:
+ * each overlap reported, naming the frame). Pre: the range does not wrap.
+ */
+static void pt_check_reserved(const struct bh_cfg_passthru *d, uint32_t k,
+                              const struct cfg_platform *pl, struct cfg_report *rep)
+{
+    for (uint32_t h = 0; h < CFG_MAX_RESERVED; h++) {
+        const struct cfg_frame *f = &pl->reserved[h];
+        if (pt_overlap(d->base, d->size, f->base, f->size)) {
+            char field[CFG_FIELD_LEN];
+            (void)bh_snprintf(field, sizeof(field), "passthru[%u].base", k);
+            cfg_err(rep, field, "0x%llx+0x%llx overlaps %s 0x%llx+0x%llx, a reserved frame",
+                    U64(d->base), U64(d->size), f->name, U64(f->base), U64(f->size));
+        }
+    }
+}
+
+/*
  * Implements: LLR-PT-001 (range: non-zero page multiple, page aligned, no
- * wrap, inside the platform's device region, clear of the hypervisor's own
- * devices and of the emulated windows). Returns false when the range is
- * unusable for the pairwise checks.
+ * wrap, inside the platform's device region, clear of the emulated
+ * windows), LLR-PT-024 (and of the reserved frames). Returns false when the
+ * range is unusable for the pairwise checks.
  */
 static bool pt_check_range(const struct bh_cfg_passthru *d, uint32_t k,
                            const struct cfg_platform *pl, struct cfg_report *rep)
@@ -65,12 +83,7 @@ static bool pt_check_range(const struct bh_cfg_passthru *d, uint32_t k,
                d->size);
         return false;
     }
-    for (uint32_t h = 0; h < CFG_MAX_HYP_DEVS; h++) {
-        if (pt_overlap(d->base, d->size, pl->hyp_dev[h].base, pl->hyp_dev[h].size)) {
-            pt_err(rep, k, "base", "0x%llx+0x%llx overlaps a device the hypervisor keeps", d->base,
-                   d->size);
-        }
-    }
+    pt_check_reserved(d, k, pl, rep);
     for (uint32_t w = 0; w < PT_NUM_EMULATED; w++) {
         if (pt_overlap(d->base, d->size, pt_emulated[w].base, pt_emulated[w].size)) {
             pt_err(rep, k, "base", "0x%llx+0x%llx overlaps an emulated device window", d->base,

@@ -24,9 +24,13 @@ static const struct cfg_platform plat_default = {
     .num_cpus = 2,
     .dev_base = 0x0ull,
     .dev_size = 0x40000000ull,
-    .hyp_dev = {{0x08000000ull, 0x10000ull},
-                {0x080A0000ull, 0xF60000ull},
-                {0x09000000ull, 0x1000ull}},
+    .reserved = {{0x08000000ull, 0x10000ull, "GIC distributor"},
+                 {0x08020000ull, 0x1000ull, "GICv2m MSI frame"},
+                 {0x08080000ull, 0x20000ull, "GIC ITS"},
+                 {0x080A0000ull, 0xF60000ull, "GIC redistributors"},
+                 {0x09000000ull, 0x1000ull, "hypervisor UART"},
+                 {0x09020000ull, 0x1000ull, "fw_cfg"},
+                 {0x09050000ull, 0x20000ull, "SMMUv3"}},
     .hyp_spi = 33u,
     .spi_end = 288u,
 };
@@ -156,15 +160,47 @@ static void test_range_region(void **state)
     assert_int_equal(validate(), 0);
 }
 
+/* Verifies: LLR-PT-024 (every reserved frame, at its first and its last
+ * page, refused and named; the pages either side accepted; a range over
+ * two frames gets both) */
+static void test_range_reserved_frames(void **state)
+{
+    (void)state;
+    struct bh_cfg_passthru *d = &cfg->passthru[0];
+    char msg[CFG_MSG_LEN];
+    for (uint32_t h = 0; h < CFG_MAX_RESERVED && plat.reserved[h].size != 0u; h++) {
+        const struct cfg_frame *f = &plat.reserved[h];
+        snprintf(msg, sizeof(msg), "overlaps %s 0x%llx+0x%llx, a reserved frame", f->name,
+                 (unsigned long long)f->base, (unsigned long long)f->size);
+        d->base = f->base;
+        expect_only("passthru[0].base", msg);
+        d->base = f->base + f->size - 0x1000u;
+        expect_only("passthru[0].base", msg);
+    }
+    d->base = 0x08010000; /* between the distributor and the v2m frame */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09001000; /* after the UART */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09021000; /* after fw_cfg */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09070000; /* after the SMMU */
+    assert_int_equal(validate(), 0);
+    d->base = 0x0801f000; /* the distributor's gap's last page and the v2m frame */
+    d->size = 0x2000;
+    d->reg_offset = 0;
+    assert_int_equal(validate(), 1);
+    d->base = 0x09000000; /* the UART, the RTC between, fw_cfg */
+    d->size = 0x21000;
+    assert_int_equal(validate(), 2);
+    assert_true(has_error("passthru[0].base", "overlaps hypervisor UART"));
+    assert_true(has_error("passthru[0].base", "overlaps fw_cfg"));
+}
+
 /* Verifies: LLR-PT-001 */
 static void test_range_reserved(void **state)
 {
     (void)state;
     struct bh_cfg_passthru *d = &cfg->passthru[0];
-    d->base = 0x09000000;
-    expect_only("passthru[0].base", "overlaps a device the hypervisor keeps");
-    d->base = 0x09001000; /* the page after the UART */
-    assert_int_equal(validate(), 0);
     d->base = 0x03001000;
     expect_only("passthru[0].base", "overlaps an emulated device window");
     d->base = 0x22000000;
@@ -268,7 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_valid),          T(test_table), T(test_range_shape), T(test_range_region),
         T(test_range_reserved), T(test_owner), T(test_interrupts),  T(test_registers_compatible),
-        T(test_pairs),
+        T(test_pairs),          T(test_range_reserved_frames),
     };
     return cmocka_run_group_tests_name("cfg_pt", tests, NULL, NULL);
 }

@@ -50,15 +50,14 @@ static void cpu_init_el2(uint32_t cpu)
     gic_init_cpu(cpu);
 }
 
-/* What a pass-through device may be: the device region, minus what the
- * hypervisor keeps. Implements: LLR-PT-014. */
+/* What a pass-through device may be: the device region, minus the frames
+ * the hypervisor or the platform keep. Implements: LLR-PT-014. */
 static void plat_passthru_limits(struct cfg_platform *pl)
 {
-    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
-    bh_memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
-    for (uint32_t i = 0; i < PLAT_NUM_HYP_DEVS && i < CFG_MAX_HYP_DEVS; i++) {
-        pl->hyp_dev[i] = hyp_devs[i];
-    }
+    static const struct cfg_frame reserved[PLAT_NUM_RESERVED_FRAMES] = PLAT_RESERVED_FRAMES;
+    _Static_assert(PLAT_NUM_RESERVED_FRAMES <= CFG_MAX_RESERVED, "reserved frames table");
+    bh_memset(pl->reserved, 0, sizeof(pl->reserved));
+    bh_memcpy(pl->reserved, reserved, sizeof(reserved));
     pl->dev_base = PLAT_DEV_BASE;
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;

@@ -505,6 +505,7 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
     pl->hyp_base = PLAT_HYP_BASE;
     pl->hyp_end = PLAT_HYP_BASE + image_size;
     pl->num_cpus = PLAT_NUM_CPUS;
+    pl->s2_table_pages = PLAT_S2_TABLE_PAGES;
     static const struct cfg_frame reserved[PLAT_NUM_RESERVED_FRAMES] = PLAT_RESERVED_FRAMES;
     _Static_assert(PLAT_NUM_RESERVED_FRAMES <= CFG_MAX_RESERVED, "reserved frames table");
     memset(pl->reserved, 0, sizeof(pl->reserved));

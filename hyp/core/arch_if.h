@@ -51,7 +51,8 @@ bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa);
  * read-write, cacheable memory. Arguments are page aligned.
  * Returns 0, or -1 when the static page-table pool is exhausted or the
  * range meets one already mapped in p (never remapped, never written
- * through); the boot check refuses overlapping ranges.
+ * through); the boot check refuses overlapping ranges and systems whose
+ * maps need more tables than the pool has (cfg_s2_tables).
  */
 int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size);
 

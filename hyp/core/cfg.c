@@ -530,8 +530,9 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
 }
 
 /*
- * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-024 (structural checks stop at the
- * first error; field checks are all run and collected).
+ * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-025 (structural checks stop at the
+ * first error; field checks are all run and collected; the stage-2 budget
+ * last, on a blob without other errors).
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
                       struct cfg_report *rep)
@@ -572,5 +573,9 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_shms(c, pl, rep);
     }
     cfg_check_passthru(c, pl, rep);
+    /* The count assumes valid, disjoint ranges: last, on a blob otherwise valid. */
+    if (rep->count == 0u) {
+        cfg_check_s2_budget(c, pl, rep);
+    }
     return rep->count;
 }

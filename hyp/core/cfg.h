@@ -36,6 +36,7 @@ struct cfg_platform {
     struct cfg_frame reserved[CFG_MAX_RESERVED]; /* MMIO never passed through */
     uint32_t hyp_spi;   /* SPI INTID the hypervisor keeps (console input) */
     uint32_t spi_end;   /* first INTID beyond the platform's SPIs */
+    uint32_t s2_table_pages; /* the hypervisor's stage-2 table pool, all partitions */
 };
 
 #define CFG_MAX_ERRORS 16u
@@ -57,10 +58,19 @@ struct cfg_report {
  * format rules and the platform. Structural errors (size, magic, version,
  * checksum) stop the check; field errors are all collected.
  * Returns the number of errors (0: the blob may be used).
- * Implements: LLR-CFG-002 .. LLR-CFG-010.
+ * Implements: LLR-CFG-002 .. LLR-CFG-010, LLR-CFG-025.
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
                       struct cfg_report *rep);
+
+/*
+ * Stage-2 table pages the hypervisor's map of parts[i] takes (root, level-2
+ * and level-3 tables for its RAM, its shared regions and its devices), the
+ * same count hyp/arch/aarch64/mmu.c uses. Pre: i < BH_CFG_MAX_PARTS; the
+ * partition's ranges valid and below 2^39 (the blob passed cfg_validate's
+ * other checks). Implements: LLR-CFG-025.
+ */
+uint32_t cfg_s2_tables(const struct bh_cfg *c, uint32_t i);
 
 /* CRC-32C of n bytes, continuing from crc (start with 0). Implements: LLR-CFG-002. */
 uint32_t cfg_crc32c(uint32_t crc, const void *data, size_t n);

@@ -59,6 +59,7 @@ static int setup(void **state)
     plat.hyp_base = 0x1000u;
     plat.hyp_end = 0x2000u;
     plat.num_cpus = 2;
+    plat.s2_table_pages = 96;
     return 0;
 }
 

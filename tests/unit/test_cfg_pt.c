@@ -22,6 +22,7 @@ static const struct cfg_platform plat_default = {
     .hyp_base = 0x40200000ull,
     .hyp_end = 0x40400000ull,
     .num_cpus = 2,
+    .s2_table_pages = 96,
     .dev_base = 0x0ull,
     .dev_size = 0x40000000ull,
     .reserved = {{0x08000000ull, 0x10000ull, "GIC distributor"},

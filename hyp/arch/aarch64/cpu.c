@@ -75,6 +75,7 @@ static void boot_config(uint64_t footprint, uint64_t image_size)
     pl.hyp_base = PLAT_HYP_BASE;
     pl.hyp_end = PLAT_HYP_BASE + image_size;
     pl.num_cpus = PLAT_NUM_CPUS;
+    pl.s2_table_pages = PLAT_S2_TABLE_PAGES;
     plat_passthru_limits(&pl);
     if (image_size <= blob_off || image_size > PLAT_RAM_SIZE) {
         console_log("config error: image: no configuration blob after the hypervisor "
@@ -122,6 +123,7 @@ void arch_cpu_main(uint64_t cpu_arg)
         cpu_init_el2(0);
         gic_init_dist();
         boot_config(footprint, image_size);
+        mmu_s2_report();
         conin_reset();
         gic_enable_spi(PLAT_UART_INTID, 0u); /* console input, taken on CPU 0 */
         start_secondaries(boot_num_cpus());

@@ -41,7 +41,7 @@
 #define S2_AP_RO (1ull << 6)
 #define S2_MEMATTR_DEV (0x1ull << 2) /* Device-nGnRE */
 
-#define PT_POOL_PAGES 96u
+#define PT_POOL_PAGES PLAT_S2_TABLE_PAGES
 
 struct pt_page {
     uint64_t e[ENTRIES];
@@ -127,6 +127,13 @@ void mmu_enable(void)
     /* RES1 bits, M, C, SA, I, WXN. */
     sysreg_write(sctlr_el2, 0x30c50838ull | 1u | (1u << 2) | (1u << 3) | (1u << 12) | (1u << 19));
     isb();
+}
+
+/* Implements: LLR-ARCH-013 (the pool pages the partitions' maps took, for
+ * comparison with the boot check's count, cfg_s2_tables). */
+void mmu_s2_report(void)
+{
+    console_log("stage-2 tables: %u of %u pages", pt_pool_used, PT_POOL_PAGES);
 }
 
 /* Implements: LLR-ARCH-011. */

@@ -67,6 +67,11 @@
 #define PLAT_DEV_BASE PLAT_U64(0x00000000)
 #define PLAT_DEV_SIZE PLAT_U64(0x40000000)
 
+/* Page-table pages of the hypervisor's stage-2 pool, for all partitions
+ * together (hyp/arch/aarch64/mmu.c); the boot check refuses a system whose
+ * maps need more (hyp/core/cfg_s2.c). 96 pages: 384 KiB. */
+#define PLAT_S2_TABLE_PAGES 96u
+
 /* The packed configuration blob starts at this alignment after the
  * hypervisor footprint. */
 #define PLAT_BLOB_ALIGN PLAT_U64(0x10000)

@@ -27,8 +27,8 @@ struct cfg_frame {
 struct cfg_platform {
     uint64_t ram_base;  /* physical RAM */
     uint64_t ram_size;
-    uint64_t hyp_base;  /* hypervisor footprint, blob and payload included */
-    uint64_t hyp_end;
+    uint64_t hyp_base;  /* hypervisor footprint, blob and payload included: */
+    uint64_t hyp_end;   /* hyp_base + image_size, inside RAM (LLR-CFG-026) */
     uint32_t num_cpus;  /* physical CPUs present */
     /* Pass-through (zero: no device may be passed through). */
     uint64_t dev_base;  /* MMIO region a pass-through device may come from */
@@ -55,10 +55,10 @@ struct cfg_report {
 
 /*
  * Check every field of the blob at `blob` (avail bytes readable) against the
- * format rules and the platform. Structural errors (size, magic, version,
- * checksum) stop the check; field errors are all collected.
- * Returns the number of errors (0: the blob may be used).
- * Implements: LLR-CFG-002 .. LLR-CFG-010, LLR-CFG-025.
+ * format rules and the platform. Structural errors (image outside RAM,
+ * size, magic, version, checksum) stop the check; field errors are all
+ * collected. Returns the number of errors (0: the blob may be used).
+ * Implements: LLR-CFG-002 .. LLR-CFG-010, LLR-CFG-025, LLR-CFG-026.
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
                       struct cfg_report *rep);

@@ -65,7 +65,9 @@ static void plat_passthru_limits(struct cfg_platform *pl)
 }
 
 /* The blob follows the hypervisor at the next PLAT_BLOB_ALIGN boundary; the
- * packer grew the Image header's image_size to cover it. */
+ * packer grew the Image header's image_size to cover it. An image_size that
+ * reaches past the end of RAM (or wraps) is the boot check's first error
+ * (LLR-CFG-026), found before the blob is read. */
 static void boot_config(uint64_t footprint, uint64_t image_size)
 {
     struct cfg_platform pl;
@@ -77,7 +79,7 @@ static void boot_config(uint64_t footprint, uint64_t image_size)
     pl.num_cpus = PLAT_NUM_CPUS;
     pl.s2_table_pages = PLAT_S2_TABLE_PAGES;
     plat_passthru_limits(&pl);
-    if (image_size <= blob_off || image_size > PLAT_RAM_SIZE) {
+    if (image_size <= blob_off) {
         console_log("config error: image: no configuration blob after the hypervisor "
                     "(image_size 0x%lx)", (unsigned long)image_size);
         console_log("refusing to start: configuration invalid");

@@ -5,7 +5,7 @@
 # `bulkhead build --corrupt KIND`), for the system tests of the boot check.
 # Every config/<system>.dts is a system.
 SYSTEMS := $(sort $(patsubst config/%.dts,%,$(wildcard config/*.dts)))
-CORRUPT_KINDS := checksum magic version overlap hyp-overlap cpu image-bounds truncated
+CORRUPT_KINDS := checksum magic version overlap hyp-overlap cpu image-bounds truncated image-size
 
 SYSTEM_IMAGES := $(patsubst %,$(B)/images/%.img,$(SYSTEMS))
 BAD_IMAGES := $(patsubst %,$(B)/images/bad-%.img,$(CORRUPT_KINDS))

@@ -323,6 +323,10 @@ static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
         bhd_err(d, "/chosen", "bulkhead,hypervisor", "%s: %s", path, st.msg);
     }
     bhi_buf_free(&hyp);
+    if (o->corrupt != NULL && bhi_corrupt_image(&r->image, r->blob_off, o->corrupt, &st) != 0) {
+        bhd_err(d, "--corrupt", NULL, "%s", st.msg);
+        return 0;
+    }
     if (r->image.data != NULL) {
         return bhi_validate_image(&r->image, r->blob_off, rep);
     }

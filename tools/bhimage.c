@@ -374,11 +374,13 @@ enum corrupt_kind {
     CORRUPT_CPU,
     CORRUPT_IMAGE_BOUNDS,
     CORRUPT_TRUNCATED,
+    CORRUPT_IMAGE_SIZE, /* of the packed image: bhi_corrupt_image */
     CORRUPT_COUNT,
 };
 
 static const char *const corrupt_names[CORRUPT_COUNT] = {
-    "checksum", "magic", "version", "overlap", "hyp-overlap", "cpu", "image-bounds", "truncated",
+    "checksum",     "magic",     "version",    "overlap", "hyp-overlap", "cpu",
+    "image-bounds", "truncated", "image-size",
 };
 
 const char *bhi_corrupt_kind(uint32_t i)
@@ -414,6 +416,8 @@ static void corrupt_apply(struct bh_cfg *cfg, uint8_t *bytes, enum corrupt_kind 
     case CORRUPT_IMAGE_BOUNDS:
         cfg->parts[0].image_size = cfg->total_size;
         break;
+    case CORRUPT_IMAGE_SIZE:
+        return; /* the packed image is changed instead (bhi_corrupt_image) */
     case CORRUPT_TRUNCATED:
     default:
         cfg->total_size += CORRUPT_TRUNCATE_EXCESS;
@@ -437,6 +441,29 @@ int bhi_corrupt(struct bhi_blob *b, const char *kind, struct bhi_status *st)
         return bhi_fail(st, "corruption '%s' needs a blob with payload and 2 partitions", kind);
     }
     corrupt_apply(cfg, b->buf.data, (enum corrupt_kind)k);
+    return 0;
+}
+
+/* Implements: LLR-TOOL-008 (image-size: the Image header's image_size as
+ * large as the hypervisor's old bound let through, PLAT_RAM_SIZE, which
+ * ends 2 MiB past RAM at PLAT_HYP_BASE, and the blob's total_size reaching
+ * that end, so a boot check that read the blob before checking the image
+ * would fault past RAM computing the checksum). */
+int bhi_corrupt_image(struct bhi_buf *image, uint64_t blob_off, const char *kind,
+                      struct bhi_status *st)
+{
+    if (strcmp(kind, corrupt_names[CORRUPT_IMAGE_SIZE]) != 0) {
+        return 0;
+    }
+    if (image->data == NULL || blob_off + sizeof(struct bh_cfg) > image->size ||
+        blob_off >= PLAT_RAM_SIZE) {
+        return bhi_fail(st, "corruption '%s' needs the hypervisor packed with the blob", kind);
+    }
+    struct bh_cfg cfg;
+    memcpy(&cfg, image->data + blob_off, sizeof(cfg));
+    cfg.total_size = (uint32_t)(PLAT_RAM_SIZE - blob_off);
+    memcpy(image->data + blob_off, &cfg, sizeof(cfg));
+    bhi_put_le64(image->data + BHI_ARM64_OFF_IMAGE_SIZE, PLAT_RAM_SIZE);
     return 0;
 }
 
@@ -505,22 +532,31 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
     pl->hyp_base = PLAT_HYP_BASE;
     pl->hyp_end = PLAT_HYP_BASE + image_size;
     pl->num_cpus = PLAT_NUM_CPUS;
-    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
-    memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
-    memcpy(pl->hyp_dev, hyp_devs, sizeof(hyp_devs));
+    pl->s2_table_pages = PLAT_S2_TABLE_PAGES;
+    static const struct cfg_frame reserved[PLAT_NUM_RESERVED_FRAMES] = PLAT_RESERVED_FRAMES;
+    _Static_assert(PLAT_NUM_RESERVED_FRAMES <= CFG_MAX_RESERVED, "reserved frames table");
+    memset(pl->reserved, 0, sizeof(pl->reserved));
+    memcpy(pl->reserved, reserved, sizeof(reserved));
     pl->dev_base = PLAT_DEV_BASE;
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;
     pl->spi_end = PLAT_SPI_END;
 }
 
-/* Implements: LLR-TOOL-007 (the hypervisor's boot check, applied on the host). */
+/* Implements: LLR-TOOL-007 (the hypervisor's boot check, applied on the
+ * host to what the hypervisor sees: the footprint its Image header's
+ * image_size declares, of which the file holds what it holds). */
 uint32_t bhi_validate_image(const struct bhi_buf *image, uint64_t blob_offset,
                             struct cfg_report *rep)
 {
     struct cfg_platform pl;
-    bhi_platform(image->size, &pl);
-    uint64_t avail = image->size > blob_offset ? image->size - blob_offset : 0;
+    uint64_t size = image->size;
+    if (image->size >= BHI_ARM64_HDR_SIZE) {
+        size = bhi_get_le64(image->data + BHI_ARM64_OFF_IMAGE_SIZE);
+    }
+    bhi_platform(size, &pl);
+    uint64_t end = size < image->size ? size : image->size;
+    uint64_t avail = end > blob_offset ? end - blob_offset : 0;
     /* The blob is read from an aligned copy, as the hypervisor sees it in RAM. */
     void *copy = calloc(1, avail + 1u);
     if (copy == NULL) {

@@ -203,11 +203,19 @@ int bhi_build_blob(const struct sys_desc *sys, const char *guest_dir, struct bhi
 
 /* Break a finished blob in the named way (for boot-check tests):
  * checksum, magic, version, overlap, hyp-overlap, cpu, image-bounds,
- * truncated. Implements: LLR-TOOL-008. */
+ * truncated; image-size leaves the blob alone (bhi_corrupt_image).
+ * Implements: LLR-TOOL-008. */
 int bhi_corrupt(struct bhi_blob *b, const char *kind, struct bhi_status *st);
 
 /* Number of kinds and the name of kind i (NULL past the end). */
 const char *bhi_corrupt_kind(uint32_t i);
+
+/* The part of a corruption that is made in the packed image (blob at
+ * blob_off), after bhi_pack: image-size (the Image header's image_size
+ * reaching past the end of RAM, the blob's total_size to match); any other
+ * kind leaves the image alone. Implements: LLR-TOOL-008. */
+int bhi_corrupt_image(struct bhi_buf *image, uint64_t blob_off, const char *kind,
+                      struct bhi_status *st);
 
 /* --------------------------------------------------------------- pack --- */
 
@@ -228,8 +236,9 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl);
  * Implements: LLR-TOOL-012. */
 int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi_status *st);
 
-/* Run the hypervisor's own boot check on the blob inside a packed image.
- * Returns the number of errors. Implements: LLR-TOOL-007. */
+/* Run the hypervisor's own boot check on the blob inside a packed image,
+ * with the footprint its header's image_size declares (as the hypervisor
+ * reads it). Returns the number of errors. Implements: LLR-TOOL-007. */
 uint32_t bhi_validate_image(const struct bhi_buf *image, uint64_t blob_offset,
                             struct cfg_report *rep);
 

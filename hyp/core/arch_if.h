@@ -49,7 +49,10 @@ bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa);
 /*
  * Map [gpa, gpa+size) of partition p to [pa, pa+size) at stage 2 as normal,
  * read-write, cacheable memory. Arguments are page aligned.
- * Returns 0, or -1 when the static page-table pool is exhausted.
+ * Returns 0, or -1 when the static page-table pool is exhausted or the
+ * range meets one already mapped in p (never remapped, never written
+ * through); the boot check refuses overlapping ranges and systems whose
+ * maps need more tables than the pool has (cfg_s2_tables).
  */
 int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size);
 
@@ -57,7 +60,7 @@ int arch_s2_map_ram(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t siz
  * Map [gpa, gpa+size) of partition p to [pa, pa+size) at stage 2 as normal,
  * cacheable, never-executable memory, read-only when read_only (a write is
  * then a stage-2 permission fault). Arguments are page aligned.
- * Returns 0, or -1 when the static page-table pool is exhausted.
+ * Returns 0, or -1 as arch_s2_map_ram.
  */
 int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size,
                        bool read_only);
@@ -65,8 +68,8 @@ int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t 
 /*
  * Map [gpa, gpa+size) of partition p to the same physical addresses at
  * stage 2 as device memory (Device-nGnRE, read-write, execute-never), for a
- * pass-through device. Arguments are page aligned. Returns 0, or -1 when the
- * static page-table pool is exhausted.
+ * pass-through device. Arguments are page aligned. Returns 0, or -1 as
+ * arch_s2_map_ram.
  */
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size);
 

@@ -180,12 +180,35 @@ static bool aligned(uint64_t v, uint64_t align)
 /* ----------------------------------------------------------- structure --- */
 
 /*
- * Implements: LLR-CFG-002 (structural checks, stopping at the first: blob
- * present and at least a header long, 8-byte aligned, magic, version,
- * total_size within [header, avail], checksum).
+ * Implements: LLR-CFG-026 (the image, hypervisor and blob, inside platform
+ * RAM before a byte of the blob is read). On the target the blob and the
+ * avail bytes after it end at hyp_end. hyp_end - hyp_base is the
+ * image_size the platform description was made from, even when their sum
+ * wrapped around.
  */
-static bool cfg_check_structure(const void *blob, uint64_t avail, struct cfg_report *rep)
+static bool cfg_check_image_span(const struct cfg_platform *pl, struct cfg_report *rep)
 {
+    uint64_t span = pl->hyp_end - pl->hyp_base;
+    if (!range_inside(pl->hyp_base, span, pl->ram_base, pl->ram_size)) {
+        cfg_err(rep, "image", "0x%llx+0x%llx (hypervisor and blob) not inside RAM 0x%llx+0x%llx",
+                U64(pl->hyp_base), U64(span), U64(pl->ram_base), U64(pl->ram_size));
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Implements: LLR-CFG-002 (structural checks, stopping at the first: the
+ * image inside RAM (LLR-CFG-026), blob present and at least a header long,
+ * 8-byte aligned, magic, version, total_size within [header, avail],
+ * checksum).
+ */
+static bool cfg_check_structure(const void *blob, uint64_t avail, const struct cfg_platform *pl,
+                                struct cfg_report *rep)
+{
+    if (!cfg_check_image_span(pl, rep)) {
+        return false;
+    }
     if (blob == NULL) {
         cfg_err(rep, "header", "blob missing");
         return false;
@@ -530,8 +553,9 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
 }
 
 /*
- * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-024 (structural checks stop at the
- * first error; field checks are all run and collected).
+ * Implements: LLR-CFG-002 .. LLR-CFG-012, LLR-CFG-017, LLR-CFG-020 .. LLR-CFG-026 (structural checks stop at the
+ * first error; field checks are all run and collected; the stage-2 budget
+ * last, on a blob without other errors).
  */
 uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platform *pl,
                       struct cfg_report *rep)
@@ -544,7 +568,7 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_err(rep, "platform", "description missing");
         return rep->count;
     }
-    if (!cfg_check_structure(blob, avail, rep)) {
+    if (!cfg_check_structure(blob, avail, pl, rep)) {
         return rep->count;
     }
     const struct bh_cfg *c = blob;
@@ -572,5 +596,9 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_shms(c, pl, rep);
     }
     cfg_check_passthru(c, pl, rep);
+    /* The count assumes valid, disjoint ranges: last, on a blob otherwise valid. */
+    if (rep->count == 0u) {
+        cfg_check_s2_budget(c, pl, rep);
+    }
     return rep->count;
 }

@@ -41,9 +41,18 @@ void cfg_check_shms(const struct bh_cfg *c, const struct cfg_platform *pl, struc
  * or NULL. Pre: base + size does not wrap. */
 const char *cfg_device_window_at(uint64_t base, uint64_t size);
 
-/* The pass-through table: each device's range, interrupts, owner and
- * unused entries. Implements: LLR-PT-001 .. LLR-PT-004. */
+/* The pass-through table: each device's range (clear of the reserved
+ * frames and of its owner's RAM and shared regions), interrupts, owner and
+ * unused entries. Implements: LLR-PT-001 .. LLR-PT-004, LLR-PT-024, LLR-PT-025. */
 void cfg_check_passthru(const struct bh_cfg *c, const struct cfg_platform *pl,
                         struct cfg_report *rep);
+
+/* The stage-2 tables of all partitions together within pl->s2_table_pages,
+ * reported on parts[i].stage2 for each partition that does not fit beside
+ * the ones before it. Pre: every other check passed (ranges valid, below
+ * 2^39, pairwise disjoint per partition; num_parts <= MAX_PARTS).
+ * Implements: LLR-CFG-025. */
+void cfg_check_s2_budget(const struct bh_cfg *c, const struct cfg_platform *pl,
+                         struct cfg_report *rep);
 
 #endif

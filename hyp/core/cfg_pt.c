@@ -45,10 +45,28 @@ static bool pt_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 }
 
 /*
+ * Implements: LLR-PT-024 (a range clear of every frame the platform reserves:
+ * each overlap reported, naming the frame). Pre: the range does not wrap.
+ */
+static void pt_check_reserved(const struct bh_cfg_passthru *d, uint32_t k,
+                              const struct cfg_platform *pl, struct cfg_report *rep)
+{
+    for (uint32_t h = 0; h < CFG_MAX_RESERVED; h++) {
+        const struct cfg_frame *f = &pl->reserved[h];
+        if (pt_overlap(d->base, d->size, f->base, f->size)) {
+            char field[CFG_FIELD_LEN];
+            (void)bh_snprintf(field, sizeof(field), "passthru[%u].base", k);
+            cfg_err(rep, field, "0x%llx+0x%llx overlaps %s 0x%llx+0x%llx, a reserved frame",
+                    U64(d->base), U64(d->size), f->name, U64(f->base), U64(f->size));
+        }
+    }
+}
+
+/*
  * Implements: LLR-PT-001 (range: non-zero page multiple, page aligned, no
- * wrap, inside the platform's device region, clear of the hypervisor's own
- * devices and of the emulated windows). Returns false when the range is
- * unusable for the pairwise checks.
+ * wrap, inside the platform's device region, clear of the emulated
+ * windows), LLR-PT-024 (and of the reserved frames). Returns false when the
+ * range is unusable for the pairwise checks.
  */
 static bool pt_check_range(const struct bh_cfg_passthru *d, uint32_t k,
                            const struct cfg_platform *pl, struct cfg_report *rep)
@@ -65,12 +83,7 @@ static bool pt_check_range(const struct bh_cfg_passthru *d, uint32_t k,
                d->size);
         return false;
     }
-    for (uint32_t h = 0; h < CFG_MAX_HYP_DEVS; h++) {
-        if (pt_overlap(d->base, d->size, pl->hyp_dev[h].base, pl->hyp_dev[h].size)) {
-            pt_err(rep, k, "base", "0x%llx+0x%llx overlaps a device the hypervisor keeps", d->base,
-                   d->size);
-        }
-    }
+    pt_check_reserved(d, k, pl, rep);
     for (uint32_t w = 0; w < PT_NUM_EMULATED; w++) {
         if (pt_overlap(d->base, d->size, pt_emulated[w].base, pt_emulated[w].size)) {
             pt_err(rep, k, "base", "0x%llx+0x%llx overlaps an emulated device window", d->base,
@@ -137,6 +150,39 @@ static void pt_check_pairs(const struct bh_cfg *c, uint32_t k, const bool *usabl
     }
 }
 
+/* [a, a+as) and [b, b+bs) share a byte; bs 0: nothing to meet. Pre: as != 0.
+ * No sum is formed, so a range the other checks refuse for wrapping cannot
+ * make this one wrong. */
+static bool pt_meets(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+    return bs != 0u && (a <= b ? b - a < as : a - b < bs);
+}
+
+/*
+ * Implements: LLR-PT-025 (a usable range clear of its owner's other
+ * guest-physical ranges: its RAM and every shared region the owner maps;
+ * each overlap reported). Pre: owner below num_parts and BH_CFG_MAX_PARTS.
+ */
+static void pt_check_owner_map(const struct bh_cfg *c, const struct bh_cfg_passthru *d,
+                               uint32_t k, struct cfg_report *rep)
+{
+    const struct bh_cfg_part *p = &c->parts[d->part];
+    char field[CFG_FIELD_LEN];
+    (void)bh_snprintf(field, sizeof(field), "passthru[%u].base", k);
+    if (pt_meets(d->base, d->size, p->ram_gpa, p->ram_size)) {
+        cfg_err(rep, field, "0x%llx+0x%llx overlaps its owner's RAM 0x%llx+0x%llx", U64(d->base),
+                U64(d->size), U64(p->ram_gpa), U64(p->ram_size));
+    }
+    for (uint32_t r = 0; r < c->num_shms && r < BH_CFG_MAX_SHMS; r++) {
+        const struct bh_cfg_shm *s = &c->shms[r];
+        if (((s->map_mask >> d->part) & 1u) != 0u &&
+            pt_meets(d->base, d->size, s->gpa[d->part], s->size)) {
+            cfg_err(rep, field, "0x%llx+0x%llx overlaps shms[%u] at 0x%llx+0x%llx in its owner",
+                    U64(d->base), U64(d->size), r, U64(s->gpa[d->part]), U64(s->size));
+        }
+    }
+}
+
 /* Implements: LLR-PT-004 (count in range, reserved zero, unused entries zero). */
 static uint32_t pt_check_table(const struct bh_cfg *c, struct cfg_report *rep)
 {
@@ -161,15 +207,19 @@ static uint32_t pt_check_table(const struct bh_cfg *c, struct cfg_report *rep)
     return c->num_passthru;
 }
 
-/* Implements: LLR-PT-001 .. LLR-PT-004 */
+/* Implements: LLR-PT-001 .. LLR-PT-004, LLR-PT-024, LLR-PT-025 */
 void cfg_check_passthru(const struct bh_cfg *c, const struct cfg_platform *pl,
                         struct cfg_report *rep)
 {
     bool usable[BH_CFG_MAX_PASSTHRU];
     uint32_t n = pt_check_table(c, rep);
     for (uint32_t k = 0; k < n; k++) {
-        usable[k] = pt_check_range(&c->passthru[k], k, pl, rep);
-        pt_check_fields(c, &c->passthru[k], k, pl, rep);
+        const struct bh_cfg_passthru *d = &c->passthru[k];
+        usable[k] = pt_check_range(d, k, pl, rep);
+        pt_check_fields(c, d, k, pl, rep);
         pt_check_pairs(c, k, usable, rep);
+        if (usable[k] && d->part < c->num_parts && d->part < BH_CFG_MAX_PARTS) {
+            pt_check_owner_map(c, d, k, rep);
+        }
     }
 }

@@ -178,7 +178,9 @@ void part_build_all(const struct bh_cfg *cfg)
         part_count = i + 1u;
         if (arch_s2_map_ram(p, p->ram_gpa, p->ram_pa, p->ram_size) != 0 ||
             !part_map_shms(cfg, p)) {
-            console_log("partition %s: stage-2 table pool exhausted mapping RAM or shared memory", p->name);
+            console_log("partition %s: stage-2 map of RAM or shared memory failed (table pool "
+                        "exhausted or range already mapped)",
+                        p->name);
             arch_halt();
         }
         if (!part_load(p)) {

@@ -32,7 +32,8 @@ void passthru_init(const struct bh_cfg *cfg)
         d->masked = true;
         pt_count = k + 1u;
         if (arch_s2_map_dev(d->owner, c->base, c->size) != 0) {
-            console_log("partition %s: stage-2 table pool exhausted mapping a device",
+            console_log("partition %s: stage-2 map of a device failed (table pool exhausted or "
+                        "range already mapped)",
                         d->owner->name);
             arch_halt();
         }

@@ -19,8 +19,8 @@
 struct partition;
 
 /* Map every device of the validated configuration into its owner, route its
- * SPI and reset its forwarding (passthru_reset). Pre: part_build_all(cfg) done. Halts when the
- * stage-2 table pool is exhausted. Implements: LLR-PT-010. */
+ * SPI and reset its forwarding (passthru_reset). Pre: part_build_all(cfg) done. Halts when a
+ * stage-2 map fails. Implements: LLR-PT-010. */
 void passthru_init(const struct bh_cfg *cfg);
 
 /* A physical interrupt arrived: when it is a pass-through SPI, mask it,

@@ -58,17 +58,27 @@ static void build_two(struct bhi_blob *b)
     bhi_buf_free(&img);
 }
 
-/* Validate blob as the hypervisor would, packed behind a 64 KiB hypervisor. */
-static uint32_t validate_blob(const struct bhi_buf *blob, struct cfg_report *rep)
+/* Validate blob as the hypervisor would, packed behind a 64 KiB hypervisor,
+ * the packed image first broken by corruption kind (NULL: none). */
+static uint32_t validate_corrupt(const struct bhi_buf *blob, const char *kind,
+                                 struct cfg_report *rep)
 {
     struct bhi_status st;
     struct bhi_buf hyp = fake_image(4096, 0, 0x10000), out = {NULL, 0};
     uint64_t off = 0;
     CHECK(bhi_pack(&hyp, blob, &out, &off, &st) == 0);
+    if (kind != NULL) {
+        CHECK(bhi_corrupt_image(&out, off, kind, &st) == 0);
+    }
     uint32_t n = bhi_validate_image(&out, off, rep);
     bhi_buf_free(&hyp);
     bhi_buf_free(&out);
     return n;
+}
+
+static uint32_t validate_blob(const struct bhi_buf *blob, struct cfg_report *rep)
+{
+    return validate_corrupt(blob, NULL, rep);
 }
 
 /* Verifies: LLR-TOOL-001 */
@@ -328,6 +338,7 @@ static void test_corrupt(void)
     static const char *const expect[] = {
         "header.checksum", "header.magic",         "header.version",        "parts[1].ram_pa",
         "parts[0].ram_pa", "parts[0].vcpu_cpu[0]", "parts[0].image_offset", "header.total_size",
+        "image",
     };
     static struct cfg_report rep;
     struct bhi_status st;
@@ -336,7 +347,7 @@ static void test_corrupt(void)
         struct bhi_blob b = {{NULL, 0}};
         build_two(&b);
         CHECK(bhi_corrupt(&b, bhi_corrupt_kind(k), &st) == 0);
-        uint32_t n = validate_blob(&b.buf, &rep);
+        uint32_t n = validate_corrupt(&b.buf, bhi_corrupt_kind(k), &rep);
         int found = 0;
         for (uint32_t i = 0; i < n && i < CFG_MAX_ERRORS; i++) {
             found |= strcmp(rep.err[i].field, expect[k]) == 0;
@@ -353,6 +364,53 @@ static void test_corrupt(void)
     CHECK(bhi_corrupt(&b, "nonsense", &st) == -1 && strstr(st.msg, "unknown") != NULL);
     ((struct bh_cfg *)(void *)b.buf.data)->num_parts = 1;
     CHECK(bhi_corrupt(&b, "overlap", &st) == -1);
+    bhi_buf_free(&b.buf);
+    /* image-size needs a packed image; it changes the header's image_size
+     * and the blob's total_size, and the boot check names the image */
+    struct bhi_buf none = {NULL, 0};
+    CHECK(bhi_corrupt_image(&none, 0x10000, "image-size", &st) == -1 &&
+          strstr(st.msg, "needs the hypervisor") != NULL);
+    CHECK(bhi_corrupt_image(&none, 0x10000, "magic", &st) == 0); /* not an image kind */
+    build_two(&b);
+    struct bhi_buf hyp = fake_image(4096, 0, 0x10000), out = {NULL, 0};
+    uint64_t off = 0;
+    CHECK(bhi_pack(&hyp, &b.buf, &out, &off, &st) == 0);
+    CHECK(bhi_corrupt_image(&out, off, "image-size", &st) == 0);
+    CHECK(bhi_get_le64(out.data + BHI_ARM64_OFF_IMAGE_SIZE) == PLAT_RAM_SIZE);
+    CHECK(((struct bh_cfg *)(void *)(out.data + off))->total_size == PLAT_RAM_SIZE - off);
+    CHECK(bhi_validate_image(&out, off, &rep) == 1 && strcmp(rep.err[0].field, "image") == 0);
+    bhi_buf_free(&out);
+    bhi_buf_free(&hyp);
+    bhi_buf_free(&b.buf);
+}
+
+/* Verifies: LLR-TOOL-007 (the boot check on the host sees the footprint of
+ * the Image header's image_size, as the hypervisor does, and reads only the
+ * bytes the file holds) */
+static void test_validate_header_size(void)
+{
+    static struct cfg_report rep;
+    struct bhi_status st;
+    struct bhi_blob b = {{NULL, 0}};
+    build_two(&b);
+    struct bhi_buf hyp = fake_image(4096, 0, 0x10000), out = {NULL, 0};
+    uint64_t off = 0;
+    CHECK(bhi_pack(&hyp, &b.buf, &out, &off, &st) == 0);
+    CHECK(bhi_validate_image(&out, off, &rep) == 0);
+    /* a header image_size larger than the file, inside RAM: the blob is read
+     * from the file alone */
+    bhi_put_le64(out.data + BHI_ARM64_OFF_IMAGE_SIZE, MIB(64));
+    CHECK(bhi_validate_image(&out, off, &rep) == 0);
+    /* past the end of RAM: the image is refused */
+    bhi_put_le64(out.data + BHI_ARM64_OFF_IMAGE_SIZE, PLAT_RAM_SIZE);
+    CHECK(bhi_validate_image(&out, off, &rep) == 1 && strcmp(rep.err[0].field, "image") == 0);
+    /* smaller than the file: the blob is cut where the hypervisor would see
+     * it end */
+    bhi_put_le64(out.data + BHI_ARM64_OFF_IMAGE_SIZE, off + sizeof(struct bh_cfg));
+    CHECK(bhi_validate_image(&out, off, &rep) == 1 &&
+          strcmp(rep.err[0].field, "header.total_size") == 0);
+    bhi_buf_free(&out);
+    bhi_buf_free(&hyp);
     bhi_buf_free(&b.buf);
 }
 
@@ -413,6 +471,7 @@ static const struct {
     {"blob", test_blob},
     {"blob_bad_part", test_blob_bad_part},
     {"corrupt", test_corrupt},
+    {"validate_header_size", test_validate_header_size},
     {"pack", test_pack},
     {"files", test_files},
 };

@@ -76,9 +76,9 @@ declare -A FIELD=(
     [checksum]=header.checksum [magic]=header.magic [version]=header.version
     [overlap]='parts\[1\].ram_pa' [hyp-overlap]='parts\[0\].ram_pa'
     [cpu]='parts\[0\].vcpu_cpu\[0\]' [image-bounds]='parts\[0\].image_offset'
-    [truncated]=header.total_size
+    [truncated]=header.total_size [image-size]=image
 )
-for kind in checksum magic version overlap hyp-overlap cpu image-bounds truncated; do
+for kind in checksum magic version overlap hyp-overlap cpu image-bounds truncated image-size; do
     out=$WORK/bad-$kind.img
     "$BH" build "$ROOT/config/demo.dts" -I "$T" -o "$out" --corrupt "$kind" \
         >"$WORK/bad-$kind.log" 2>&1 && [ -s "$out" ] &&

@@ -14,6 +14,7 @@ const struct cfg_platform cfx_plat_default = {
     .hyp_base = 0x40200000ull,
     .hyp_end = 0x40400000ull,
     .num_cpus = 2,
+    .s2_table_pages = 96,
 };
 
 void cfx_begin(struct bh_cfg *cfg, size_t blob_size, struct cfg_report *rep)

@@ -56,9 +56,11 @@ static int setup(void **state)
     blob.cfg.checksum = cfg_blob_checksum(&blob.cfg);
     plat.ram_base = (uint64_t)(uintptr_t)ram & ~0x3fffffffull;
     plat.ram_size = 0x40000000ull * 2u;
-    plat.hyp_base = 0x1000u;
-    plat.hyp_end = 0x2000u;
+    /* the top page of that RAM: the host buffer is in its first GiB */
+    plat.hyp_base = plat.ram_base + plat.ram_size - 0x1000u;
+    plat.hyp_end = plat.ram_base + plat.ram_size;
     plat.num_cpus = 2;
+    plat.s2_table_pages = 96;
     return 0;
 }
 

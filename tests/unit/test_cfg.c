@@ -204,6 +204,28 @@ static void test_structure_missing_arguments(void **state)
     expect_error("platform", "missing");
 }
 
+/* Verifies: LLR-CFG-026 (the image, hypervisor and blob, must lie inside
+ * platform RAM: past its end, before its start, with an image_size whose sum
+ * with hyp_base wrapped; refused before the blob is read, even a blob that
+ * is not there; ending exactly at the end of RAM is fine) */
+static void test_structure_image_span(void **state)
+{
+    (void)state;
+    plat.hyp_base = 0x7fe00000ull; /* the last 2 MiB of RAM */
+    plat.hyp_end = 0x80000000ull;
+    assert_int_equal(validate(), 0);
+    plat.hyp_end = 0x80001000ull; /* one page beyond */
+    expect_only("image",
+                "0x7fe00000+0x201000 (hypervisor and blob) not inside RAM 0x40000000+0x40000000");
+    assert_int_equal(cfg_validate(NULL, 0, &plat, &rep), 1); /* before anything else */
+    expect_error("image", "not inside RAM");
+    plat.hyp_end = 0x7fd00000ull; /* below its base: image_size wrapped around */
+    expect_only("image", "0x7fe00000+0xfffffffffff00000 (hypervisor and blob) not inside RAM");
+    plat.hyp_base = 0x3ffff000ull; /* starts below RAM */
+    plat.hyp_end = 0x40001000ull;
+    expect_only("image", "0x3ffff000+0x2000 (hypervisor and blob) not inside RAM");
+}
+
 /* Verifies: LLR-CFG-002, LLR-CFG-012 */
 static void test_never_reads_past_avail(void **state)
 {
@@ -728,6 +750,7 @@ int main(void)
         T(test_structure_checksum),
         T(test_structure_missing_arguments),
         T(test_never_reads_past_avail),
+        T(test_structure_image_span),
         T(test_header_reserved),
         T(test_header_num_cpus),
         T(test_header_num_parts),

@@ -22,11 +22,16 @@ static const struct cfg_platform plat_default = {
     .hyp_base = 0x40200000ull,
     .hyp_end = 0x40400000ull,
     .num_cpus = 2,
+    .s2_table_pages = 96,
     .dev_base = 0x0ull,
     .dev_size = 0x40000000ull,
-    .hyp_dev = {{0x08000000ull, 0x10000ull},
-                {0x080A0000ull, 0xF60000ull},
-                {0x09000000ull, 0x1000ull}},
+    .reserved = {{0x08000000ull, 0x10000ull, "GIC distributor"},
+                 {0x08020000ull, 0x1000ull, "GICv2m MSI frame"},
+                 {0x08080000ull, 0x20000ull, "GIC ITS"},
+                 {0x080A0000ull, 0xF60000ull, "GIC redistributors"},
+                 {0x09000000ull, 0x1000ull, "hypervisor UART"},
+                 {0x09020000ull, 0x1000ull, "fw_cfg"},
+                 {0x09050000ull, 0x20000ull, "SMMUv3"}},
     .hyp_spi = 33u,
     .spi_end = 288u,
 };
@@ -156,15 +161,47 @@ static void test_range_region(void **state)
     assert_int_equal(validate(), 0);
 }
 
+/* Verifies: LLR-PT-024 (every reserved frame, at its first and its last
+ * page, refused and named; the pages either side accepted; a range over
+ * two frames gets both) */
+static void test_range_reserved_frames(void **state)
+{
+    (void)state;
+    struct bh_cfg_passthru *d = &cfg->passthru[0];
+    char msg[CFG_MSG_LEN];
+    for (uint32_t h = 0; h < CFG_MAX_RESERVED && plat.reserved[h].size != 0u; h++) {
+        const struct cfg_frame *f = &plat.reserved[h];
+        snprintf(msg, sizeof(msg), "overlaps %s 0x%llx+0x%llx, a reserved frame", f->name,
+                 (unsigned long long)f->base, (unsigned long long)f->size);
+        d->base = f->base;
+        expect_only("passthru[0].base", msg);
+        d->base = f->base + f->size - 0x1000u;
+        expect_only("passthru[0].base", msg);
+    }
+    d->base = 0x08010000; /* between the distributor and the v2m frame */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09001000; /* after the UART */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09021000; /* after fw_cfg */
+    assert_int_equal(validate(), 0);
+    d->base = 0x09070000; /* after the SMMU */
+    assert_int_equal(validate(), 0);
+    d->base = 0x0801f000; /* the distributor's gap's last page and the v2m frame */
+    d->size = 0x2000;
+    d->reg_offset = 0;
+    assert_int_equal(validate(), 1);
+    d->base = 0x09000000; /* the UART, the RTC between, fw_cfg */
+    d->size = 0x21000;
+    assert_int_equal(validate(), 2);
+    assert_true(has_error("passthru[0].base", "overlaps hypervisor UART"));
+    assert_true(has_error("passthru[0].base", "overlaps fw_cfg"));
+}
+
 /* Verifies: LLR-PT-001 */
 static void test_range_reserved(void **state)
 {
     (void)state;
     struct bh_cfg_passthru *d = &cfg->passthru[0];
-    d->base = 0x09000000;
-    expect_only("passthru[0].base", "overlaps a device the hypervisor keeps");
-    d->base = 0x09001000; /* the page after the UART */
-    assert_int_equal(validate(), 0);
     d->base = 0x03001000;
     expect_only("passthru[0].base", "overlaps an emulated device window");
     d->base = 0x22000000;
@@ -261,6 +298,102 @@ static void test_pairs(void **state)
     assert_int_equal(validate(), 0);
 }
 
+/* A 2 MiB region shared by p0 (the devices' owner) at guest 0x0a000000 and
+ * by p1 at guest 0x50000000. */
+static void add_shm(void)
+{
+    struct bh_cfg_shm *s = &cfg->shms[0];
+    cfg->num_shms = 1;
+    strcpy(s->name, "link");
+    s->pa = 0x4c000000ull;
+    s->size = 0x200000ull;
+    s->map_mask = 3u;
+    s->gpa[0] = 0x0a000000ull;
+    s->gpa[1] = 0x50000000ull;
+}
+
+/* Verifies: LLR-PT-025 (a device range over a shared region its owner maps
+ * is refused, from either side, touching is not; where only another
+ * partition maps the region, or the region is empty, nothing is reported
+ * against the device) */
+static void test_owner_shm(void **state)
+{
+    (void)state;
+    struct bh_cfg_passthru *d = &cfg->passthru[0];
+    add_shm();
+    cfg->passthru[1].base = 0x0a400000; /* out of the way */
+    /* the device inside the region: the region's 2 MiB block holds it */
+    expect_only("passthru[0].base",
+                "0xa003000+0x1000 overlaps shms[0] at 0xa000000+0x200000 in its owner");
+    d->base = 0x09fff000; /* the page before the region: touching */
+    assert_int_equal(validate(), 0);
+    d->size = 0x2000; /* ... and into its first page */
+    d->reg_offset = 0;
+    expect_only("passthru[0].base", "0x9fff000+0x2000 overlaps shms[0]");
+    d->base = 0x0a200000; /* the page after the region: touching */
+    d->size = 0x1000;
+    assert_int_equal(validate(), 0);
+    d->base = 0x0a1ff000; /* its last page */
+    expect_only("passthru[0].base", "overlaps shms[0]");
+    /* the owner does not map it: p1 sees the region elsewhere */
+    d->base = 0x0a003000;
+    d->part = 1;
+    cfg->parts[1].ram_gpa = cfg->parts[1].ram_pa;
+    cfg->parts[1].image_gpa = cfg->parts[1].ram_pa + 0x80000u;
+    cfg->parts[1].entry_gpa = cfg->parts[1].image_gpa;
+    cfg->parts[1].dtb_gpa = cfg->parts[1].ram_pa;
+    assert_int_equal(validate(), 0);
+    /* an empty region is its own error, not the device's */
+    d->part = 0;
+    cfg->shms[0].size = 0;
+    cfx_expect_only(validate(), &rep, "shms[0]", "not page aligned and non-zero");
+    /* a count beyond the table: the regions of the table are still looked at */
+    cfg->shms[0].size = 0x200000ull;
+    cfg->num_shms = BH_CFG_MAX_SHMS + 1u;
+    cfx_expect_some(validate(), &rep, "passthru[0].base", "overlaps shms[0]");
+}
+
+/* Verifies: LLR-PT-025 (a region the owner does not map is no concern of
+ * its device, wherever the region's sharers see it) */
+static void test_owner_shm_not_mapped(void **state)
+{
+    (void)state;
+    add_shm();
+    cfg->num_parts = 3;
+    set_part(2, "p2", 0x4a000000ull, 0x40000000ull, HDR);
+    cfg->passthru[1].base = 0x0a400000; /* out of the way */
+    cfg->shms[0].map_mask = 6u; /* p1 and p2 */
+    cfg->shms[0].gpa[0] = 0;
+    cfg->shms[0].gpa[2] = 0x0a000000ull; /* where p0's devices are */
+    assert_int_equal(validate(), 0);
+    cfg->shms[0].map_mask = 5u; /* p0 and p2 */
+    cfg->shms[0].gpa[0] = 0x0a000000ull;
+    cfg->shms[0].gpa[1] = 0;
+    expect_only("passthru[0].base", "overlaps shms[0]");
+}
+
+/* Verifies: LLR-PT-025 (a device range over its owner's RAM is refused, on a
+ * platform whose device region reaches into RAM) */
+static void test_owner_ram(void **state)
+{
+    (void)state;
+    struct bh_cfg_passthru *d = &cfg->passthru[0];
+    plat.dev_size = 0x80000000ull; /* the device region covers RAM */
+    d->base = 0x48fff000; /* the last page of p0's RAM */
+    expect_only("passthru[0].base",
+                "0x48fff000+0x1000 overlaps its owner's RAM 0x48000000+0x1000000");
+    d->base = 0x47fff000; /* the page before it, and into it */
+    d->size = 0x2000;
+    d->reg_offset = 0;
+    expect_only("passthru[0].base", "overlaps its owner's RAM");
+    d->size = 0x1000; /* touching */
+    assert_int_equal(validate(), 0);
+    /* an owner that is no partition: its own error, no map to check */
+    d->base = 0x48000000;
+    d->part = 2;
+    expect_only("passthru[0].part", "not a partition");
+}
+
 #define T(f) cmocka_unit_test_setup(f, build_valid)
 
 int main(void)
@@ -268,7 +401,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_valid),          T(test_table), T(test_range_shape), T(test_range_region),
         T(test_range_reserved), T(test_owner), T(test_interrupts),  T(test_registers_compatible),
-        T(test_pairs),
+        T(test_pairs),          T(test_range_reserved_frames), T(test_owner_shm),
+        T(test_owner_ram),      T(test_owner_shm_not_mapped),
     };
     return cmocka_run_group_tests_name("cfg_pt", tests, NULL, NULL);
 }

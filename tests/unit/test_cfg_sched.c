@@ -26,6 +26,7 @@ static const struct cfg_platform plat = {
     .hyp_base = 0x40200000ull,
     .hyp_end = 0x40400000ull,
     .num_cpus = 4,
+    .s2_table_pages = 96,
 };
 
 static void win(uint32_t s, uint32_t cpu, uint32_t part, uint32_t vcpu, uint32_t off, uint32_t dur)

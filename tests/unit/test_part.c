@@ -204,7 +204,7 @@ static void test_build_s2_fail(void **state)
 {
     (void)state;
     fake.s2_fail = 1;
-    build_expect_halt("(bulkhead) partition alpha: stage-2 table pool exhausted");
+    build_expect_halt("(bulkhead) partition alpha: stage-2 map of RAM or shared memory failed");
 }
 
 static _Alignas(4096) uint8_t shm_mem[2][0x2000];
@@ -281,7 +281,7 @@ static void test_build_shm_fail(void **state)
     (void)state;
     add_shms();
     fake.s2_shared_fail = 1;
-    build_expect_halt("partition alpha: stage-2 table pool exhausted mapping RAM or shared memory");
+    build_expect_halt("partition alpha: stage-2 map of RAM or shared memory failed (table pool exhausted or range already mapped)");
 }
 
 /* Verifies: LLR-PART-006 (loads outside RAM or the blob halt the build

@@ -112,7 +112,7 @@ static void test_init_pool_exhausted_halts(void **state)
     fake_halt_jmp = NULL;
     assert_int_equal(fake.halted, 1);
     assert_non_null(
-        strstr(fake.console, "partition disk: stage-2 table pool exhausted mapping a device"));
+        strstr(fake.console, "partition disk: stage-2 map of a device failed (table pool exhausted or range already mapped)"));
 }
 
 /* Verifies: LLR-PT-011, LLR-PT-012 */

@@ -52,6 +52,7 @@ extern uint32_t arch_num_lrs;
 void mmu_init_tables(void);           /* primary, before any CPU enables */
 void mmu_enable(void);                /* each CPU */
 void mmu_stage2_init_cpu(void);       /* VTCR, per CPU */
+void mmu_s2_report(void);             /* print the stage-2 pool pages used */
 uint64_t mmu_vttbr(const struct partition *p);
 
 /* gic.c */

@@ -52,15 +52,14 @@ static void cpu_init_el2(uint32_t cpu)
     gic_init_cpu(cpu);
 }
 
-/* What a pass-through device may be: the device region, minus what the
- * hypervisor keeps. Implements: LLR-PT-014. */
+/* What a pass-through device may be: the device region, minus the frames
+ * the hypervisor or the platform keep. Implements: LLR-PT-014. */
 static void plat_passthru_limits(struct cfg_platform *pl)
 {
-    static const struct cfg_range hyp_devs[PLAT_NUM_HYP_DEVS] = PLAT_HYP_DEVS;
-    bh_memset(pl->hyp_dev, 0, sizeof(pl->hyp_dev));
-    for (uint32_t i = 0; i < PLAT_NUM_HYP_DEVS && i < CFG_MAX_HYP_DEVS; i++) {
-        pl->hyp_dev[i] = hyp_devs[i];
-    }
+    static const struct cfg_frame reserved[PLAT_NUM_RESERVED_FRAMES] = PLAT_RESERVED_FRAMES;
+    _Static_assert(PLAT_NUM_RESERVED_FRAMES <= CFG_MAX_RESERVED, "reserved frames table");
+    bh_memset(pl->reserved, 0, sizeof(pl->reserved));
+    bh_memcpy(pl->reserved, reserved, sizeof(reserved));
     pl->dev_base = PLAT_DEV_BASE;
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;
@@ -68,7 +67,9 @@ static void plat_passthru_limits(struct cfg_platform *pl)
 }
 
 /* The blob follows the hypervisor at the next PLAT_BLOB_ALIGN boundary; the
- * packer grew the Image header's image_size to cover it. */
+ * packer grew the Image header's image_size to cover it. An image_size that
+ * reaches past the end of RAM (or wraps) is the boot check's first error
+ * (LLR-CFG-026), found before the blob is read. */
 static void boot_config(uint64_t footprint, uint64_t image_size)
 {
     struct cfg_platform pl;
@@ -78,8 +79,9 @@ static void boot_config(uint64_t footprint, uint64_t image_size)
     pl.hyp_base = PLAT_HYP_BASE;
     pl.hyp_end = PLAT_HYP_BASE + image_size;
     pl.num_cpus = PLAT_NUM_CPUS;
+    pl.s2_table_pages = PLAT_S2_TABLE_PAGES;
     plat_passthru_limits(&pl);
-    if (image_size <= blob_off || image_size > PLAT_RAM_SIZE) {
+    if (image_size <= blob_off) {
         console_log("config error: image: no configuration blob after the hypervisor "
                     "(image_size 0x%lx)", (unsigned long)image_size);
         console_log("refusing to start: configuration invalid");
@@ -125,6 +127,7 @@ void arch_cpu_main(uint64_t cpu_arg)
         cpu_init_el2(0);
         gic_init_dist();
         boot_config(footprint, image_size);
+        mmu_s2_report();
         conin_reset();
         gic_enable_spi(PLAT_UART_INTID, 0u); /* console input, taken on CPU 0 */
         start_secondaries(boot_num_cpus());

@@ -41,7 +41,7 @@
 #define S2_AP_RO (1ull << 6)
 #define S2_MEMATTR_DEV (0x1ull << 2) /* Device-nGnRE */
 
-#define PT_POOL_PAGES 96u
+#define PT_POOL_PAGES PLAT_S2_TABLE_PAGES
 
 struct pt_page {
     uint64_t e[ENTRIES];
@@ -129,6 +129,13 @@ void mmu_enable(void)
     isb();
 }
 
+/* Implements: LLR-ARCH-013 (the pool pages the partitions' maps took, for
+ * comparison with the boot check's count, cfg_s2_tables). */
+void mmu_s2_report(void)
+{
+    console_log("stage-2 tables: %u of %u pages", pt_pool_used, PT_POOL_PAGES);
+}
+
 /* Implements: LLR-ARCH-011. */
 void mmu_stage2_init_cpu(void)
 {
@@ -145,12 +152,22 @@ uint64_t mmu_vttbr(const struct partition *p)
     return s2_root[p->id] | ((uint64_t)(p->id + 1u) << 48);
 }
 
-/* Descend one level from table entry *e, allocating the next table. */
+/*
+ * Descend one level from level-1 or level-2 entry *e: follow a table
+ * descriptor, allocate the next table for an invalid entry, and refuse (NULL)
+ * a valid block descriptor, where a table is needed because another range
+ * already maps the whole block: never a write through the block's output
+ * address. NULL too when the pool is exhausted.
+ * Implements: LLR-ARCH-012.
+ */
 static struct pt_page *s2_next(uint64_t *e)
 {
     struct pt_page *n;
-    if ((*e & D_VALID) != 0u) {
+    if ((*e & D_TABLE) == D_TABLE) {
         return (struct pt_page *)arch_pa_to_ptr(*e & D_ADDR_MASK);
+    }
+    if ((*e & D_VALID) != 0u) {
+        return NULL;
     }
     n = pt_alloc();
     if (n != NULL) {
@@ -159,23 +176,35 @@ static struct pt_page *s2_next(uint64_t *e)
     return n;
 }
 
-/* Map one 2 MiB block (level 2) or one 4 KiB page (level 3). */
+/* Map one 2 MiB block (level 2) or one 4 KiB page (level 3); -1 when the
+ * entry is already valid (a block over a table or block, a page over a
+ * page: ranges that overlap) or a table cannot be had.
+ * Implements: LLR-ARCH-012. */
 static int s2_map_one(struct pt_page *l1, uint64_t gpa, uint64_t pa, bool block, uint64_t leaf)
 {
     struct pt_page *l2 = s2_next(&l1->e[(gpa >> 30) & 511u]);
     struct pt_page *l3;
+    uint64_t *e;
     if (l2 == NULL) {
         return -1;
     }
     if (block) {
-        l2->e[(gpa >> 21) & 511u] = pa | leaf | D_BLOCK;
+        e = &l2->e[(gpa >> 21) & 511u];
+        if ((*e & D_VALID) != 0u) {
+            return -1;
+        }
+        *e = pa | leaf | D_BLOCK;
         return 0;
     }
     l3 = s2_next(&l2->e[(gpa >> 21) & 511u]);
     if (l3 == NULL) {
         return -1;
     }
-    l3->e[(gpa >> 12) & 511u] = pa | leaf | D_TABLE;
+    e = &l3->e[(gpa >> 12) & 511u];
+    if ((*e & D_VALID) != 0u) {
+        return -1;
+    }
+    *e = pa | leaf | D_TABLE;
     return 0;
 }
 

@@ -16,7 +16,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static struct cfg_report rep;
-    const struct cfg_platform pl = {0x40000000u, 0x40000000u, 0x40200000u, 0x40300000u, 2u};
+    const struct cfg_platform pl = {.ram_base = 0x40000000u,
+                                    .ram_size = 0x40000000u,
+                                    .hyp_base = 0x40200000u,
+                                    .hyp_end = 0x40300000u,
+                                    .num_cpus = 2u,
+                                    .s2_table_pages = 96u};
     if (size == 0) {
         return 0;
     }

@@ -32,7 +32,10 @@
 /* PeriphID0..3 then PCellID0..3 of an Arm PL011, one per word. */
 static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
 
+/* Changed by the partition's vCPUs (MMIO, any CPU), the console input (the
+ * UART's interrupt, CPU 0) and restarts: every access holds lock. */
 struct vuart_state {
+    bh_lock_t lock;
     uint32_t cr;
     uint32_t imsc;
     uint32_t rx_head;  /* index of the oldest byte */
@@ -48,10 +51,13 @@ _Static_assert(VUART_SIZE == 0x1000u, "the ID registers end the window");
 void vuart_reset(uint32_t part_id)
 {
     if (part_id < BH_MAX_PARTS) {
-        vuart_state[part_id].cr = UART_CR_RESET;
-        vuart_state[part_id].imsc = 0u;
-        vuart_state[part_id].rx_head = 0u;
-        vuart_state[part_id].rx_count = 0u;
+        struct vuart_state *s = &vuart_state[part_id];
+        arch_lock(&s->lock);
+        s->cr = UART_CR_RESET;
+        s->imsc = 0u;
+        s->rx_head = 0u;
+        s->rx_count = 0u;
+        arch_unlock(&s->lock);
     }
 }
 
@@ -61,10 +67,17 @@ static uint32_t vuart_ris(const struct vuart_state *s)
     return (s->rx_count != 0u) ? UART_INT_RX : 0u;
 }
 
-/* Raise SPI 32 of p while its receive interrupt condition holds. */
-static void vuart_signal(struct partition *p, const struct vuart_state *s)
+/* Whether the receive interrupt condition holds. Pre: s->lock held. */
+static bool vuart_asserted(const struct vuart_state *s)
 {
-    if ((vuart_ris(s) & s->imsc) != 0u && p->num_vcpus != 0u && p->vcpus[0] != NULL) {
+    return (vuart_ris(s) & s->imsc) != 0u;
+}
+
+/* Raise SPI 32 of p (after s->lock is released: vgic_post takes the
+ * partition's vGIC lock and may kick). */
+static void vuart_signal(struct partition *p, bool asserted)
+{
+    if (asserted && p->num_vcpus != 0u && p->vcpus[0] != NULL) {
         (void)vgic_post(p->vcpus[0], VGIC_SPI_VPL011); /* kicks when it must */
     }
 }
@@ -76,13 +89,16 @@ bool vuart_rx_push(struct partition *p, char c)
         return false;
     }
     struct vuart_state *s = &vuart_state[p->id];
-    if (s->rx_count >= VUART_RX_FIFO) {
-        return false;
+    arch_lock(&s->lock);
+    bool room = (s->rx_count < VUART_RX_FIFO);
+    if (room) {
+        s->rx[(s->rx_head + s->rx_count) % VUART_RX_FIFO] = (uint8_t)c;
+        s->rx_count++;
     }
-    s->rx[(s->rx_head + s->rx_count) % VUART_RX_FIFO] = (uint8_t)c;
-    s->rx_count++;
-    vuart_signal(p, s);
-    return true;
+    bool asserted = vuart_asserted(s);
+    arch_unlock(&s->lock);
+    vuart_signal(p, room && asserted);
+    return room;
 }
 
 /* The oldest received byte, removed from the FIFO; 0 when it is empty. */
@@ -139,27 +155,25 @@ static void vuart_putc(struct vcpu *v, uint64_t val)
     console_guest_write(v->part, &c, 1u);
 }
 
-static void vuart_write(struct vcpu *v, struct vuart_state *s, uint32_t off, uint64_t val)
+/* A register write other than UARTDR; true when it unmasked a pending
+ * receive condition (SPI 32 to raise). Pre: s->lock held. */
+static bool vuart_write(struct vuart_state *s, uint32_t off, uint64_t val)
 {
     switch (off) {
-    case UART_DR:
-        vuart_putc(v, val);
-        break;
     case UART_CR:
         s->cr = (uint32_t)val & UART_CR_MASK;
-        break;
+        return false;
     case UART_IMSC:
         s->imsc = (uint32_t)val & UART_IMSC_MASK;
-        vuart_signal(v->part, s);
-        break;
+        return vuart_asserted(s);
     default:
         /* UARTICR: the receive condition clears only as the FIFO empties;
          * read-only and reserved offsets ignore writes. */
-        break;
+        return false;
     }
 }
 
-/* Implements: LLR-VUART-001, LLR-VUART-011 (receive side: UARTDR pops, UARTFR,
+/* Implements: LLR-VUART-001, LLR-VUART-011, LLR-VUART-012 (receive side: UARTDR pops, UARTFR,
  * UARTRIS and UARTMIS follow the FIFO; unmasking raises SPI 32). */
 enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool write, uint64_t *val)
 {
@@ -172,10 +186,18 @@ enum mmio_result vuart_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wr
         return MMIO_BAD_ACCESS;
     }
     struct vuart_state *s = &vuart_state[v->part->id];
+    if (write && off == UART_DR) {
+        vuart_putc(v, *val); /* the console has its own lock */
+        return MMIO_HANDLED;
+    }
+    bool raise = false;
+    arch_lock(&s->lock);
     if (write) {
-        vuart_write(v, s, off, *val);
+        raise = vuart_write(s, off, *val);
     } else {
         *val = vuart_read(s, off);
     }
+    arch_unlock(&s->lock);
+    vuart_signal(v->part, raise);
     return MMIO_HANDLED;
 }

@@ -28,7 +28,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TC=${1:-${TOOLCHAIN:-clang}}
 shift $(( $# > 0 ? 1 : 0 ))
-CASES_DIR="$ROOT/tests/system/cases"
+CASES_DIR=${CASES_DIR:-"$ROOT/tests/system/cases"}
 IMG_DIR="$ROOT/build/$TC/images"
 LOG_DIR="$ROOT/build/$TC/system"
 . "$ROOT/scripts/qemu.sh" # QEMU, QEMU_FLAGS

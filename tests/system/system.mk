@@ -4,3 +4,20 @@
 system-test: all
 	@tests/system/run.sh $(TOOLCHAIN)
 .PHONY: system-test
+
+# make hostile: every attack partition's case (tests/system/cases/attack-*)
+# and the longer attacks of tests/system/hostile/ (the IDLE escape attack
+# at 200 rounds instead of 50), the images of the latter built from their
+# make-test systems with more rounds.
+HOSTILE_IDLE_IMG := $(B)/images/attack-idle-200.img
+$(HOSTILE_IDLE_IMG): config/attack-idle.dts $(IMAGE_INPUTS)
+	@mkdir -p $(dir $@)
+	sed 's/rounds=50/rounds=200/' $< >$(B)/attack-idle-200.dts
+	$(BULKHEAD) build $(B)/attack-idle-200.dts -I $(B) -I build -o $@
+
+hostile: deps
+	@$(MAKE) --no-print-directory all $(HOSTILE_IDLE_IMG)
+	@rc=0; tests/system/run.sh $(TOOLCHAIN) $(notdir $(wildcard tests/system/cases/attack-*)) || rc=1; \
+	CASES_DIR=$(CURDIR)/tests/system/hostile tests/system/run.sh $(TOOLCHAIN) \
+	  $(notdir $(wildcard tests/system/hostile/*)) || rc=1; exit $$rc
+.PHONY: hostile

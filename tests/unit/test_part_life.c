@@ -100,6 +100,28 @@ static void test_stop_not_undone(void **state)
     assert_null(sched_current(1));
 }
 
+static void stop_b_in_block(bh_lock_t *l)
+{
+    (void)l;
+    part_stop(b, "fault"); /* CPU 0's fault, while CPU 1 is in sched_block */
+}
+
+/* Verifies: LLR-PART-010 (the race of the IDLE escape: vCPU 1's CPU in
+ * sched_block has read its state RUNNABLE when vCPU 0's fault on another CPU
+ * stops the partition; the BLOCKED store must not overwrite the OFF. The
+ * lock hook runs part_stop inside sched_block's look at pending interrupts.
+ * The old read-then-store left vCPU 1 BLOCKED, and its timer woke it.) */
+static void test_stop_races_block(void **state)
+{
+    (void)state;
+    fake_lock_target = &b->vgic.lock;
+    fake_lock_hook = stop_b_in_block;
+    sched_block(b1);
+    assert_null(fake_lock_hook); /* the hook ran */
+    assert_int_equal(b->state, PART_STOPPED);
+    assert_int_equal(b1->state, VCPU_OFF);
+}
+
 /* Verifies: LLR-PART-010 (a vCPU whose partition is not running: hypercalls
  * -EPERM, PSCI DENIED, its errors take no action and are not logged) */
 static void test_old_incarnation_refused(void **state)
@@ -301,6 +323,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_stop_not_undone, setup),
+        cmocka_unit_test_setup(test_stop_races_block, setup),
         cmocka_unit_test_setup(test_old_incarnation_refused, setup),
         cmocka_unit_test_setup(test_restart_dropped, setup),
         cmocka_unit_test_setup(test_reload_waits_for_vcpus, setup),

@@ -316,6 +316,7 @@ static void test_blob_bad_part(void)
     img.data[BHI_ARM64_OFF_MAGIC] = 0;
     CHECK(bhi_blob_add_part(&b, 0, &two_parts.parts[0], &img, &st) == -1);
     CHECK(b.buf.size == sizeof(struct bh_cfg));
+    bhi_buf_free(&b.buf);
     CHECK(bhi_build_blob(&two_parts, "/nonexistent", &b, &st) == -1);
     CHECK(strstr(st.msg, "parts[0] (p0, /nonexistent/prog.bin)") != NULL);
     bhi_buf_free(&img);

@@ -320,7 +320,9 @@ static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
         not_found(o, d, "/chosen", "bulkhead,hypervisor", name);
     } else if (bhi_read_file(path, &hyp, &st) != 0 ||
                bhi_pack(&hyp, &r->blob.buf, &r->image, &r->blob_off, &st) != 0) {
-        bhd_err(d, "/chosen", "bulkhead,hypervisor", "%s: %s", path, st.msg);
+        /* against the option when the file came from there, not the source */
+        bhd_err(d, o->hyp != NULL ? "--hyp" : "/chosen",
+                o->hyp != NULL ? NULL : "bulkhead,hypervisor", "%s: %s", path, st.msg);
     }
     bhi_buf_free(&hyp);
     if (r->image.data != NULL) {

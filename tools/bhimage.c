@@ -440,7 +440,10 @@ int bhi_corrupt(struct bhi_blob *b, const char *kind, struct bhi_status *st)
     return 0;
 }
 
-/* Implements: LLR-TOOL-006 (hypervisor, aligned blob, header image_size patched). */
+/* Implements: LLR-TOOL-006 (hypervisor, aligned blob, header image_size patched).
+ * Implements: LLR-TOOL-067 (image_size is bounded before any size is computed
+ * from it: near 2^64 it wrapped the blob offset to 0, and the hypervisor was
+ * copied past the end of the output). */
 int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_buf *out,
              uint64_t *blob_offset, struct bhi_status *st)
 {
@@ -452,8 +455,15 @@ int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_b
         return bhi_fail(st, "hypervisor header image_size 0x%llx is below its file size 0x%zx",
                         (unsigned long long)hdr.image_size, hyp->size);
     }
+    if (hdr.image_size > BHI_MAX_FILE) {
+        return bhi_fail(st,
+                        "hypervisor header image_size 0x%llx is larger than an image may be "
+                        "(0x%x bytes)",
+                        (unsigned long long)hdr.image_size, BHI_MAX_FILE);
+    }
+    /* both terms at most BHI_MAX_FILE + 64 KiB: no wrap */
     uint64_t off = align_up(hdr.image_size, PLAT_BLOB_ALIGN);
-    uint64_t total = off + blob->size;
+    uint64_t total = blob->size <= BHI_MAX_FILE ? off + blob->size : UINT64_MAX;
     if (total > BHI_MAX_FILE) {
         return bhi_fail(st, "image of 0x%llx bytes is too large", (unsigned long long)total);
     }

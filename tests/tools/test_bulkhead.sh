@@ -266,6 +266,24 @@ PY
 t_passthru
 result passthrough $?
 
+# A hypervisor given by --hyp whose header image_size is near 2^64 (the blob
+# offset wrapped to 0 and the packer wrote past its buffer) is refused with
+# exit status 1, naming --hyp and the file; nothing is written.
+# (tests/tools/bad/hypervisor-image-size-huge.dts: the same by
+# /chosen/bulkhead,hypervisor.) Verifies: LLR-TOOL-067
+t_hyp_huge_size() {
+    local h
+    h=$(cd "$WORK" && pwd)/hyp-huge-size.bin # --hyp: absolute, or found like a source path
+    fake_image "$h" 0x100000 0xfffffffffffff001
+    "$BH" build "$ROOT/config/demo.dts" -I "$T" --hyp "$h" -o "$WORK/hyp-huge.img" \
+        >"$WORK/hyp-huge.log" 2>&1
+    [ $? -eq 1 ] && [ ! -e "$WORK/hyp-huge.img" ] &&
+        grep -qF -- "demo.dts: --hyp: $h: hypervisor header image_size 0xfffffffffffff001 is larger" \
+            "$WORK/hyp-huge.log"
+}
+t_hyp_huge_size
+result hyp_image_size_huge $?
+
 # A compiled tree is accepted as input too (no source lines then).
 # Verifies: LLR-TOOL-021
 dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&

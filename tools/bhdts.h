@@ -27,7 +27,7 @@
 struct bhd_loc {
     char node[BHD_PATH_LEN];
     char prop[64];
-    char file[BHD_PATH_LEN];
+    char file[BHD_PATH_LEN]; /* "": the source itself (bhd_diag.src) */
     unsigned line;
 };
 

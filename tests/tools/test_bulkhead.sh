@@ -284,6 +284,42 @@ t_hyp_huge_size() {
 t_hyp_huge_size
 result hyp_image_size_huge $?
 
+# Source locations whatever the lengths: a source whose base name has 245
+# characters (dtc's annotation overflowed a 256-byte copy: a NULL write in
+# annotate_line), one in a directory path of over 400 characters (named in
+# full, not cut at 255), a property line of 10,000 characters (read in 8 KiB
+# pieces before: the error got the node's line) and an included file whose
+# name has over 255 characters (named by its last ones after "..."); each
+# error names the file and line the property is on. Verifies: LLR-TOOL-068
+t_long_locations() {
+    local base long_dir inc_dir src log=$WORK/long-locations.log
+    base=$(printf 'n%.0s' $(seq 245))
+    long_dir=$WORK/$(printf 'd%.0s' $(seq 200))/$(printf 'e%.0s' $(seq 200))
+    mkdir -p "$long_dir"
+    # the unknown property is on line 10 of chosen-unknown-prop.dts
+    for src in "$WORK/$base.dts" "$long_dir/sys.dts"; do
+        cp "$HERE/bad/chosen-unknown-prop.dts" "$src"
+        "$BH" check "$src" -I "$T" >"$log" 2>&1
+        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: xen,xen-bootargs: unknown property" "$log" ||
+            return 1
+    done
+    src=$WORK/long-line.dts
+    sed "s|xen,xen-bootargs = \"console=dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
+        "$HERE/bad/chosen-unknown-prop.dts" >"$src"
+    "$BH" check "$src" -I "$T" >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,note: unknown property" "$log" || return 1
+    inc_dir=$(printf 'i%.0s' $(seq 200))/$(printf 'j%.0s' $(seq 100))
+    mkdir -p "$WORK/$inc_dir"
+    printf '\n\nbulkhead,note = "x";\n' >"$WORK/$inc_dir/part.dtsi"
+    src=$WORK/include.dts
+    sed "s|xen,xen-bootargs = \"console=dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
+        "$HERE/bad/chosen-unknown-prop.dts" >"$src"
+    "$BH" check "$src" -I "$T" >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qE "^\.\.\.i*/j{100}/part\.dtsi:3: /chosen: bulkhead,note: unknown property" "$log"
+}
+t_long_locations
+result long_source_locations $?
+
 # A compiled tree is accepted as input too (no source lines then).
 # Verifies: LLR-TOOL-021
 dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&

@@ -11,7 +11,6 @@
 #include "bhdts.h"
 
 #define BHB_MAX_SEARCH 8u
-#define BHB_PATH_MAX 4096u /* a file path with its NUL: Linux's PATH_MAX */
 
 /* Exit codes of the bulkhead command (docs/configuration.md). */
 #define BHB_OK 0

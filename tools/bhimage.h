@@ -82,6 +82,10 @@ struct bhi_buf {
 
 void bhi_buf_free(struct bhi_buf *b);
 
+/* Longest file path the tools take, with its NUL (Linux's PATH_MAX); a
+ * path built from parts that would be longer is refused, never cut. */
+#define BHI_PATH_MAX 4096u
+
 /* Largest file the tools read (no image comes close). */
 #define BHI_MAX_FILE (256u * 1024u * 1024u)
 

@@ -189,8 +189,8 @@ static int exec_qemu(const char *image)
  * does not sit in such a tree or the directories do not exist. */
 static void add_build_dirs(struct bhb_opts *o)
 {
-    static char exe[BHB_PATH_MAX];
-    static char dirs[2][BHB_PATH_MAX + 64];
+    static char exe[BHI_PATH_MAX];
+    static char dirs[2][BHI_PATH_MAX + 64];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (len <= 0 || (size_t)len >= sizeof(exe) - 1) {
         return;

@@ -320,6 +320,45 @@ t_long_locations() {
 t_long_locations
 result long_source_locations $?
 
+# Paths up to PATH_MAX are used whole, longer ones refused, none cut: a
+# system in a directory path of over 600 characters finds its files there
+# and takes --hyp by an absolute path as long (the source's directory was cut
+# at 255 characters, --hyp at 512); --out-dir and --extract paths of over
+# 1,000 characters ("./" repeated; cut at 1,023 characters they named another
+# file, here the directory itself) write where they say; over 4,095 characters they, and a source path, are refused
+# with exit status 3 and nothing written. Verifies: LLR-TOOL-069
+t_long_paths() {
+    local dir dots far log=$WORK/long-paths.log
+    dir=$(cd "$WORK" && pwd)/$(printf 'p%.0s' $(seq 200))/$(printf 'q%.0s' $(seq 200))
+    dir=$dir/$(printf 'r%.0s' $(seq 200))
+    mkdir -p "$dir/guests" "$dir/hyp" "$WORK/show-long" "$WORK/extract-long"
+    cp "$ROOT/config/demo.dts" "$dir/demo.dts"
+    cp "$T"/guests/demo_*.bin "$dir/guests/"
+    cp "$T/hyp/bulkhead.bin" "$dir/hyp/other.bin"
+    "$BH" build "$dir/demo.dts" --hyp "$dir/hyp/other.bin" -o "$WORK/long.img" >"$log" 2>&1 &&
+        grep -q "^demo: 3 partitions" "$log" || return 1
+    dots=$(printf './%.0s' $(seq 520))
+    "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show-long/$dots" >"$log" 2>&1 &&
+        [ -s "$WORK/show-long/demo-schedule.svg" ] && [ -s "$WORK/show-long/demo-memory.svg" ] &&
+        [ "$(ls "$WORK/show-long" | wc -l)" -eq 2 ] || return 1
+    "$BH" decode "$WORK/long.img" --extract "$WORK/extract-long/$dots" >"$log" 2>&1 &&
+        [ -s "$WORK/extract-long/hyp.bin" ] && [ -s "$WORK/extract-long/alpha.bin" ] &&
+        [ "$(ls "$WORK/extract-long" | wc -l)" -eq 4 ] || return 1
+    far=$(printf './%.0s' $(seq 2100))
+    rm -rf "$WORK/show-long" "$WORK/extract-long"
+    mkdir -p "$WORK/show-long" "$WORK/extract-long"
+    "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show-long/$far" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log" &&
+        [ -z "$(ls "$WORK/show-long")" ] || return 1
+    "$BH" decode "$WORK/long.img" --extract "$WORK/extract-long/$far" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log" &&
+        [ -z "$(ls "$WORK/extract-long")" ] || return 1
+    "$BH" check "$WORK/$far/demo.dts" -I "$T" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log"
+}
+t_long_paths
+result long_paths $?
+
 # A compiled tree is accepted as input too (no source lines then).
 # Verifies: LLR-TOOL-021
 dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&

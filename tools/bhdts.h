@@ -89,6 +89,13 @@ struct bhd_system {
 int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d);
 
 /*
+ * Record in d the node and property locations given by the text of
+ * `dtc -O dts -T` output: size bytes, any bytes, changed in place, with one
+ * byte of room after them. Implements: LLR-TOOL-068.
+ */
+void bhd_annotate(char *text, size_t size, struct bhd_diag *d);
+
+/*
  * Read the system out of a flattened device tree of size bytes (any bytes:
  * checked before use). Fills s (names point into s) and reports every
  * binding error, including the reserved bindings blob version 2 cannot

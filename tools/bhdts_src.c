@@ -117,11 +117,18 @@ static void add_loc(struct bhd_diag *d, const char *node, const char *prop, cons
         return;
     }
     size_t flen = (size_t)(colon - annotation);
-    struct bhd_loc *grown = realloc(d->locs, (d->num_locs + 1u) * sizeof(*grown));
-    if (grown == NULL) {
-        return;
+    /* room for 16, then doubled whenever num_locs reaches a power of two */
+    unsigned n = d->num_locs;
+    if (n == 0u || (n >= 16u && (n & (n - 1u)) == 0u)) {
+        if (n > UINT_MAX / 2u) {
+            return;
+        }
+        struct bhd_loc *grown = realloc(d->locs, (n == 0u ? 16u : 2u * n) * sizeof(*grown));
+        if (grown == NULL) {
+            return;
+        }
+        d->locs = grown;
     }
-    d->locs = grown;
     struct bhd_loc *l = &d->locs[d->num_locs++];
     snprintf(l->node, sizeof(l->node), "%s", node);
     snprintf(l->prop, sizeof(l->prop), "%s", prop);
@@ -203,22 +210,29 @@ static void annotate_line(char *line, struct bhd_diag *d, char stack[][BHD_PATH_
     }
 }
 
-/* Implements: LLR-TOOL-068 (lines read whole, whatever their length). */
-static void read_annotations(const char *path, struct bhd_diag *d)
+/* Implements: LLR-TOOL-068 (lines taken whole, whatever their length). */
+void bhd_annotate(char *text, size_t size, struct bhd_diag *d)
 {
-    FILE *f = fopen(path, "r");
     static char stack[MAX_DEPTH][BHD_PATH_LEN];
     unsigned depth = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    while (f != NULL && getline(&line, &cap, f) >= 0) {
-        line[strcspn(line, "\n")] = '\0';
-        annotate_line(line, d, stack, &depth);
+    size_t at = 0;
+    while (at < size) {
+        char *nl = memchr(text + at, '\n', size - at);
+        size_t end = nl != NULL ? (size_t)(nl - text) : size;
+        text[end] = '\0'; /* the newline, or the byte past the text */
+        annotate_line(text + at, d, stack, &depth);
+        at = end + 1u;
     }
-    free(line);
-    if (f != NULL) {
-        fclose(f);
+}
+
+static void read_annotations(const char *path, struct bhd_diag *d)
+{
+    struct bhi_status st;
+    struct bhi_buf text = {NULL, 0};
+    if (bhi_read_file(path, &text, &st) == 0) {
+        bhd_annotate((char *)text.data, text.size, d); /* room for the NUL: see bhi_read_file */
     }
+    bhi_buf_free(&text);
 }
 
 /* Implements: LLR-TOOL-021 (dtc compiles the source; its -T annotations give

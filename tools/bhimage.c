@@ -7,6 +7,7 @@
 #include "bhimage_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -485,8 +486,8 @@ int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi
     const uint64_t hdr = sizeof(struct bh_cfg);
     for (uint64_t off = PLAT_BLOB_ALIGN; off < image->size && image->size - off >= hdr;
          off += PLAT_BLOB_ALIGN) {
-        struct bh_cfg cfg;
-        memcpy(&cfg, image->data + off, sizeof(cfg));
+        struct bh_cfg cfg; /* its first fields only: the header is 11 KiB */
+        memcpy(&cfg, image->data + off, offsetof(struct bh_cfg, checksum) + sizeof(cfg.checksum));
         if (cfg.magic != BH_CFG_MAGIC || cfg.version != BH_CFG_VERSION ||
             cfg.total_size < hdr || cfg.total_size > image->size - off) {
             continue;

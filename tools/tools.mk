@@ -84,8 +84,8 @@ tools-test: $(SAN_TEST_BIN) $(SAN_BULKHEAD) $(TOOLS_TEST_BIN) $(BULKHEAD)
 #   image  the arm64 Image header and packing: the input as hypervisor
 #          (bhi_pack, then found and boot-checked) and as a kernel (placed)
 # `make fuzz` runs each for its count in FUZZ_RUNS (libFuzzer -runs, so the
-# total is certain: 10^7 executions in all, about 17 minutes on this
-# project's 2-core build machine under load, see docs/configuration.md) and
+# total is certain: 10^7 executions in all, 22 minutes measured on a shared
+# 2-core machine, figures in docs/configuration.md) and
 # ends with "fuzz: N executions in all, M crashes"; `make fuzz-smoke` (in
 # `make test`) runs each for FUZZ_SMOKE_SECONDS. One line per target:
 # "PASS fuzz/<target> (N runs) in S s" or "FAIL fuzz/<target> ...".

@@ -23,15 +23,16 @@ static int try_path(const char *dir, const char *name, char *out, size_t len)
 }
 
 /* Implements: LLR-TOOL-026 (files named by the source are found in its own
- * directory, then in the -I directories, in order). */
+ * directory, then in the -I directories, in order).
+ * Implements: LLR-TOOL-069 (paths up to BHI_PATH_MAX, never cut). */
 int bhb_resolve(const struct bhb_opts *o, const char *name, char *out, size_t len)
 {
     if (name[0] == '/') {
-        snprintf(out, len, "%s", name);
-        return access(out, R_OK) == 0 ? 0 : -1;
+        int n = snprintf(out, len, "%s", name);
+        return n > 0 && (size_t)n < len && access(out, R_OK) == 0 ? 0 : -1;
     }
-    char srcdir[BHD_PATH_LEN];
-    snprintf(srcdir, sizeof(srcdir), "%s", o->src);
+    char srcdir[BHI_PATH_MAX];
+    snprintf(srcdir, sizeof(srcdir), "%s", o->src); /* bhb_build: shorter */
     if (try_path(dirname(srcdir), name, out, len) == 0) {
         return 0;
     }
@@ -46,8 +47,8 @@ int bhb_resolve(const struct bhb_opts *o, const char *name, char *out, size_t le
 static void not_found(const struct bhb_opts *o, struct bhd_diag *d, const char *node,
                       const char *prop, const char *name)
 {
-    char where[512];
-    char srcdir[BHD_PATH_LEN];
+    char where[BHI_PATH_MAX + 512];
+    char srcdir[BHI_PATH_MAX];
     snprintf(srcdir, sizeof(srcdir), "%s", o->src);
     int n = snprintf(where, sizeof(where), "%s", dirname(srcdir));
     for (unsigned i = 0; i < o->num_search && n > 0 && (size_t)n < sizeof(where); i++) {
@@ -60,7 +61,7 @@ static void not_found(const struct bhb_opts *o, struct bhd_diag *d, const char *
 static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *img,
                       struct bhd_diag *d)
 {
-    char path[BHD_PATH_LEN * 2];
+    char path[BHI_PATH_MAX];
     struct bhi_status st;
     struct bhi_arm64_hdr h;
     if (bhb_resolve(o, p->image, path, sizeof(path)) != 0) {
@@ -84,7 +85,7 @@ static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_b
 static int load_ramdisk(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *rd,
                         struct bhd_diag *d)
 {
-    char path[BHD_PATH_LEN * 2];
+    char path[BHI_PATH_MAX];
     struct bhi_status st;
     if (bhb_resolve(o, p->ramdisk, path, sizeof(path)) != 0) {
         not_found(o, d, p->ramdisk_node, "bulkhead,path", p->ramdisk);
@@ -309,7 +310,7 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
 static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
                                struct cfg_report *rep, struct bhd_diag *d)
 {
-    char path[BHD_PATH_LEN * 2];
+    char path[BHI_PATH_MAX];
     struct bhi_status st;
     struct bhi_buf hyp = {NULL, 0};
     const char *name = o->hyp != NULL ? o->hyp : r->s.hyp;
@@ -320,7 +321,9 @@ static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
         not_found(o, d, "/chosen", "bulkhead,hypervisor", name);
     } else if (bhi_read_file(path, &hyp, &st) != 0 ||
                bhi_pack(&hyp, &r->blob.buf, &r->image, &r->blob_off, &st) != 0) {
-        bhd_err(d, "/chosen", "bulkhead,hypervisor", "%s: %s", path, st.msg);
+        /* against the option when the file came from there, not the source */
+        bhd_err(d, o->hyp != NULL ? "--hyp" : "/chosen",
+                o->hyp != NULL ? NULL : "bulkhead,hypervisor", "%s: %s", path, st.msg);
     }
     bhi_buf_free(&hyp);
     if (o->corrupt != NULL && bhi_corrupt_image(&r->image, r->blob_off, o->corrupt, &st) != 0) {
@@ -344,19 +347,25 @@ static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
 
 static void system_name(const char *src, char *out, size_t len)
 {
-    char tmp[BHD_PATH_LEN];
+    char tmp[BHI_PATH_MAX];
     snprintf(tmp, sizeof(tmp), "%s", src);
     snprintf(out, len, "%s", basename(tmp));
     out[strcspn(out, ".")] = '\0';
 }
 
 /* Implements: LLR-TOOL-028 (all front-end, file and boot-check errors of one
- * source in one run; with --corrupt, success means the boot check refused). */
+ * source in one run; with --corrupt, success means the boot check refused).
+ * Implements: LLR-TOOL-069 (a source path too long for the system refused). */
 int bhb_build(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d)
 {
     static struct cfg_report rep;
     struct bhi_buf dtb = {NULL, 0};
     memset(r, 0, sizeof(*r));
+    if (strlen(o->src) >= BHI_PATH_MAX) {
+        fprintf(stderr, "bulkhead: %.64s...: path longer than %u characters\n", o->src,
+                BHI_PATH_MAX - 1u);
+        return BHB_IO;
+    }
     system_name(o->src, r->name, sizeof(r->name));
     int rc = bhd_compile(o->src, &dtb, d);
     if (rc != 0) {

@@ -369,34 +369,47 @@ static void print_part(FILE *out, const struct bh_cfg *cfg, uint32_t i, const ui
     fprintf(out, "\t\t};\n");
 }
 
+/* Write size bytes to dir/<name><suffix>; a path too long is refused, as a
+ * cut one would name another file. Implements: LLR-TOOL-069. */
+static int extract_file(const char *dir, const char *name, const char *suffix, const void *data,
+                        size_t size, struct bhi_status *st)
+{
+    char path[BHI_PATH_MAX];
+    int n = snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        snprintf(st->msg, sizeof(st->msg), "%.64s...: path longer than %u characters", dir,
+                 BHI_PATH_MAX - 1u);
+        return -1;
+    }
+    return bhi_write_file(path, data, size, st);
+}
+
 /* Write the hypervisor (its header sized to keep the blob where it was) and
  * every partition image into dir. */
 static int extract(const struct bhi_buf *image, uint64_t off, const struct bh_cfg *cfg,
                    const char *dir)
 {
-    char path[1024];
     struct bhi_status st;
     struct bhi_buf hyp = {malloc((size_t)off), (size_t)off};
     int rc = hyp.data == NULL ? -1 : 0;
+    snprintf(st.msg, sizeof(st.msg), "out of memory");
     if (rc == 0) {
         memcpy(hyp.data, image->data, (size_t)off);
         bhi_put_le64(hyp.data + BHI_ARM64_OFF_IMAGE_SIZE, off);
-        snprintf(path, sizeof(path), "%s/hyp.bin", dir);
-        rc = bhi_write_file(path, hyp.data, hyp.size, &st);
+        rc = extract_file(dir, "hyp", ".bin", hyp.data, hyp.size, &st);
     }
     bhi_buf_free(&hyp);
     const uint8_t *blob = image->data + off;
     for (uint32_t i = 0; rc == 0 && i < cfg->num_parts; i++) {
         const struct bh_cfg_part *p = &cfg->parts[i];
-        snprintf(path, sizeof(path), "%s/%s.bin", dir, p->name);
-        rc = bhi_write_file(path, blob + p->image_offset, p->image_size, &st);
+        rc = extract_file(dir, p->name, ".bin", blob + p->image_offset, p->image_size, &st);
         if (rc == 0 && p->ramdisk_size != 0) {
-            snprintf(path, sizeof(path), "%s/%s-ramdisk.bin", dir, p->name);
-            rc = bhi_write_file(path, blob + p->ramdisk_offset, p->ramdisk_size, &st);
+            rc = extract_file(dir, p->name, "-ramdisk.bin", blob + p->ramdisk_offset,
+                              p->ramdisk_size, &st);
         }
     }
     if (rc != 0) {
-        fprintf(stderr, "decode: %s\n", hyp.data == NULL && off != 0 ? "out of memory" : st.msg);
+        fprintf(stderr, "decode: %s\n", st.msg);
     }
     return rc;
 }

@@ -27,7 +27,7 @@
 struct bhd_loc {
     char node[BHD_PATH_LEN];
     char prop[64];
-    char file[BHD_PATH_LEN];
+    char file[BHD_PATH_LEN]; /* "": the source itself (bhd_diag.src) */
     unsigned line;
 };
 
@@ -87,6 +87,13 @@ struct bhd_system {
  * Implements: LLR-TOOL-021.
  */
 int bhd_compile(const char *path, struct bhi_buf *out, struct bhd_diag *d);
+
+/*
+ * Record in d the node and property locations given by the text of
+ * `dtc -O dts -T` output: size bytes, any bytes, changed in place, with one
+ * byte of room after them. Implements: LLR-TOOL-068.
+ */
+void bhd_annotate(char *text, size_t size, struct bhd_diag *d);
 
 /*
  * Read the system out of a flattened device tree of size bytes (any bytes:

@@ -6,6 +6,7 @@
 #include "bhdts.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,8 @@ void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char 
     const char *p = prop != NULL ? prop : "";
     const struct bhd_loc *l = find_loc(d, node, p);
     if (l != NULL) {
-        fprintf(d->out, "%s:%u: %s: ", l->file, l->line, node);
+        const char *file = l->file[0] != '\0' ? l->file : d->src != NULL ? d->src : "(input)";
+        fprintf(d->out, "%s:%u: %s: ", file, l->line, node);
     } else {
         fprintf(d->out, "%s: %s: ", d->src != NULL ? d->src : "(input)", node);
     }
@@ -103,28 +105,46 @@ static void opened_name(char *content, char *name, size_t len)
     snprintf(name, len, "%s", start != NULL ? start + 1 : content);
 }
 
-static void add_loc(struct bhd_diag *d, const char *node, const char *prop, const char *comment)
+/* Implements: LLR-TOOL-068 (a location from a well-formed FILE:LINE of any
+ * length). Record where dtc says node (prop "": the node itself) was
+ * written. The source itself is recorded as "" (bhd_err names it as the user
+ * did, d->src, whatever its length); a longer included file's name keeps its
+ * last characters after "...". */
+static void add_loc(struct bhd_diag *d, const char *node, const char *prop, const char *annotation)
 {
-    char file[BHD_PATH_LEN];
-    snprintf(file, sizeof(file), "%s", comment);
-    char *colon = strrchr(file, ':');
-    if (colon == NULL) {
+    const char *colon = strrchr(annotation, ':');
+    if (colon == NULL || colon == annotation || colon[1] < '0' || colon[1] > '9') {
         return;
     }
-    *colon = '\0';
-    struct bhd_loc *grown = realloc(d->locs, (d->num_locs + 1u) * sizeof(*grown));
-    if (grown == NULL) {
-        return;
+    size_t flen = (size_t)(colon - annotation);
+    /* room for 16, then doubled whenever num_locs reaches a power of two */
+    unsigned n = d->num_locs;
+    if (n == 0u || (n >= 16u && (n & (n - 1u)) == 0u)) {
+        if (n > UINT_MAX / 2u) {
+            return;
+        }
+        struct bhd_loc *grown = realloc(d->locs, (n == 0u ? 16u : 2u * n) * sizeof(*grown));
+        if (grown == NULL) {
+            return;
+        }
+        d->locs = grown;
     }
-    d->locs = grown;
     struct bhd_loc *l = &d->locs[d->num_locs++];
     snprintf(l->node, sizeof(l->node), "%s", node);
     snprintf(l->prop, sizeof(l->prop), "%s", prop);
-    /* dtc names the top file by its base name; say it as the user did */
-    const char *base = d->src != NULL ? strrchr(d->src, '/') : NULL;
-    int same = base != NULL && strcmp(base + 1, file) == 0;
-    snprintf(l->file, sizeof(l->file), "%s", same ? d->src : file);
-    l->line = (unsigned)strtoul(colon + 1, NULL, 10);
+    /* dtc names the top file by its base name */
+    const char *slash = d->src != NULL ? strrchr(d->src, '/') : NULL;
+    const char *base = slash != NULL ? slash + 1 : d->src;
+    if (base != NULL && strlen(base) == flen && memcmp(base, annotation, flen) == 0) {
+        l->file[0] = '\0';
+    } else if (flen < sizeof(l->file)) {
+        snprintf(l->file, sizeof(l->file), "%.*s", (int)flen, annotation);
+    } else {
+        size_t keep = sizeof(l->file) - 4u;
+        snprintf(l->file, sizeof(l->file), "...%.*s", (int)keep, colon - keep);
+    }
+    unsigned long line = strtoul(colon + 1, NULL, 10);
+    l->line = line <= UINT_MAX ? (unsigned)line : 0u;
 }
 
 /* Path of the node at the top of the stack. */
@@ -140,50 +160,79 @@ static void stack_path(char stack[][BHD_PATH_LEN], unsigned depth, char *out, si
     }
 }
 
-/* One line of `dtc -O dts -T` output: node open/close or property, each
- * with a trailing comment naming file:line. */
+/* Cut dtc's annotation off the end of line and return its text, or NULL.
+ * It is the last comment opener (space, slash, star, space) of a line that
+ * ends in a comment closer: a string value before it may hold either too. */
+static const char *cut_annotation(char *line)
+{
+    size_t n = strlen(line);
+    if (n < 7u || strcmp(line + n - 3u, " */") != 0) {
+        return NULL;
+    }
+    for (size_t i = n - 7u + 1u; i-- > 0;) {
+        if (memcmp(line + i, " /* ", 4) == 0) {
+            line[n - 3u] = '\0';
+            line[i] = '\0';
+            return line + i + 4u;
+        }
+    }
+    return NULL;
+}
+
+/* Implements: LLR-TOOL-068 (any line of `dtc -O dts -T` output, of any
+ * length, gives a node or property location or none, never a fault).
+ * One line: node open/close or property, each with a trailing comment
+ * naming file:line. depth counts every open node; only the first
+ * MAX_DEPTH have a name on the stack and locations. */
 static void annotate_line(char *line, struct bhd_diag *d, char stack[][BHD_PATH_LEN],
                           unsigned *depth)
 {
-    char comment[BHD_PATH_LEN] = "";
-    char *c = strstr(line, " /* ");
-    if (c != NULL && strstr(c, " */") != NULL) {
-        snprintf(comment, sizeof(comment), "%s", c + 4);
-        *strstr(comment, " */") = '\0';
-        *c = '\0';
-    }
+    const char *annotation = cut_annotation(line);
     char *content = line + strspn(line, "\t ");
     size_t n = strlen(content);
     char path[BHD_PATH_LEN];
-    if (n > 0 && content[n - 1u] == '{' && *depth < MAX_DEPTH) {
-        opened_name(content, stack[*depth], BHD_PATH_LEN);
-        (*depth)++;
-        stack_path(stack, *depth, path, sizeof(path));
-        add_loc(d, path, "", comment);
+    if (n > 0 && content[n - 1u] == '{') {
+        if (*depth < MAX_DEPTH) {
+            opened_name(content, stack[*depth], BHD_PATH_LEN);
+            stack_path(stack, *depth + 1u, path, sizeof(path));
+            add_loc(d, path, "", annotation != NULL ? annotation : "");
+        }
+        *depth += *depth < UINT_MAX ? 1u : 0u;
     } else if (content[0] == '}') {
         *depth -= *depth > 0 ? 1u : 0u;
-    } else if (n > 0 && content[n - 1u] == ';' && comment[0] != '\0' && *depth > 0) {
+    } else if (n > 0 && content[n - 1u] == ';' && annotation != NULL && *depth > 0 &&
+               *depth <= MAX_DEPTH) {
         char prop[64];
         size_t plen = strcspn(content, " =;");
         snprintf(prop, sizeof(prop), "%.*s", (int)(plen < 63u ? plen : 63u), content);
         stack_path(stack, *depth, path, sizeof(path));
-        add_loc(d, path, prop, comment);
+        add_loc(d, path, prop, annotation);
+    }
+}
+
+/* Implements: LLR-TOOL-068 (lines taken whole, whatever their length). */
+void bhd_annotate(char *text, size_t size, struct bhd_diag *d)
+{
+    static char stack[MAX_DEPTH][BHD_PATH_LEN];
+    unsigned depth = 0;
+    size_t at = 0;
+    while (at < size) {
+        char *nl = memchr(text + at, '\n', size - at);
+        size_t end = nl != NULL ? (size_t)(nl - text) : size;
+        text[end] = '\0'; /* the newline, or the byte past the text */
+        annotate_line(text + at, d, stack, &depth);
+        at = end + 1u;
     }
 }
 
 static void read_annotations(const char *path, struct bhd_diag *d)
 {
-    FILE *f = fopen(path, "r");
-    static char stack[MAX_DEPTH][BHD_PATH_LEN];
-    unsigned depth = 0;
-    char line[8192];
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        annotate_line(line, d, stack, &depth);
+    struct bhi_status st;
+    struct bhi_buf text = {NULL, 0};
+    if (bhi_read_file(path, &text, &st) == 0) {
+        bhd_annotate((char *)text.data, text.size, d); /* room for the NUL: see bhi_read_file */
     }
-    if (f != NULL) {
-        fclose(f);
-    }
+    bhi_buf_free(&text);
 }
 
 /* Implements: LLR-TOOL-021 (dtc compiles the source; its -T annotations give

@@ -7,6 +7,7 @@
 #include "bhimage_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,7 +468,10 @@ int bhi_corrupt_image(struct bhi_buf *image, uint64_t blob_off, const char *kind
     return 0;
 }
 
-/* Implements: LLR-TOOL-006 (hypervisor, aligned blob, header image_size patched). */
+/* Implements: LLR-TOOL-006 (hypervisor, aligned blob, header image_size patched).
+ * Implements: LLR-TOOL-067 (image_size is bounded before any size is computed
+ * from it: near 2^64 it wrapped the blob offset to 0, and the hypervisor was
+ * copied past the end of the output). */
 int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_buf *out,
              uint64_t *blob_offset, struct bhi_status *st)
 {
@@ -479,8 +483,15 @@ int bhi_pack(const struct bhi_buf *hyp, const struct bhi_buf *blob, struct bhi_b
         return bhi_fail(st, "hypervisor header image_size 0x%llx is below its file size 0x%zx",
                         (unsigned long long)hdr.image_size, hyp->size);
     }
+    if (hdr.image_size > BHI_MAX_FILE) {
+        return bhi_fail(st,
+                        "hypervisor header image_size 0x%llx is larger than an image may be "
+                        "(0x%x bytes)",
+                        (unsigned long long)hdr.image_size, BHI_MAX_FILE);
+    }
+    /* both terms at most BHI_MAX_FILE + 64 KiB: no wrap */
     uint64_t off = align_up(hdr.image_size, PLAT_BLOB_ALIGN);
-    uint64_t total = off + blob->size;
+    uint64_t total = blob->size <= BHI_MAX_FILE ? off + blob->size : UINT64_MAX;
     if (total > BHI_MAX_FILE) {
         return bhi_fail(st, "image of 0x%llx bytes is too large", (unsigned long long)total);
     }
@@ -502,8 +513,8 @@ int bhi_find_blob(const struct bhi_buf *image, uint64_t *blob_offset, struct bhi
     const uint64_t hdr = sizeof(struct bh_cfg);
     for (uint64_t off = PLAT_BLOB_ALIGN; off < image->size && image->size - off >= hdr;
          off += PLAT_BLOB_ALIGN) {
-        struct bh_cfg cfg;
-        memcpy(&cfg, image->data + off, sizeof(cfg));
+        struct bh_cfg cfg; /* its first fields only: the header is 11 KiB */
+        memcpy(&cfg, image->data + off, offsetof(struct bh_cfg, checksum) + sizeof(cfg.checksum));
         if (cfg.magic != BH_CFG_MAGIC || cfg.version != BH_CFG_VERSION ||
             cfg.total_size < hdr || cfg.total_size > image->size - off) {
             continue;

@@ -82,10 +82,15 @@ struct bhi_buf {
 
 void bhi_buf_free(struct bhi_buf *b);
 
+/* Longest file path the tools take, with its NUL (Linux's PATH_MAX); a
+ * path built from parts that would be longer is refused, never cut. */
+#define BHI_PATH_MAX 4096u
+
 /* Largest file the tools read (no image comes close). */
 #define BHI_MAX_FILE (256u * 1024u * 1024u)
 
-/* Read the whole file at path into out. Implements: LLR-TOOL-011. */
+/* Read the whole file at path into out (one byte of room after its end).
+ * Implements: LLR-TOOL-011. */
 int bhi_read_file(const char *path, struct bhi_buf *out, struct bhi_status *st);
 
 /* Write size bytes of data to path (created or truncated). Implements: LLR-TOOL-011. */

@@ -229,11 +229,18 @@ void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, 
 #define SVG_FONT "font-family=\"monospace\" font-size=\"12\""
 #define SVG_SMALL "font-family=\"monospace\" font-size=\"10\""
 
+/* Create dir/<name>-<what>.svg with its header; a path too long is refused,
+ * as a cut one would name another file. Implements: LLR-TOOL-069. */
 static FILE *svg_open(const char *dir, const char *name, const char *what, int w, int h,
                       struct bhi_status *st)
 {
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s-%s.svg", dir, name, what);
+    char path[BHI_PATH_MAX];
+    int n = snprintf(path, sizeof(path), "%s/%s-%s.svg", dir, name, what);
+    if (n < 0 || (size_t)n >= sizeof(path)) { /* cut, it would name another file */
+        snprintf(st->msg, sizeof(st->msg), "%.64s...: path longer than %u characters", dir,
+                 BHI_PATH_MAX - 1u);
+        return NULL;
+    }
     FILE *f = fopen(path, "w");
     if (f == NULL) {
         snprintf(st->msg, sizeof(st->msg), "%.200s: %s", path, strerror(errno));

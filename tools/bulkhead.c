@@ -183,27 +183,33 @@ static int exec_qemu(const char *image)
 
 /* Implements: LLR-TOOL-066 (after the source's directory and every -I, files
  * are looked for in the build's outputs: build/<toolchain>, then build/, of
- * the tree whose build/host/tools/ holds this program; the toolchain is
+ * the tree whose build/host/tools/ (or build/host-<variant>/tools/, such as
+ * the sanitizer build) holds this program; the toolchain is
  * $BULKHEAD_TOOLCHAIN, default clang). Nothing is added when the program
  * does not sit in such a tree or the directories do not exist. */
 static void add_build_dirs(struct bhb_opts *o)
 {
-    static char exe[BHD_PATH_LEN];
-    static char dirs[2][BHD_PATH_LEN + 64];
+    static char exe[BHI_PATH_MAX];
+    static char dirs[2][BHI_PATH_MAX + 64];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (len <= 0 || (size_t)len >= sizeof(exe) - 1) {
         return;
     }
     exe[len] = '\0';
-    const char *suffix = "/host/tools/bulkhead";
+    const char *suffix = "/tools/bulkhead";
     size_t slen = strlen(suffix);
     if ((size_t)len <= slen || strcmp(exe + (size_t)len - slen, suffix) != 0) {
         return;
     }
-    exe[(size_t)len - slen] = '\0'; /* exe is now the build directory */
+    exe[(size_t)len - slen] = '\0'; /* exe is now build/host or build/host-<variant> */
+    char *host = strrchr(exe, '/');
+    if (host == NULL || (strcmp(host, "/host") != 0 && strncmp(host, "/host-", 6) != 0)) {
+        return;
+    }
+    *host = '\0'; /* exe is now the build directory */
     const char *tc = getenv("BULKHEAD_TOOLCHAIN");
     tc = tc != NULL && tc[0] != '\0' ? tc : "clang";
-    snprintf(dirs[0], sizeof(dirs[0]), "%s/%s", exe, tc);
+    snprintf(dirs[0], sizeof(dirs[0]), "%s/%.60s", exe, tc);
     snprintf(dirs[1], sizeof(dirs[1]), "%s", exe);
     for (size_t i = 0; i < 2 && o->num_search < BHB_MAX_SEARCH; i++) {
         if (access(dirs[i], R_OK | X_OK) == 0) {

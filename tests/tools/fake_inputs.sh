@@ -15,10 +15,13 @@ PY
 FAKE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # fake_tree DIR: DIR/hyp/bulkhead.bin and DIR/guests/<program>.bin for every
-# program config/*.dts names, DIR/linux/Image and initramfs.cpio.gz, plus good, notarm, tiny and huge test images.
+# program config/*.dts names, DIR/linux/Image and initramfs.cpio.gz, plus good, notarm, tiny and
+# huge test images and a hypervisor with a wrapping header image_size, DIR/hyp/huge-size.bin.
 fake_tree() {
     mkdir -p "$1/hyp" "$1/guests"
     fake_image "$1/hyp/bulkhead.bin" 0x3000 0x18000
+    # image_size near 2^64: the blob offset wrapped to 0 (LLR-TOOL-067)
+    fake_image "$1/hyp/huge-size.bin" 0x100000 0xfffffffffffff001
     local named
     named=$(sed -n 's|.*bulkhead,path = "guests/\([A-Za-z0-9_-]*\)\.bin".*|\1|p' \
         "$FAKE_ROOT"/config/*.dts | sort -u)

@@ -3,6 +3,7 @@
 # Verifies: LLR-TOOL-060, LLR-TOOL-061, LLR-TOOL-062, LLR-TOOL-065, LLR-CFG-024 (the evtchn-*, shm-* and peers-* cases)
 # Verifies: LLR-PT-001, LLR-PT-002, LLR-PT-003, LLR-PT-022, LLR-PT-024, LLR-PT-025 (the pt-* cases)
 # Verifies: LLR-CFG-025 (ram-pa-s2-pool, s2-pool-overfull)
+# Verifies: LLR-TOOL-067 (the hypervisor-image-size-huge case)
 # (each broken configuration gets its message in the form file:line: node: property: message)
 # The corpus of broken configurations: each tests/tools/bad/<case>.dts says
 # in its header what `bulkhead check` must report ("// expect: <text>", every

@@ -326,6 +326,7 @@ static void test_blob_bad_part(void)
     img.data[BHI_ARM64_OFF_MAGIC] = 0;
     CHECK(bhi_blob_add_part(&b, 0, &two_parts.parts[0], &img, &st) == -1);
     CHECK(b.buf.size == sizeof(struct bh_cfg));
+    bhi_buf_free(&b.buf);
     CHECK(bhi_build_blob(&two_parts, "/nonexistent", &b, &st) == -1);
     CHECK(strstr(st.msg, "parts[0] (p0, /nonexistent/prog.bin)") != NULL);
     bhi_buf_free(&img);
@@ -440,6 +441,33 @@ static void test_pack(void)
     bhi_buf_free(&hyp);
 }
 
+/* A hypervisor header image_size near 2^64 wrapped the blob offset to 0 and
+ * the packer copied the hypervisor past the end of its output buffer.
+ * Verifies: LLR-TOOL-067 */
+static void test_pack_huge_size(void)
+{
+    static const uint64_t sizes[] = {0xfffffffffffff001ull, UINT64_MAX, 0xffffffffffff0000ull,
+                                     (uint64_t)BHI_MAX_FILE + 1u};
+    struct bhi_status st;
+    struct bhi_buf hyp = fake_image(0x40000, 0, 0), out = {NULL, 0};
+    struct bhi_buf blob = {(uint8_t *)"BLOBDATA", 8};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        uint64_t off = 7;
+        bhi_put_le64(hyp.data + BHI_ARM64_OFF_IMAGE_SIZE, sizes[i]);
+        CHECK(bhi_pack(&hyp, &blob, &out, &off, &st) == -1);
+        CHECK(strstr(st.msg, "image_size") != NULL && strstr(st.msg, "larger than") != NULL);
+        CHECK(out.data == NULL && off == 7);
+    }
+    /* the largest accepted: the blob fits below BHI_MAX_FILE after it */
+    uint64_t off = 0;
+    bhi_put_le64(hyp.data + BHI_ARM64_OFF_IMAGE_SIZE, BHI_MAX_FILE - 0x10000u);
+    CHECK(bhi_pack(&hyp, &blob, &out, &off, &st) == 0 && off == BHI_MAX_FILE - 0x10000u);
+    bhi_buf_free(&out);
+    bhi_put_le64(hyp.data + BHI_ARM64_OFF_IMAGE_SIZE, BHI_MAX_FILE);
+    CHECK(bhi_pack(&hyp, &blob, &out, &off, &st) == -1 && strstr(st.msg, "too large") != NULL);
+    bhi_buf_free(&hyp);
+}
+
 /* Verifies: LLR-TOOL-011 */
 static void test_files(void)
 {
@@ -473,6 +501,7 @@ static const struct {
     {"corrupt", test_corrupt},
     {"validate_header_size", test_validate_header_size},
     {"pack", test_pack},
+    {"pack_huge_size", test_pack_huge_size},
     {"files", test_files},
 };
 

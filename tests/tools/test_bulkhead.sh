@@ -266,6 +266,99 @@ PY
 t_passthru
 result passthrough $?
 
+# A hypervisor given by --hyp whose header image_size is near 2^64 (the blob
+# offset wrapped to 0 and the packer wrote past its buffer) is refused with
+# exit status 1, naming --hyp and the file; nothing is written.
+# (tests/tools/bad/hypervisor-image-size-huge.dts: the same by
+# /chosen/bulkhead,hypervisor.) Verifies: LLR-TOOL-067
+t_hyp_huge_size() {
+    local h
+    h=$(cd "$WORK" && pwd)/hyp-huge-size.bin # --hyp: absolute, or found like a source path
+    fake_image "$h" 0x100000 0xfffffffffffff001
+    "$BH" build "$ROOT/config/demo.dts" -I "$T" --hyp "$h" -o "$WORK/hyp-huge.img" \
+        >"$WORK/hyp-huge.log" 2>&1
+    [ $? -eq 1 ] && [ ! -e "$WORK/hyp-huge.img" ] &&
+        grep -qF -- "demo.dts: --hyp: $h: hypervisor header image_size 0xfffffffffffff001 is larger" \
+            "$WORK/hyp-huge.log"
+}
+t_hyp_huge_size
+result hyp_image_size_huge $?
+
+# Source locations whatever the lengths: a source whose base name has 245
+# characters (dtc's annotation overflowed a 256-byte copy: a NULL write in
+# annotate_line), one in a directory path of over 400 characters (named in
+# full, not cut at 255), a property line of 10,000 characters (read in 8 KiB
+# pieces before: the error got the node's line) and an included file whose
+# name has over 255 characters (named by its last ones after "..."); each
+# error names the file and line the property is on. Verifies: LLR-TOOL-068
+t_long_locations() {
+    local base long_dir inc_dir src log=$WORK/long-locations.log
+    base=$(printf 'n%.0s' $(seq 245))
+    long_dir=$WORK/$(printf 'd%.0s' $(seq 200))/$(printf 'e%.0s' $(seq 200))
+    mkdir -p "$long_dir"
+    # the unknown property is on line 10 of chosen-unknown-prop.dts
+    for src in "$WORK/$base.dts" "$long_dir/sys.dts"; do
+        cp "$HERE/bad/chosen-unknown-prop.dts" "$src"
+        "$BH" check "$src" -I "$T" >"$log" 2>&1
+        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: xen,xen-bootargs: unknown property" "$log" ||
+            return 1
+    done
+    src=$WORK/long-line.dts
+    sed "s|xen,xen-bootargs = \"console=dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
+        "$HERE/bad/chosen-unknown-prop.dts" >"$src"
+    "$BH" check "$src" -I "$T" >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,note: unknown property" "$log" || return 1
+    inc_dir=$(printf 'i%.0s' $(seq 200))/$(printf 'j%.0s' $(seq 100))
+    mkdir -p "$WORK/$inc_dir"
+    printf '\n\nbulkhead,note = "x";\n' >"$WORK/$inc_dir/part.dtsi"
+    src=$WORK/include.dts
+    sed "s|xen,xen-bootargs = \"console=dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
+        "$HERE/bad/chosen-unknown-prop.dts" >"$src"
+    "$BH" check "$src" -I "$T" >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qE "^\.\.\.i*/j{100}/part\.dtsi:3: /chosen: bulkhead,note: unknown property" "$log"
+}
+t_long_locations
+result long_source_locations $?
+
+# Paths up to PATH_MAX are used whole, longer ones refused, none cut: a
+# system in a directory path of over 600 characters finds its files there
+# and takes --hyp by an absolute path as long (the source's directory was cut
+# at 255 characters, --hyp at 512); --out-dir and --extract paths of over
+# 1,000 characters ("./" repeated; cut at 1,023 characters they named another
+# file, here the directory itself) write where they say; over 4,095 characters they, and a source path, are refused
+# with exit status 3 and nothing written. Verifies: LLR-TOOL-069
+t_long_paths() {
+    local dir dots far log=$WORK/long-paths.log
+    dir=$(cd "$WORK" && pwd)/$(printf 'p%.0s' $(seq 200))/$(printf 'q%.0s' $(seq 200))
+    dir=$dir/$(printf 'r%.0s' $(seq 200))
+    mkdir -p "$dir/guests" "$dir/hyp" "$WORK/show-long" "$WORK/extract-long"
+    cp "$ROOT/config/demo.dts" "$dir/demo.dts"
+    cp "$T"/guests/demo_*.bin "$dir/guests/"
+    cp "$T/hyp/bulkhead.bin" "$dir/hyp/other.bin"
+    "$BH" build "$dir/demo.dts" --hyp "$dir/hyp/other.bin" -o "$WORK/long.img" >"$log" 2>&1 &&
+        grep -q "^demo: 3 partitions" "$log" || return 1
+    dots=$(printf './%.0s' $(seq 520))
+    "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show-long/$dots" >"$log" 2>&1 &&
+        [ -s "$WORK/show-long/demo-schedule.svg" ] && [ -s "$WORK/show-long/demo-memory.svg" ] &&
+        [ "$(ls "$WORK/show-long" | wc -l)" -eq 2 ] || return 1
+    "$BH" decode "$WORK/long.img" --extract "$WORK/extract-long/$dots" >"$log" 2>&1 &&
+        [ -s "$WORK/extract-long/hyp.bin" ] && [ -s "$WORK/extract-long/alpha.bin" ] &&
+        [ "$(ls "$WORK/extract-long" | wc -l)" -eq 4 ] || return 1
+    far=$(printf './%.0s' $(seq 2100))
+    rm -rf "$WORK/show-long" "$WORK/extract-long"
+    mkdir -p "$WORK/show-long" "$WORK/extract-long"
+    "$BH" show "$ROOT/config/demo.dts" -I "$T" --out-dir "$WORK/show-long/$far" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log" &&
+        [ -z "$(ls "$WORK/show-long")" ] || return 1
+    "$BH" decode "$WORK/long.img" --extract "$WORK/extract-long/$far" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log" &&
+        [ -z "$(ls "$WORK/extract-long")" ] || return 1
+    "$BH" check "$WORK/$far/demo.dts" -I "$T" >"$log" 2>&1
+    [ $? -eq 3 ] && grep -q "path longer than 4095 characters" "$log"
+}
+t_long_paths
+result long_paths $?
+
 # A compiled tree is accepted as input too (no source lines then).
 # Verifies: LLR-TOOL-021
 dtc -q -I dts -O dtb -o "$WORK/demo.dtb" "$ROOT/config/demo.dts" &&

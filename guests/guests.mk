@@ -20,6 +20,7 @@ $(B)/guests/%.S.o: guests/%.S $(MAKEFILE_LIST)
 # A program that owns a pass-through device runs 1:1 (guest-physical = physical
 # RAM), so it is linked at its partition's physical RAM base instead.
 GUEST_LDFLAGS_attack_at := --defsym=GUEST_BASE=0x48000000
+GUEST_LDFLAGS_attack_ptirq := --defsym=GUEST_BASE=0x48000000
 
 $(B)/guests/%.elf: $(B)/guests/%/main.c.o $(GUEST_LIB_OBJ) guests/lib/guest.ld
 	$(TLD) -nostdlib -static -T guests/lib/guest.ld $(GUEST_LDFLAGS_$*) --gc-sections -o $@ $< $(GUEST_LIB_OBJ)

@@ -73,10 +73,12 @@ int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t 
  */
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size);
 
-/* Route physical SPI intid to physical CPU pcpu, masked. */
+/* Route physical SPI intid to physical CPU pcpu: masked first, and left
+ * masked (never signalled to any CPU while it moves). */
 void arch_irq_route(uint32_t intid, uint32_t pcpu);
 
-/* Mask (true) or unmask (false) physical SPI intid at the distributor. */
+/* Mask (true) or unmask (false) physical SPI intid at the distributor. A
+ * mask returns only once the SPI is signalled to no CPU any more. */
 void arch_irq_mask(uint32_t intid, bool masked);
 
 /*

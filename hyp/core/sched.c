@@ -14,6 +14,7 @@
 #include "arch_if.h"
 #include "evtchn.h"
 #include "part.h"
+#include "passthru.h"
 #include "vgic.h"
 
 #define VTIMER_CTL_ENABLE 1u
@@ -211,8 +212,10 @@ static bool sched_timer_armed(const struct vcpu *v)
 /*
  * Publish v as the owner of cpu's current window (vgic_post, psci and the
  * arch reset hand-over read vcpu.in_window to decide whether to kick), then
- * order that before the caller reads the owner's inbox and state.
- * Implements: LLR-SCHED-010
+ * order that before the caller reads the owner's inbox and state. A change
+ * of owner is reported to passthru_window before v runs, so that the
+ * pass-through SPIs routed to cpu are enabled only in their owner's windows.
+ * Implements: LLR-SCHED-010, LLR-PT-026
  */
 static void sched_set_owner(uint32_t cpu, struct vcpu *v)
 {
@@ -225,6 +228,7 @@ static void sched_set_owner(uint32_t cpu, struct vcpu *v)
             __atomic_store_n(&v->in_window, true, __ATOMIC_SEQ_CST);
         }
         sched_cpus[cpu].owner = v;
+        passthru_window(cpu, (v != NULL) ? v->part : NULL);
     }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }

@@ -266,6 +266,18 @@ bool vgic_irq_idle(struct partition *p, uint32_t intid)
     return idle;
 }
 
+/* Implements: LLR-PT-027, LLR-VGIC-015 */
+struct vcpu *vgic_spi_vcpu(struct partition *p, uint32_t intid)
+{
+    if (intid < VGIC_NUM_PRIVATE || intid >= VGIC_NUM_IRQS) {
+        return NULL;
+    }
+    arch_lock(&p->vgic.lock);
+    struct vcpu *t = vgic_spi_target(p, &p->vgic.spi[intid - VGIC_NUM_PRIVATE]);
+    arch_unlock(&p->vgic.lock);
+    return t;
+}
+
 /* vCPUs (bit k: vCPU k of the partition) an ICC_SGI1R_EL1 value targets. */
 static uint32_t sgi_targets(const struct vcpu *v, uint64_t sgi1r)
 {

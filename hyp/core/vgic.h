@@ -154,6 +154,10 @@ bool vgic_has_pending(struct vcpu *v);
  * register (false for any other INTID). Implements: LLR-VGIC-015. */
 bool vgic_irq_idle(struct partition *p, uint32_t intid);
 
+/* The vCPU SPI intid of p is routed to (GICD_IROUTER), or NULL when it is
+ * unrouted or intid is not one of the vGIC's SPIs. Implements: LLR-PT-027. */
+struct vcpu *vgic_spi_vcpu(struct partition *p, uint32_t intid);
+
 /*
  * Emulate a guest write of ICC_SGI1R_EL1: make the SGI pending on the
  * targeted vCPUs of the same partition (vgic_post, which kicks). Returns

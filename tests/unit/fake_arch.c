@@ -97,6 +97,7 @@ void arch_irq_route(uint32_t intid, uint32_t pcpu)
 void arch_irq_mask(uint32_t intid, bool masked)
 {
     uint32_t bit = 1u << (intid % 32u);
+    fake.irq_mask_calls++;
     if (masked) {
         fake.irq_masked[(intid / 32u) % 8u] |= bit;
     } else {

@@ -40,6 +40,7 @@ struct fake_arch_state {
     uint32_t irq_routed[8];          /* bit n of word w: SPI 32w+n routed */
     uint32_t irq_route_cpu;          /* CPU of the last arch_irq_route */
     uint32_t irq_masked[8];          /* bit n of word w: INTID 32w+n masked */
+    uint32_t irq_mask_calls;         /* arch_irq_mask calls (arch_irq_route's included) */
     int xlate_fail;                  /* nonzero: arch_guest_translate fails */
     uint32_t xlate_fail_after;       /* nonzero: translations after this many fail */
     uint32_t xlate_count;            /* arch_guest_translate calls so far */

@@ -11,9 +11,11 @@
 
 #include "console.h"
 #include "fake_arch.h"
+#include "mmio.h"
 #include "part.h"
 #include "passthru.h"
 #include "vgic.h"
+#include "vuart.h"
 
 #define LR_EOI (1ull << 41)
 
@@ -76,8 +78,8 @@ static void test_init_maps_and_routes(void **state)
     assert_int_equal(fake.irq_route_cpu, 1);
     assert_int_equal(part_table[0].vgic.notify, 1u << 1);
     assert_int_equal(part_table[1].vgic.notify, 0);
-    /* routed masked, then unmasked: the owner holds nothing yet */
-    assert_false(masked(79));
+    /* routed masked, and it stays so: no window has an owner yet */
+    assert_true(masked(79));
     assert_non_null(strstr(fake.console,
                            "partition disk: device 0xa003000+0x1000 passed through, SPI 79 as 33"));
 }
@@ -115,11 +117,13 @@ static void test_init_pool_exhausted_halts(void **state)
         strstr(fake.console, "partition disk: stage-2 map of a device failed (table pool exhausted or range already mapped)"));
 }
 
-/* Verifies: LLR-PT-011, LLR-PT-012 */
+/* Verifies: LLR-PT-011, LLR-PT-012, LLR-PT-026 */
 static void test_forward_and_complete(void **state)
 {
     (void)state;
     passthru_init(&cfg);
+    passthru_window(1, &part_table[0]); /* the owner holds CPU 1's window */
+    assert_false(masked(79));
     fake.cpu_id = 0;
     vcpu_table[0].in_window = true; /* vCPU 0 owns CPU 1's window */
     vcpu_table[1].in_window = true; /* vCPU 1 is on this CPU */
@@ -145,13 +149,32 @@ static void test_forward_and_complete(void **state)
     part_table[0].vgic.spi[1].in_lr = 1;
     passthru_sync(&part_table[0]);
     assert_true(masked(79));
-    /* completed: unmasked, once */
+    /* completed: unmasked, once (no distributor write while the answer
+     * stays the same) */
     part_table[0].vgic.spi[1].in_lr = 0;
     passthru_sync(&part_table[0]);
     assert_false(masked(79));
-    fake.irq_masked[2] |= 1u << 15;
+    uint32_t calls = fake.irq_mask_calls;
     passthru_sync(&part_table[0]);
-    assert_true(masked(79)); /* not masked by passthru: left alone */
+    assert_int_equal(fake.irq_mask_calls, calls);
+}
+
+/* Verifies: LLR-PT-011, LLR-PT-012, LLR-PT-026 (completed while another
+ * partition holds the window of the SPI's CPU: it stays masked until the
+ * owner's window) */
+static void test_complete_outside_window(void **state)
+{
+    (void)state;
+    passthru_init(&cfg);
+    passthru_window(1, &part_table[0]);
+    assert_true(passthru_irq(79));
+    passthru_window(1, &part_table[1]); /* the window ends with the SPI held */
+    assert_true(masked(79));
+    part_table[0].vgic.spi[1].pending = 0; /* the owner completes it on CPU 0 */
+    passthru_sync(&part_table[0]);
+    assert_true(masked(79));
+    passthru_window(1, &part_table[0]);
+    assert_false(masked(79));
 }
 
 /* Verifies: LLR-PT-011, LLR-VGIC-016 (no kick into another partition's
@@ -185,6 +208,144 @@ static void test_forward_follows_routing(void **state)
     assert_int_equal(fake.kicks, 0);
 }
 
+/* Verifies: LLR-PT-026 (enabled only while the owner holds the window of
+ * the CPU the SPI is routed to and no guest state holds its virtual SPI) */
+static void test_window_gates(void **state)
+{
+    (void)state;
+    passthru_init(&cfg); /* routed to CPU 1, vCPU 0's */
+    passthru_window(0, &part_table[0]); /* the owner on another CPU: no effect */
+    assert_true(masked(79));
+    passthru_window(1, &part_table[1]); /* another partition's window */
+    assert_true(masked(79));
+    passthru_window(1, &part_table[0]);
+    assert_false(masked(79));
+    uint32_t calls = fake.irq_mask_calls;
+    passthru_window(1, &part_table[0]); /* the same partition again: nothing */
+    assert_int_equal(fake.irq_mask_calls, calls);
+    passthru_window(1, NULL); /* a gap */
+    assert_true(masked(79));
+    passthru_window(1, &part_table[0]);
+    assert_false(masked(79));
+    passthru_window(0, &part_table[1]); /* CPU 0's windows do not concern it */
+    assert_false(masked(79));
+    passthru_window(1, &part_table[1]);
+    assert_true(masked(79));
+    /* forwarded in the owner's window: held until completed, across the
+     * owner's next window start too */
+    passthru_window(1, &part_table[0]);
+    assert_true(passthru_irq(79));
+    passthru_window(1, &part_table[1]);
+    passthru_window(1, &part_table[0]);
+    assert_true(masked(79));
+    part_table[0].vgic.spi[1].pending = 0;
+    passthru_sync(&part_table[0]);
+    assert_false(masked(79));
+    /* a CPU beyond the table is ignored */
+    calls = fake.irq_mask_calls;
+    passthru_window(BH_MAX_CPUS, &part_table[1]);
+    assert_int_equal(fake.irq_mask_calls, calls);
+    assert_false(masked(79));
+}
+
+/* Verifies: LLR-PT-010, LLR-PT-026 (without devices a window change does
+ * nothing; a new init forgets the windows' owners) */
+static void test_window_without_devices(void **state)
+{
+    (void)state;
+    passthru_init(&cfg);
+    passthru_window(1, &part_table[0]);
+    assert_false(masked(79));
+    cfg.num_passthru = 0;
+    passthru_init(&cfg);
+    uint32_t calls = fake.irq_mask_calls;
+    passthru_window(1, &part_table[1]);
+    passthru_window(1, &part_table[0]);
+    assert_int_equal(fake.irq_mask_calls, calls);
+    assert_false(masked(79)); /* no longer a device: left alone */
+    cfg.num_passthru = 1;
+    passthru_init(&cfg);
+    assert_true(masked(79)); /* CPU 1's owner forgotten: masked until told */
+    passthru_window(1, &part_table[0]);
+    assert_false(masked(79));
+}
+
+static uint64_t gicd_irouter(uint32_t intid)
+{
+    return VGIC_GICD_BASE + 0x6000u + 8u * intid;
+}
+
+/* Verifies: LLR-PT-027, LLR-MMIO-001 (the physical SPI follows the virtual
+ * SPI's routing, through every guest write the vGIC handles, and is enabled
+ * on its new CPU only in the owner's window there) */
+static void test_routing_follows_vspi(void **state)
+{
+    (void)state;
+    struct vcpu *v = &vcpu_table[0];
+    uint64_t val;
+    passthru_init(&cfg);
+    passthru_window(1, &part_table[0]);
+    passthru_window(0, &part_table[1]);
+    assert_false(masked(79));
+    /* to vCPU 1, on CPU 0, whose window "other" holds: moved, masked */
+    val = 1u;
+    assert_int_equal(mmio_dispatch(v, gicd_irouter(33), 8, true, &val), MMIO_HANDLED);
+    assert_int_equal(fake.irq_route_cpu, 0);
+    assert_true(masked(79));
+    passthru_window(0, &part_table[0]);
+    assert_false(masked(79));
+    /* to an affinity no vCPU has: unrouted, so back to vCPU 0's CPU */
+    val = 7u;
+    assert_int_equal(mmio_dispatch(v, gicd_irouter(33), 8, true, &val), MMIO_HANDLED);
+    assert_int_equal(fake.irq_route_cpu, 1);
+    assert_false(masked(79)); /* the owner holds CPU 1's window too */
+    /* 1 of N selects vCPU 0: on its CPU already, nothing moves */
+    uint32_t calls = fake.irq_mask_calls;
+    val = 0x80000000u;
+    assert_int_equal(mmio_dispatch(v, gicd_irouter(33), 8, true, &val), MMIO_HANDLED);
+    assert_int_equal(fake.irq_mask_calls, calls);
+    /* only a write the vGIC handled looks again: not a read, not a write of
+     * the virtual UART, not a refused write */
+    part_table[0].vgic.spi[1].target = 1;
+    assert_int_equal(mmio_dispatch(v, gicd_irouter(33), 8, false, &val), MMIO_HANDLED);
+    val = 'x';
+    assert_int_equal(mmio_dispatch(v, VUART_BASE, 1, true, &val), MMIO_HANDLED);
+    val = 0u;
+    assert_int_equal(mmio_dispatch(v, VGIC_GICD_BASE + 0x0400u, 2, true, &val),
+                     MMIO_BAD_ACCESS);
+    assert_int_equal(fake.irq_route_cpu, 1);
+    val = 0x80u; /* IPRIORITYR of SPI 32 */
+    assert_int_equal(mmio_dispatch(v, VGIC_GICD_BASE + 0x0420u, 1, true, &val), MMIO_HANDLED);
+    assert_int_equal(fake.irq_route_cpu, 0);
+}
+
+/* Verifies: LLR-PT-027 (a vCPU's CPU beyond the table is taken as CPU 0) */
+static void test_route_bad_cpu(void **state)
+{
+    (void)state;
+    vcpu_table[0].pcpu = BH_MAX_CPUS + 3u;
+    passthru_init(&cfg);
+    assert_int_equal(fake.irq_route_cpu, 0);
+    passthru_window(0, &part_table[0]);
+    assert_false(masked(79));
+}
+
+/* Verifies: LLR-PT-027 (vgic_spi_vcpu: the routed vCPU of an SPI; NULL
+ * when unrouted or not an SPI) */
+static void test_vgic_spi_vcpu(void **state)
+{
+    (void)state;
+    struct partition *p = &part_table[0];
+    assert_ptr_equal(vgic_spi_vcpu(p, 33), &vcpu_table[0]);
+    p->vgic.spi[1].target = 1;
+    assert_ptr_equal(vgic_spi_vcpu(p, 33), &vcpu_table[1]);
+    p->vgic.spi[1].target = VGIC_NO_TARGET;
+    assert_null(vgic_spi_vcpu(p, 33));
+    assert_null(vgic_spi_vcpu(p, 31));
+    assert_null(vgic_spi_vcpu(p, VGIC_NUM_IRQS));
+    assert_ptr_equal(vgic_spi_vcpu(p, VGIC_NUM_IRQS - 1u), &vcpu_table[0]);
+}
+
 /* Verifies: LLR-PT-013 */
 static void test_lr_requests_eoi(void **state)
 {
@@ -209,11 +370,17 @@ static void test_lr_requests_eoi(void **state)
     }
 }
 
-/* Verifies: LLR-PT-015 */
+/* Verifies: LLR-PT-015, LLR-PT-026, LLR-PT-027 */
 static void test_reset_after_restart(void **state)
 {
     (void)state;
+    uint64_t val = 1u;
     passthru_init(&cfg);
+    passthru_window(1, &part_table[0]);
+    passthru_window(0, &part_table[0]);
+    assert_int_equal(mmio_dispatch(&vcpu_table[0], gicd_irouter(33), 8, true, &val),
+                     MMIO_HANDLED);
+    assert_int_equal(fake.irq_route_cpu, 0); /* to vCPU 1, CPU 0 */
     assert_true(passthru_irq(79));
     assert_true(masked(79));
     vgic_init(&part_table[0]); /* a restart forgets the guest's state */
@@ -223,6 +390,16 @@ static void test_reset_after_restart(void **state)
     assert_true(masked(79));
     passthru_reset(&part_table[0]);
     assert_int_equal(part_table[0].vgic.notify, 1u << 1);
+    assert_int_equal(fake.irq_route_cpu, 1); /* routed to vCPU 0 again */
+    assert_false(masked(79));
+    /* a restart while another partition holds the SPI's CPU: masked until
+     * the owner's window */
+    assert_true(passthru_irq(79));
+    passthru_window(1, &part_table[1]);
+    vgic_init(&part_table[0]);
+    passthru_reset(&part_table[0]);
+    assert_true(masked(79));
+    passthru_window(1, &part_table[0]);
     assert_false(masked(79));
 }
 
@@ -231,9 +408,13 @@ static void test_reset_after_restart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_init_maps_and_routes), T(test_init_bounded),    T(test_init_pool_exhausted_halts),
-        T(test_forward_and_complete), T(test_forward_outside_window), T(test_forward_follows_routing),
-        T(test_lr_requests_eoi),      T(test_reset_after_restart),
+        T(test_init_maps_and_routes),    T(test_init_bounded),
+        T(test_init_pool_exhausted_halts), T(test_forward_and_complete),
+        T(test_complete_outside_window), T(test_forward_outside_window),
+        T(test_forward_follows_routing), T(test_window_gates),
+        T(test_window_without_devices),  T(test_routing_follows_vspi),
+        T(test_route_bad_cpu),           T(test_vgic_spi_vcpu),
+        T(test_lr_requests_eoi),         T(test_reset_after_restart),
     };
     return cmocka_run_group_tests_name("passthru", tests, NULL, NULL);
 }

@@ -8,8 +8,10 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "console.h"
 #include "fake_arch.h"
 #include "part.h"
+#include "passthru.h"
 #include "sched.h"
 #include "vgic.h"
 
@@ -392,6 +394,44 @@ static void test_table_limits(void **state)
     assert_null(pick(1, 5, 320));
 }
 
+static bool spi_masked(uint32_t intid)
+{
+    return ((fake.irq_masked[intid / 32u] >> (intid % 32u)) & 1u) != 0u;
+}
+
+/* Verifies: LLR-SCHED-010, LLR-PT-026 (each change of a CPU's window owner
+ * reaches the pass-through SPIs routed there before the new owner runs:
+ * enabled in their owner's windows, masked in gaps and in others'). p0
+ * owns SPI 80, routed to CPU 0 (its vCPU 0's); CPU 1 does not concern it. */
+static void test_window_change_gates_passthru(void **state)
+{
+    (void)state;
+    console_init();
+    cfg.num_passthru = 1;
+    cfg.passthru[0].base = 0x0a000000;
+    cfg.passthru[0].size = 0x1000;
+    cfg.passthru[0].part = 0;
+    cfg.passthru[0].pintid = 80;
+    cfg.passthru[0].vintid = 33;
+    passthru_init(&cfg);
+    assert_int_equal(fake.irq_route_cpu, 0);
+    assert_true(spi_masked(80));
+    assert_null(pick(0, EPOCH, EPOCH + 100)); /* gap */
+    assert_true(spi_masked(80));
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), &vcpu_table[0]);
+    assert_false(spi_masked(80));
+    assert_null(pick(0, EPOCH + 400, EPOCH + 500));
+    assert_true(spi_masked(80));
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]);
+    assert_true(spi_masked(80));
+    assert_ptr_equal(pick(1, EPOCH + 600, EPOCH + 1000), &vcpu_table[1]);
+    assert_true(spi_masked(80)); /* p0's window on CPU 1 is not CPU 0's */
+    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400), &vcpu_table[0]);
+    assert_false(spi_masked(80));
+    cfg.num_passthru = 0;
+    passthru_init(&cfg); /* leave no device behind for other tests */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup(test_slice_plan, setup),
         cmocka_unit_test_setup(test_bad_names, setup),
         cmocka_unit_test_setup(test_table_limits, setup),
+        cmocka_unit_test_setup(test_window_change_gates_passthru, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

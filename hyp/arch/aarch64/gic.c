@@ -71,29 +71,42 @@ void gic_init_dist(void)
     gic_wait32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, 0, "distributor enable");
 }
 
-/* Route SPI intid (32..1019) to CPU cpu at the hypervisor's priority and
- * enable it. Implements: LLR-CON-013. */
-void gic_enable_spi(uint32_t intid, uint32_t cpu)
+/* Route SPI intid (32..1019) to CPU cpu at the hypervisor's priority,
+ * leaving its enable bit alone. A CPU the platform does not have is taken
+ * as CPU 0. */
+static void gic_route_spi(uint32_t intid, uint32_t cpu)
 {
-    uint64_t aff = cpu_mpidr[cpu];
+    uint64_t aff = cpu_mpidr[cpu < sizeof(cpu_mpidr) / sizeof(cpu_mpidr[0]) ? cpu : 0u];
     uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + (uint64_t)(intid & ~3u);
     uint32_t shift = 8u * (intid & 3u);
     /* IROUTER in two 32-bit halves: Aff2..Aff0, then Aff3. */
     mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid, (uint32_t)(aff & 0xffffffu));
     mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid + 4u, (uint32_t)((aff >> 32) & 0xffu));
     mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (0xa0u << shift));
+}
+
+/* Route SPI intid (32..1019) to CPU cpu at the hypervisor's priority and
+ * enable it. Implements: LLR-CON-013. */
+void gic_enable_spi(uint32_t intid, uint32_t cpu)
+{
+    gic_route_spi(intid, cpu);
     mmio_write32(PLAT_GICD_BASE + GICD_ISENABLER + 4u * (intid / 32u), 1u << (intid % 32u));
 }
 
-/* Implements: LLR-PT-014 (pass-through SPI routed to the owner's CPU at
- * the hypervisor's priority, masked until the owner may take it). */
+/* Masked before it moves, and left masked: a pass-through SPI is never
+ * enabled here, so a boot or a re-route cannot signal it to a CPU in
+ * another partition's window (the core enables it, LLR-PT-026).
+ * Implements: LLR-PT-014, LLR-PT-028 */
 void arch_irq_route(uint32_t intid, uint32_t pcpu)
 {
-    gic_enable_spi(intid, pcpu);
     arch_irq_mask(intid, true);
+    gic_route_spi(intid, pcpu);
 }
 
-/* Implements: LLR-PT-014. */
+/* A mask returns once the distributor has completed the write
+ * (GICD_CTLR.RWP clear): from then on the SPI is signalled to no CPU
+ * interface, so a window switch that masks it hands the next partition a
+ * CPU it cannot interrupt. Implements: LLR-PT-014, LLR-PT-028 */
 void arch_irq_mask(uint32_t intid, bool masked)
 {
     uint32_t reg = GICD_ISENABLER;
@@ -102,6 +115,9 @@ void arch_irq_mask(uint32_t intid, bool masked)
     }
     uint64_t word = 4u * (uint64_t)(intid / 32u);
     mmio_write32(PLAT_GICD_BASE + (uint64_t)reg + word, 1u << (intid % 32u));
+    if (masked) {
+        gic_wait32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, 0, "SPI disable");
+    }
 }
 
 /* Find the redistributor whose affinity matches this CPU. */

@@ -45,28 +45,62 @@ void *part_guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len)
     return arch_pa_to_ptr(p->ram_pa + off);
 }
 
-/*
- * Copy size bytes of payload at blob offset src_off to gpa and zero the rest
- * of mem_size. The validator already guarantees every bound; they are checked
- * again because a wrong copy here would write outside the partition.
- */
-static bool part_copy(const struct partition *p, uint64_t gpa, uint32_t src_off, uint32_t size,
-                      uint32_t mem_size)
+/* Segments of a cold reload, in order: image, the rest of its memory
+ * (zeroed), device tree, ramdisk (part_reload_seg). */
+#define PART_NUM_SEGS 4u
+
+struct part_seg {
+    uint64_t gpa;
+    uint64_t src; /* blob offset of the bytes to copy */
+    uint64_t len;
+    bool zero;    /* zero the range instead of copying */
+};
+
+/* Segment seg of a reload from configuration c (seg < PART_NUM_SEGS). */
+static struct part_seg part_reload_seg(const struct bh_cfg_part *c, uint32_t seg)
 {
-    uint8_t *dst = part_guest_ptr(p, gpa, mem_size);
-    if (dst == NULL || size > mem_size || (uint64_t)src_off + size > part_blob->total_size) {
-        return false;
-    }
-    bh_memcpy(dst, (const uint8_t *)part_blob + src_off, size);
-    bh_memset(dst + size, 0, mem_size - size);
-    return true;
+    const struct part_seg segs[PART_NUM_SEGS] = {
+        {c->image_gpa, c->image_offset, c->image_size, false},
+        {c->image_gpa + c->image_size, 0u,
+         (c->image_mem_size > c->image_size) ? c->image_mem_size - c->image_size : 0u, true},
+        {c->dtb_gpa, c->dtb_offset, c->dtb_size, false},
+        {c->ramdisk_gpa, c->ramdisk_offset, c->ramdisk_size, false},
+    };
+    return segs[seg];
 }
 
-/* The ramdisk, when the configuration has one (size 0: none, nothing to do). */
-static bool part_copy_ramdisk(const struct partition *p, const struct bh_cfg_part *c)
+/*
+ * Copy or zero the next chunk of p's reload (at most PART_RELOAD_CHUNK
+ * bytes). False when the chunk is out of p's RAM or of the blob (the boot
+ * check excludes it; checked again because the write is to memory).
+ */
+static bool part_reload_chunk(struct partition *p)
 {
-    return c->ramdisk_size == 0u ||
-           part_copy(p, c->ramdisk_gpa, c->ramdisk_offset, c->ramdisk_size, c->ramdisk_size);
+    struct part_reload *r = &p->reload;
+    struct part_seg sg = part_reload_seg(p->cfg, r->seg);
+    /* A chunk ends on an 8-byte boundary of the guest address, so that the
+     * next starts aligned and bh_memset/bh_memcpy take 8 bytes a step. */
+    uint64_t room = PART_RELOAD_CHUNK - ((sg.gpa + r->off) % 8u);
+    uint64_t n = sg.len - r->off;
+    n = (n < room) ? n : room;
+    uint8_t *dst = part_guest_ptr(p, sg.gpa + r->off, n);
+    if (p->cfg->image_size > p->cfg->image_mem_size) {
+        return false; /* an image larger than the memory it claims */
+    } else if (n == 0u) {
+        /* An empty segment (no ramdisk, an image that fills its memory). */
+    } else if (dst == NULL || (!sg.zero && sg.src + r->off + n > part_blob->total_size)) {
+        return false;
+    } else if (sg.zero) {
+        bh_memset(dst, 0, (size_t)n);
+    } else {
+        bh_memcpy(dst, (const uint8_t *)part_blob + sg.src + r->off, (size_t)n);
+    }
+    r->off += n;
+    if (r->off >= sg.len) {
+        r->seg++;
+        r->off = 0;
+    }
+    return true;
 }
 
 /*
@@ -99,11 +133,14 @@ static void part_reset_devices(struct partition *p)
  */
 static bool part_load(struct partition *p)
 {
-    const struct bh_cfg_part *c = p->cfg;
-    if (!part_copy(p, c->image_gpa, c->image_offset, c->image_size, c->image_mem_size) ||
-        !part_copy(p, c->dtb_gpa, c->dtb_offset, c->dtb_size, c->dtb_size) ||
-        !part_copy_ramdisk(p, c)) {
-        return false;
+    /* The reload's chunks, all at once: nothing runs yet. Bounded: each
+     * chunk moves the reload on, through segments the boot check sized. */
+    p->reload.seg = 0;
+    p->reload.off = 0;
+    while (p->reload.seg < PART_NUM_SEGS) {
+        if (!part_reload_chunk(p)) {
+            return false;
+        }
     }
     evtchn_reset(p);
     shinfo_reset(p);
@@ -274,62 +311,6 @@ bool part_restart(struct partition *p, bool cold, bool from_idle)
         part_wake_vcpus(p); /* each leaves its CPU; vCPU 0's CPU reloads */
     }
     return accept;
-}
-
-/* Segments of a cold reload, in order: image, the rest of its memory
- * (zeroed), device tree, ramdisk (part_reload_seg). */
-#define PART_NUM_SEGS 4u
-
-struct part_seg {
-    uint64_t gpa;
-    uint64_t src; /* blob offset of the bytes to copy */
-    uint64_t len;
-    bool zero;    /* zero the range instead of copying */
-};
-
-/* Segment seg of a reload from configuration c (seg < PART_NUM_SEGS). */
-static struct part_seg part_reload_seg(const struct bh_cfg_part *c, uint32_t seg)
-{
-    const struct part_seg segs[PART_NUM_SEGS] = {
-        {c->image_gpa, c->image_offset, c->image_size, false},
-        {c->image_gpa + c->image_size, 0u,
-         (c->image_mem_size > c->image_size) ? c->image_mem_size - c->image_size : 0u, true},
-        {c->dtb_gpa, c->dtb_offset, c->dtb_size, false},
-        {c->ramdisk_gpa, c->ramdisk_offset, c->ramdisk_size, false},
-    };
-    return segs[seg];
-}
-
-/*
- * Copy or zero the next chunk of p's reload (at most PART_RELOAD_CHUNK
- * bytes). False when the chunk is out of p's RAM or of the blob (the boot
- * check excludes it; checked again because the write is to memory).
- */
-static bool part_reload_chunk(struct partition *p)
-{
-    struct part_reload *r = &p->reload;
-    struct part_seg sg = part_reload_seg(p->cfg, r->seg);
-    /* A chunk ends on an 8-byte boundary of the guest address, so that the
-     * next starts aligned and bh_memset/bh_memcpy take 8 bytes a step. */
-    uint64_t room = PART_RELOAD_CHUNK - ((sg.gpa + r->off) % 8u);
-    uint64_t n = sg.len - r->off;
-    n = (n < room) ? n : room;
-    uint8_t *dst = part_guest_ptr(p, sg.gpa + r->off, n);
-    if (n == 0u) {
-        /* An empty segment (no ramdisk, an image that fills its memory). */
-    } else if (dst == NULL || (!sg.zero && sg.src + r->off + n > part_blob->total_size)) {
-        return false;
-    } else if (sg.zero) {
-        bh_memset(dst, 0, (size_t)n);
-    } else {
-        bh_memcpy(dst, (const uint8_t *)part_blob + sg.src + r->off, (size_t)n);
-    }
-    r->off += n;
-    if (r->off >= sg.len) {
-        r->seg++;
-        r->off = 0;
-    }
-    return true;
 }
 
 /* True when no vCPU of p is chosen on a CPU other than cpu. */

@@ -75,11 +75,7 @@ static void run_esc(void)
 {
     beat[1] = beat[1] + 1u;
     uint64_t start = beat[0];
-    register uint64_t x0 __asm__("x0") = PSCI_CPU_ON64;
-    register uint64_t x1 __asm__("x1") = 1u;
-    register uint64_t x2 __asm__("x2") = (uint64_t)(uintptr_t)esc_vcpu1_entry;
-    register uint64_t x3 __asm__("x3") = 0u;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    (void)psci_call(PSCI_CPU_ON64, 1u, (uint64_t)(uintptr_t)esc_vcpu1_entry, 0u);
     uint64_t deadline = timer_now() + timer_freq() / 1000000u * WAIT_LIMIT_US;
     /* Let vCPU 1 beat a little; vary the moment from boot to boot. */
     uint64_t want = start + 2u + (beat[1] % 3u);

@@ -76,15 +76,6 @@ __asm__(".section .text.secondary, \"ax\"\n"
 void secondary_entry(void);
 void secondary_main(void);
 
-static int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
-    return (int64_t)x0;
-}
 
 static void poke(void)
 {
@@ -176,7 +167,7 @@ int main(void)
     mmio_write32(GICD_BASE + GICD_ISENABLER + 4u * (VSPI / 32u), 1u << (VSPI % 32u));
     checkf(mmio_read64(GICD_BASE + GICD_IROUTER + 8u * VSPI) == 1u,
            "virtual SPI %u routed to vCPU 1", VSPI);
-    checkf(psci(PSCI_CPU_ON, 1u, (uint64_t)(uintptr_t)secondary_entry,
+    checkf(psci_call(PSCI_CPU_ON, 1u, (uint64_t)(uintptr_t)secondary_entry,
                 (uint64_t)(uintptr_t)&v1_stack[1024]) == 0,
            "vCPU 1 started on CPU 1");
     while (v1_up == 0u) {

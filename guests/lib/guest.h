@@ -48,6 +48,8 @@ struct xen_feature_info {
 int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
 
 int64_t hc_xen_version(uint64_t cmd, uint64_t arg);
+/* One PSCI/SMCCC call through HVC #0: function ID in x0, result in x0. */
+int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t hc_console_write(uint64_t buf, uint64_t count);
 int64_t hc_sched_op(uint64_t cmd, uint64_t arg);
 int64_t hc_yield(void);

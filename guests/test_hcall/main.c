@@ -130,28 +130,18 @@ static void test_vpl011(void)
           "PL011 flag register reports the transmitter empty");
 }
 
-/* One PSCI/SMCCC call through HVC #0: function ID in x0, result in x0. */
-static int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
-    return (int64_t)x0;
-}
 
 /* Verifies: LLR-PSCI-001, LLR-PSCI-002, LLR-PSCI-003, LLR-PSCI-004, LLR-ARCH-041 */
 static void test_psci(void)
 {
-    check(psci(0x84000000u, 0, 0, 0) == 0x10000, "PSCI_VERSION is 1.0");
-    check(psci(0x80000000u, 0, 0, 0) == 0x10001, "SMCCC_VERSION is 1.1");
-    check(psci(0x8400000Au, 0xC4000003u, 0, 0) == 0, "PSCI_FEATURES(CPU_ON) is 0");
-    check(psci(0x80000001u, 0x80008000u, 0, 0) == -1, "SMCCC_ARCH_FEATURES(WORKAROUND_1) not supported");
-    check(psci(0x84000001u, 0, 0, 0) == -1, "CPU_SUSPEND not supported");
-    check(psci(0xC4000004u, 0, 0, 0) == 0, "AFFINITY_INFO of vCPU 0 is ON");
-    check(psci(0xC4000003u, 0, 0x40000000u, 0) == -4, "CPU_ON of vCPU 0 is ALREADY_ON");
-    check(psci(0xC4000003u, 1, 0x40000000u, 0) == -2, "CPU_ON of a missing vCPU is INVALID_PARAMETERS");
+    check(psci_call(0x84000000u, 0, 0, 0) == 0x10000, "PSCI_VERSION is 1.0");
+    check(psci_call(0x80000000u, 0, 0, 0) == 0x10001, "SMCCC_VERSION is 1.1");
+    check(psci_call(0x8400000Au, 0xC4000003u, 0, 0) == 0, "PSCI_FEATURES(CPU_ON) is 0");
+    check(psci_call(0x80000001u, 0x80008000u, 0, 0) == -1, "SMCCC_ARCH_FEATURES(WORKAROUND_1) not supported");
+    check(psci_call(0x84000001u, 0, 0, 0) == -1, "CPU_SUSPEND not supported");
+    check(psci_call(0xC4000004u, 0, 0, 0) == 0, "AFFINITY_INFO of vCPU 0 is ON");
+    check(psci_call(0xC4000003u, 0, 0x40000000u, 0) == -4, "CPU_ON of vCPU 0 is ALREADY_ON");
+    check(psci_call(0xC4000003u, 1, 0x40000000u, 0) == -2, "CPU_ON of a missing vCPU is INVALID_PARAMETERS");
 }
 
 int main(void)

@@ -92,10 +92,11 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
  * SCHEDOP_shutdown, a deliberate subset: poweroff stops the partition (or
  * restarts it, when its health-monitor table says so: hm_shutdown), crash
  * raises HM_ERR_CRASH, reboot restarts it; suspend and watchdog are not offered
- * (-EINVAL). After a reboot the calling vCPU has been reset, and the arch
- * layer still writes this return value to its x0: for vCPU 0 the value is
- * therefore the device-tree address its reset set in x0 (the other vCPUs are
- * off, their x0 does not matter).
+ * (-EINVAL). A reboot only begins here: this return value reaches the
+ * caller's frame before the reset at the end of the reload (LLR-PART-011)
+ * sets x0 to the device-tree address; vCPU 0 is given that address as the
+ * return value too, so its x0 is right whichever comes last (the other
+ * vCPUs are off after a restart).
  * Implements: LLR-HC-008
  */
 static int64_t hcall_shutdown(struct vcpu *v, uint64_t arg_ptr)

@@ -104,9 +104,11 @@ static int64_t psci_cpu_off(struct vcpu *v)
 
 /*
  * SYSTEM_OFF stops the caller's partition, unless its health-monitor table
- * restarts it (hm_shutdown); SYSTEM_RESET restarts it cold. After a restart
- * the caller has been reset and its x0 still receives the return value: for
- * vCPU 0 that is the device-tree address its entry expects.
+ * restarts it (hm_shutdown); SYSTEM_RESET restarts it cold. A restart only
+ * begins here: the return value is written to the caller's frame first, and
+ * the reset at the end of the reload (LLR-PART-011) then sets x0 to the
+ * device-tree address. vCPU 0 is given that address as the return value as
+ * well, so its x0 is right whichever comes last.
  * Implements: LLR-PSCI-006
  */
 static int64_t psci_system(struct vcpu *v, bool reset)

@@ -4,7 +4,11 @@
  * bootargs:
  *   mode=cold  SCHEDOP_shutdown(reboot) at once on every boot; its image
  *              claims 48 MiB (the BSS below), which every cold restart must
- *              restore. Runs forever.
+ *              restore. Runs forever. With ports=N it first allocates N - 1
+ *              event-channel ports and then sets up its FIFO control block
+ *              (init_control, which scans every port for kept events), so
+ *              that each restart has N - 1 ports to close (LLR-EVT-036,
+ *              LLR-EVT-037).
  *   mode=warm  boots=N: counts its boots in .data (a warm restart keeps
  *              memory), and restarts warm (mode NORMAL, then WARM_START)
  *              until the N-th boot, then powers off.
@@ -14,6 +18,7 @@
  * device tree (its magic is checked).
  */
 #include "bulkhead.h"
+#include "evtchn.h"
 
 #define X21_MARKER 0x0ddba11cafef00dull
 #define FDT_MAGIC_BE 0xedfe0dd0u /* 0xd00dfeed read little-endian */
@@ -23,6 +28,24 @@
 static volatile uint8_t claim[CLAIM_BYTES] __attribute__((section(".claim")));
 static volatile uint32_t boots;     /* in .bss: 0 after a cold restart */
 static volatile uint32_t warm_boots = 1u; /* in .data: kept by a warm one */
+static uint8_t ctrl_page[4096] __attribute__((aligned(4096)));
+
+/* Allocate ports 1 .. n - 1 (unbound, for itself), then init_control. */
+static void take_ports(uint32_t n)
+{
+    uint32_t port = 0;
+    for (uint32_t k = 1; k < n; k++) {
+        if (evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &port) != 0) {
+            gprintf("not ok - port %u refused\n", k);
+            guest_crash();
+        }
+    }
+    uint64_t gfn = (uint64_t)(uintptr_t)ctrl_page >> 12;
+    if (evtchn_init_control(gfn, 0, 0, NULL) != 0) {
+        gputs("not ok - init_control refused\n");
+        guest_crash();
+    }
+}
 
 /* The restart hypercall, issued with x21 = X21_MARKER. */
 static int64_t restart_with_marker(uint64_t nr, uint64_t a0, uint64_t a1)
@@ -55,6 +78,10 @@ int main(void)
     boots++;
     if (bh_arg(args, "warm", 0, 0) == 0u) {
         static const uint32_t reason = SHUTDOWN_REBOOT;
+        uint32_t ports = (uint32_t)bh_arg(args, "ports", 0, 0);
+        if (ports != 0u) {
+            take_ports(ports);
+        }
         /* silent: the hypervisor prints each restart */
         (void)restart_with_marker(HC_SCHED_OP, SCHEDOP_SHUTDOWN, (uint64_t)(uintptr_t)&reason);
         gputs("not ok - reboot refused\n");

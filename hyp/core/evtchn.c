@@ -175,7 +175,9 @@ static void evtchn_static_pair(struct partition *p, uint32_t port, struct partit
     struct evtchn_port *le = evtchn_port_of(p, port);
     struct evtchn_port *re = evtchn_port_of(r, rport);
     bool waits = re->state == EVTCHN_UNBOUND && re->peer_part == p->id;
-    if (le->state == EVTCHN_FREE && (re->state == EVTCHN_FREE || waits)) {
+    /* A peer being reset binds the channel itself at the end of its reset. */
+    bool closing = evtchn_parts[r->id].close_next != 0u;
+    if (!closing && le->state == EVTCHN_FREE && (re->state == EVTCHN_FREE || waits)) {
         le->vcpu = 0;
         le->virq = 0;
         le->pending = 0;
@@ -271,6 +273,9 @@ static int64_t evtchn_connect(struct partition *p, struct partition *r, uint32_t
                               uint32_t *local)
 {
     struct evtchn_port *re = evtchn_port_of(r, rport);
+    if (evtchn_parts[r->id].close_next != 0u) {
+        return -XEN_EINVAL; /* r is being reset: its ports are closing */
+    }
     if (re != NULL && re->state == EVTCHN_INTERDOMAIN && re->peer_part == p->id &&
         evtchn_is_static(p, re->peer_port, r, rport)) {
         *local = re->peer_port;
@@ -568,24 +573,56 @@ void evtchn_send_virq(struct vcpu *v, uint32_t virq)
     arch_unlock(&ep->lock);
 }
 
-/* Implements: LLR-EVT-002, LLR-EVT-033 */
-void evtchn_reset(struct partition *p)
+/* Implements: LLR-EVT-002, LLR-EVT-036 */
+void evtchn_reset_begin(struct partition *p)
 {
     struct evtchn_part *ep = &evtchn_parts[p->id];
     arch_lock(&evtchn_topology_lock);
-    /* Drop the guest pages first: p's RAM may already hold a new image, and
-     * closing must not write into it. */
+    /* Drop the guest pages first: p's RAM is reloaded next, and neither a
+     * peer's send nor a close may write into it. */
     arch_lock(&ep->lock);
     evtchn_fifo_reset(p);
     arch_unlock(&ep->lock);
-    /* Only ports below the high-water mark can be bound: at boot none are,
-     * so building a partition costs no close at all. */
-    for (uint32_t port = 1; port < ep->hwm; port++) { /* hwm <= ports_ready <= 2^17 */
-        (void)evtchn_close_port(p, port);
-    }
-    arch_lock(&ep->lock);
-    evtchn_ports_fresh(p);
-    bh_memset(ep->virq_port, 0, sizeof(ep->virq_port));
-    arch_unlock(&ep->lock);
+    ep->close_next = 1; /* under the topology lock, which connecting takes */
     arch_unlock(&evtchn_topology_lock);
+}
+
+/* Implements: LLR-EVT-002, LLR-EVT-033, LLR-EVT-036 */
+bool evtchn_reset_step(struct partition *p)
+{
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    arch_lock(&evtchn_topology_lock);
+    uint32_t port = ep->close_next;
+    bool done = port == 0u || port >= ep->hwm;
+    if (port != 0u && done) {
+        /* Every port that was ever used is closed: one fresh chunk. */
+        arch_lock(&ep->lock);
+        evtchn_ports_fresh(p);
+        bh_memset(ep->virq_port, 0, sizeof(ep->virq_port));
+        arch_unlock(&ep->lock);
+        ep->close_next = 0;
+    }
+    /* Only ports below the high-water mark can be bound: at boot none are,
+     * so building a partition costs no close at all. No peer connects to a
+     * closing partition, so the mark does not move meanwhile. */
+    uint32_t end = port + EVTCHN_RESET_BATCH; /* port <= hwm <= 2^17 */
+    while (!done && port < ep->hwm && port < end) {
+        (void)evtchn_close_port(p, port);
+        port++;
+    }
+    if (!done) {
+        ep->close_next = port;
+    }
+    arch_unlock(&evtchn_topology_lock);
+    return done;
+}
+
+/* Implements: LLR-EVT-002 */
+void evtchn_reset(struct partition *p)
+{
+    evtchn_reset_begin(p);
+    /* Bounded: each step closes EVTCHN_RESET_BATCH ports or ends it. */
+    while (!evtchn_reset_step(p)) {
+        /* step again */
+    }
 }

@@ -103,6 +103,7 @@ struct evtchn_part {
     uint32_t ports_ready;      /* ports initialised; the others do not exist yet */
     uint32_t free_hint;        /* every port below it is in use (not free) */
     uint32_t hwm;              /* ports at and above it were never in use */
+    uint32_t close_next;       /* reset under way: next port to close; 0: none */
     uint32_t virq_port[BH_MAX_VCPUS_PER_PART][EVTCHN_NR_VIRQS]; /* 0: none */
 };
 
@@ -127,11 +128,31 @@ int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gva);
  */
 void evtchn_slice(const struct bh_cfg *cfg);
 
+/* Ports evtchn_reset_step closes at most per step. */
+#define EVTCHN_RESET_BATCH 64u
+
 /*
- * Close every port of p (the peers of its interdomain channels become
- * unbound, accepting p again), forget its FIFO control blocks and event
- * array, and give it a fresh port table of one chunk with port 0 reserved.
- * Called when a partition is built or restarted. Implements: LLR-EVT-002.
+ * Begin the reset of p's event channels: forget its FIFO control blocks
+ * and event array (from here on no event is written into p's RAM) and mark
+ * its ports as closing, so that no peer connects to them until the reset
+ * ends. Pre: no vCPU of p runs. Implements: LLR-EVT-002, LLR-EVT-036.
+ */
+void evtchn_reset_begin(struct partition *p);
+
+/*
+ * One bounded step of the reset evtchn_reset_begin started: close the next
+ * EVTCHN_RESET_BATCH ports of p (the peers of its interdomain channels
+ * become unbound, accepting p again) or, once every port below the
+ * high-water mark is closed, give p a fresh port table of one chunk with
+ * port 0 reserved. Returns true when the reset is complete (also when none
+ * was under way). Implements: LLR-EVT-002, LLR-EVT-036.
+ */
+bool evtchn_reset_step(struct partition *p);
+
+/*
+ * The whole reset at once: evtchn_reset_begin, then every step. Only when
+ * the time it takes does not matter: at boot, before any partition runs.
+ * Implements: LLR-EVT-002.
  */
 void evtchn_reset(struct partition *p);
 

@@ -7,6 +7,7 @@
 #include "evtchn_fifo.h"
 
 #include "arch_if.h"
+#include "hcall.h"
 #include "part.h"
 #include "sched.h"
 #include "shinfo.h"
@@ -28,6 +29,8 @@ void evtchn_fifo_reset(const struct partition *p)
     for (uint32_t j = 0; j < p->num_vcpus; j++) {
         struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[j]->gid];
         q->ctrl = NULL;
+        q->scan_next = 0;
+        q->scan_end = 0;
         for (uint32_t k = 0; k < EVTCHN_FIFO_MAX_QUEUES; k++) {
             q->tail[k] = 0;
         }
@@ -162,19 +165,33 @@ void evtchn_fifo_raise(struct partition *p, uint32_t port)
     fifo_link(p, e, port);
 }
 
-/* Re-raise every event of ports first .. end - 1 kept for want of an event
- * word or control block (ports that do not exist keep none). */
-static void fifo_deliver_deferred(struct partition *p, uint32_t first, uint32_t end)
+/*
+ * Re-raise the events of ports *next .. end - 1 of p kept for want of an
+ * event word or control block, at most EVTCHN_FIFO_SCAN_BATCH of them, and
+ * advance *next past those looked at. Returns true when *next reached end.
+ * Pre: *next <= end <= ports_ready (which only a reset lowers, and a reset
+ * also ends the scan).
+ */
+static bool fifo_scan(struct partition *p, uint32_t *next, uint32_t end)
 {
-    uint32_t ready = evtchn_parts[p->id].ports_ready; /* <= 2^17 */
-    for (uint32_t port = first; port < end && port < ready; port++) {
-        if (evtchn_port_of(p, port)->pending != 0u) {
+    const struct evtchn_port *ports = evtchn_parts[p->id].ports;
+    uint32_t stop = end - *next > EVTCHN_FIFO_SCAN_BATCH ? *next + EVTCHN_FIFO_SCAN_BATCH : end;
+    for (uint32_t port = *next; port < stop; port++) { /* <= EVTCHN_FIFO_SCAN_BATCH */
+        if (ports[port].pending != 0u) {
             evtchn_fifo_raise(p, port);
         }
     }
+    *next = stop;
+    return stop == end;
 }
 
-/* Implements: LLR-EVT-012 */
+/*
+ * The guest may be anywhere in a continued init_control: it re-issues the
+ * call until it returns, but it may also issue any other call in between,
+ * or never re-issue it. Each re-issue for the same vCPU goes on with the
+ * scan; nothing else waits for it, and a reset ends it.
+ * Implements: LLR-EVT-012, LLR-EVT-037
+ */
 int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t offset,
                                  uint32_t vcpu_id)
 {
@@ -185,14 +202,18 @@ int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t off
         return -XEN_ENOENT;
     }
     struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[vcpu_id]->gid];
+    if (q->scan_next != q->scan_end) {
+        return fifo_scan(p, &q->scan_next, q->scan_end) ? 0 : HCALL_CONTINUE;
+    }
     uint32_t *page = fifo_guest_page(p, gfn);
     if (q->ctrl != NULL || page == NULL) {
         return -XEN_EINVAL;
     }
     q->ctrl = page + offset / 4u;
     evtchn_fifo_parts[p->id].active = true;
-    fifo_deliver_deferred(p, 0, EVTCHN_FIFO_NR_CHANNELS);
-    return 0;
+    q->scan_next = 0;
+    q->scan_end = evtchn_parts[p->id].ports_ready; /* later ports keep nothing */
+    return fifo_scan(p, &q->scan_next, q->scan_end) ? 0 : HCALL_CONTINUE;
 }
 
 /* Implements: LLR-EVT-013 */
@@ -214,7 +235,13 @@ int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn)
     uint32_t first = fp->num_pages * EVTCHN_FIFO_WORDS_PER_PAGE;
     fp->array[fp->num_pages] = page;
     fp->num_pages++;
-    fifo_deliver_deferred(p, first, first + EVTCHN_FIFO_WORDS_PER_PAGE);
+    uint32_t end = evtchn_parts[p->id].ports_ready; /* the page's ports that exist */
+    if (end > first + EVTCHN_FIFO_WORDS_PER_PAGE) {
+        end = first + EVTCHN_FIFO_WORDS_PER_PAGE;
+    }
+    if (first < end) {
+        (void)fifo_scan(p, &first, end); /* one page: EVTCHN_FIFO_SCAN_BATCH ports */
+    }
     return 0;
 }
 

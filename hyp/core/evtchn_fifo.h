@@ -42,7 +42,13 @@ _Static_assert(EVTCHN_CHUNK_PORTS == EVTCHN_FIFO_WORDS_PER_PAGE, "a chunk is one
 struct evtchn_fifo_vcpu {
     uint32_t *ctrl;                        /* control block, NULL before init_control */
     uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked per queue; 0: empty */
+    uint32_t scan_next; /* init_control's scan for kept events: next port ... */
+    uint32_t scan_end;  /* ... and its end; done when scan_next == scan_end */
 };
+
+/* Ports one init_control or expand_array call looks at for kept events at
+ * most: a longer scan is continued by the guest re-issuing the call. */
+#define EVTCHN_FIFO_SCAN_BATCH EVTCHN_FIFO_WORDS_PER_PAGE
 
 /* Event array of one partition. */
 struct evtchn_fifo_part {

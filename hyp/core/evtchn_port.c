@@ -44,6 +44,7 @@ void evtchn_slice(const struct bh_cfg *cfg)
         ep->ports_ready = 0;
         ep->free_hint = 1;
         ep->hwm = 0;
+        ep->close_next = 0;
         base += ep->ports_max;
     }
 }

@@ -300,6 +300,7 @@ bool part_restart(struct partition *p, bool cold, bool from_idle)
         p->restarts++;
         p->reload.cold = cold;
         p->reload.quiesced = false;
+        p->reload.closed = false;
         p->reload.seg = 0;
         p->reload.off = 0;
         part_vcpus_off(p);
@@ -345,8 +346,15 @@ bool part_reload_step(struct partition *p, uint64_t now, uint64_t deadline)
     if (!r->quiesced) {
         /* No other CPU writes p's RAM from here on: its pointers into it go. */
         shinfo_reset(p);
-        evtchn_reset(p);
+        evtchn_reset_begin(p);
         r->quiesced = true;
+        t = arch_now();
+    }
+    while (!r->closed) { /* bounded by the deadline; each step by its batch */
+        if (t >= deadline) {
+            return false;
+        }
+        r->closed = evtchn_reset_step(p);
         t = arch_now();
     }
     while (r->cold && r->seg < (uint32_t)PART_NUM_SEGS) { /* bounded by the deadline */

@@ -65,7 +65,8 @@ struct vcpu {
 /* Progress of a restart's reload (part_reload_step). */
 struct part_reload {
     bool cold;           /* restore memory from the blob */
-    bool quiesced;       /* event channels and shared info dropped */
+    bool quiesced;       /* event pages and shared info dropped */
+    bool closed;         /* ... and then every port closed (evtchn_reset_step) */
     uint32_t seg;        /* next segment: PART_SEG_* */
     uint64_t off;        /* bytes of that segment done */
     uint64_t not_before; /* module time the reload may finish: one per frame */

@@ -8,7 +8,9 @@
  *              event-channel ports and then sets up its FIFO control block
  *              (init_control, which scans every port for kept events), so
  *              that each restart has N - 1 ports to close (LLR-EVT-036,
- *              LLR-EVT-037).
+ *              LLR-EVT-037); with holes=R it then R times closes the
+ *              lowest and the highest port and allocates two again
+ *              (LLR-EVT-033).
  *   mode=warm  boots=N: counts its boots in .data (a warm restart keeps
  *              memory), and restarts warm (mode NORMAL, then WARM_START)
  *              until the N-th boot, then powers off.
@@ -29,6 +31,22 @@ static volatile uint8_t claim[CLAIM_BYTES] __attribute__((section(".claim")));
 static volatile uint32_t boots;     /* in .bss: 0 after a cold restart */
 static volatile uint32_t warm_boots = 1u; /* in .data: kept by a warm one */
 static uint8_t ctrl_page[4096] __attribute__((aligned(4096)));
+
+/* rounds times: close port 1 and port n - 1, then allocate twice. The
+ * second allocation is the lowest free port far above the first: a search
+ * that walks the ports in use between them costs n steps (LLR-EVT-033). */
+static void make_holes(uint32_t n, uint32_t rounds)
+{
+    uint32_t port = 0;
+    for (uint32_t r = 0; r < rounds; r++) {
+        if (evtchn_close(1) != 0 || evtchn_close(n - 1u) != 0 ||
+            evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &port) != 0 ||
+            evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &port) != 0 || port != n - 1u) {
+            gputs("not ok - hole refilled wrongly\n");
+            guest_crash();
+        }
+    }
+}
 
 /* Allocate ports 1 .. n - 1 (unbound, for itself), then init_control. */
 static void take_ports(uint32_t n)
@@ -81,6 +99,7 @@ int main(void)
         uint32_t ports = (uint32_t)bh_arg(args, "ports", 0, 0);
         if (ports != 0u) {
             take_ports(ports);
+            make_holes(ports, (uint32_t)bh_arg(args, "holes", 0, 0));
         }
         /* silent: the hypervisor prints each restart */
         (void)restart_with_marker(HC_SCHED_OP, SCHEDOP_SHUTDOWN, (uint64_t)(uintptr_t)&reason);

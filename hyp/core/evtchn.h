@@ -101,7 +101,6 @@ struct evtchn_part {
     struct evtchn_port *ports; /* slice of the pool, ports_max ports */
     uint32_t ports_max;        /* port limit: EVTCHN_CHUNK_PORTS .. 2^17 */
     uint32_t ports_ready;      /* ports initialised; the others do not exist yet */
-    uint32_t free_hint;        /* every port below it is in use (not free) */
     uint32_t hwm;              /* ports at and above it were never in use */
     uint32_t close_next;       /* reset under way: next port to close; 0: none */
     uint32_t virq_port[BH_MAX_VCPUS_PER_PART][EVTCHN_NR_VIRQS]; /* 0: none */

@@ -16,6 +16,56 @@
 static struct evtchn_port evtchn_pool[EVTCHN_POOL_PORTS]
     __attribute__((aligned(8), section(".noinit")));
 
+/*
+ * Which ports are free, in two levels, so that the lowest free port is
+ * found in a bounded number of steps whatever a guest closed before:
+ * bit b of evtchn_free_words[w] is port 64 w + b of the pool (set: it
+ * exists and is free); bit j of evtchn_free_sum[i][k] is word 64 k + j of
+ * partition i's slice (set: that word has a bit set). A word of a chunk
+ * that does not exist yet may hold stale bits: its summary bit is clear,
+ * and the chunk's initialisation writes the word before setting it.
+ */
+#define EVTCHN_FREE_SUM_WORDS (EVTCHN_FIFO_NR_CHANNELS / 64u / 64u) /* 32 */
+static uint64_t evtchn_free_words[EVTCHN_POOL_PORTS / 64u];
+static uint64_t evtchn_free_sum[BH_MAX_PARTS][EVTCHN_FREE_SUM_WORDS];
+_Static_assert(EVTCHN_CHUNK_PORTS % 64u == 0u, "chunks are whole words");
+
+/* The free-bitmap word of port of ep's partition i (slice-relative). */
+static uint64_t *evtchn_free_word(const struct evtchn_part *ep, uint32_t port)
+{
+    return &evtchn_free_words[(uint32_t)(ep->ports - evtchn_pool) / 64u + port / 64u];
+}
+
+/* port of partition i exists and is free (free true) or in use. */
+static void evtchn_mark(uint32_t i, uint32_t port, bool free)
+{
+    uint64_t *w = evtchn_free_word(&evtchn_parts[i], port);
+    uint64_t *sum = &evtchn_free_sum[i][port / 4096u];
+    uint64_t sbit = 1ull << ((port / 64u) % 64u);
+    if (free) {
+        *w |= 1ull << (port % 64u);
+        *sum |= sbit;
+    } else {
+        *w &= ~(1ull << (port % 64u));
+        *sum = (*w == 0u) ? (*sum & ~sbit) : *sum;
+    }
+}
+
+/* The lowest free port of partition i, or 0 when no existing port is free.
+ * Bounded: EVTCHN_FREE_SUM_WORDS summary words, then one bitmap word. */
+static uint32_t evtchn_lowest_free(uint32_t i)
+{
+    for (uint32_t k = 0; k < EVTCHN_FREE_SUM_WORDS; k++) {
+        uint64_t sum = evtchn_free_sum[i][k];
+        if (sum != 0u) {
+            uint32_t word = k * 64u + (uint32_t)__builtin_ctzll(sum);
+            uint64_t bits = *evtchn_free_word(&evtchn_parts[i], word * 64u);
+            return word * 64u + (uint32_t)__builtin_ctzll(bits);
+        }
+    }
+    return 0;
+}
+
 /* Implements: LLR-EVT-004, LLR-EVT-033 */
 struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
 {
@@ -42,7 +92,6 @@ void evtchn_slice(const struct bh_cfg *cfg)
         ep->ports = &evtchn_pool[base];
         ep->ports_max = ok ? want : EVTCHN_CHUNK_PORTS;
         ep->ports_ready = 0;
-        ep->free_hint = 1;
         ep->hwm = 0;
         ep->close_next = 0;
         base += ep->ports_max;
@@ -61,6 +110,15 @@ static void evtchn_chunk_init(struct evtchn_part *ep)
         chunk[k].priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
         chunk[k].last_prio = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
     }
+    /* Its words first, then their summary bits: every port of it free. */
+    uint64_t *w = evtchn_free_word(ep, ep->ports_ready);
+    for (uint32_t k = 0; k < EVTCHN_CHUNK_PORTS / 64u; k++) {
+        w[k] = UINT64_MAX;
+    }
+    uint32_t i = (uint32_t)(ep - evtchn_parts);
+    uint32_t first = ep->ports_ready / 64u;
+    evtchn_free_sum[i][first / 64u] |= ((1ull << (EVTCHN_CHUNK_PORTS / 64u)) - 1u)
+                                       << (first % 64u);
     ep->ports_ready += EVTCHN_CHUNK_PORTS;
 }
 
@@ -69,13 +127,13 @@ void evtchn_port_used(const struct partition *p, uint32_t port)
 {
     struct evtchn_part *ep = &evtchn_parts[p->id];
     ep->hwm = (port >= ep->hwm) ? port + 1u : ep->hwm;
+    evtchn_mark(p->id, port, false);
 }
 
 /* Implements: LLR-EVT-033 */
 void evtchn_port_freed(const struct partition *p, uint32_t port)
 {
-    struct evtchn_part *ep = &evtchn_parts[p->id];
-    ep->free_hint = (port < ep->free_hint) ? port : ep->free_hint;
+    evtchn_mark(p->id, port, true);
 }
 
 /* Implements: LLR-EVT-002, LLR-EVT-033 */
@@ -85,33 +143,29 @@ void evtchn_ports_fresh(const struct partition *p)
     /* Back to one chunk: the ports beyond it cease to exist until the
      * partition allocates them again. */
     ep->hwm = 1;
-    ep->free_hint = 1;
     ep->ports_ready = 0;
+    bh_memset(evtchn_free_sum[p->id], 0, sizeof(evtchn_free_sum[p->id]));
     evtchn_chunk_init(ep);
     ep->ports[0].state = EVTCHN_RESERVED;
+    evtchn_mark(p->id, 0, false);
 }
 
 /* Take the lowest free port of p, reset to defaults (bound to vCPU 0,
  * priority 7), initialising the next chunk when every port that exists is
  * in use. Returns 0 when none is free below the limit (port 0 is never
- * free). The search starts at the hint, below which every port is in use,
- * so filling the table costs O(1) per port. Implements: LLR-EVT-004, LLR-EVT-033 */
+ * free). The free bitmap finds it in a bounded number of steps.
+ * Implements: LLR-EVT-004, LLR-EVT-033 */
 uint32_t evtchn_port_alloc(const struct partition *p, uint32_t state)
 {
     struct evtchn_part *ep = &evtchn_parts[p->id];
-    uint32_t port = ep->free_hint;
-    /* Bounded by ports_ready <= ports_max <= 2^17. */
-    while (port < ep->ports_ready && ep->ports[port].state != EVTCHN_FREE) {
-        port++;
-    }
-    if (port >= ep->ports_ready) {
+    uint32_t port = evtchn_lowest_free(p->id);
+    if (port == 0u) {
         if (ep->ports_ready >= ep->ports_max) {
-            ep->free_hint = port;
             return 0;
         }
+        port = ep->ports_ready; /* the first port of the next chunk */
         evtchn_chunk_init(ep);
     }
-    ep->free_hint = port + 1u;
     evtchn_port_used(p, port);
     struct evtchn_port *e = &ep->ports[port];
     e->state = (uint8_t)state;

@@ -367,8 +367,8 @@ bool part_reload_step(struct partition *p, uint64_t now, uint64_t deadline)
         }
         t = arch_now();
     }
-    if (t < r->not_before) {
-        return false; /* at most one restart finishes per major frame */
+    if (t < r->not_before || t >= deadline) {
+        return false; /* one restart a major frame; the reset is a unit too */
     }
     arch_lock(&p->life);
     if (p->state == PART_RESTARTING) {

@@ -172,7 +172,7 @@ bool vgic_kick(const struct vcpu *t)
 void vgic_kick_marked(const struct partition *p, uint32_t marked)
 {
     uint32_t rest = marked;
-    while (rest != 0u) { /* each turn clears a bit: at most 16 */
+    while (rest != 0u) { /* each turn clears a bit: at most BH_CFG_MAX_VCPUS */
         (void)vgic_kick(p->vcpus[__builtin_ctz(rest)]);
         rest &= rest - 1u;
     }

@@ -213,7 +213,8 @@ static void test_reload_chunks(void **state)
 }
 
 /* Verifies: LLR-PART-012 (the next restart finishes a major frame after the
- * previous one finished, not before) */
+ * previous one finished, not before), LLR-PART-011 (the final reset also
+ * waits while the window's boundary is reached) */
 static void test_restart_rate(void **state)
 {
     (void)state;
@@ -222,6 +223,9 @@ static void test_restart_rate(void **state)
     assert_true(part_reload_step(b, 5000, UINT64_MAX));
     assert_int_equal(sched_frame_ticks(), 2000u);
     assert_true(part_restart(b, false, false));
+    fake.now = 7000;
+    assert_false(part_reload_step(b, 7000, 7000)); /* the reset waits for time too */
+    assert_int_equal(b->state, PART_RESTARTING);
     fake.now = 6999;
     assert_false(part_reload_step(b, 6999, UINT64_MAX));
     assert_int_equal(b->state, PART_RESTARTING);

@@ -478,8 +478,9 @@ static int64_t evtchn_bind_vcpu(struct partition *p, const struct evtchn_pair_ar
 }
 
 /* The operations that touch only the caller's ports and FIFO state. */
-static int64_t evtchn_local_op(struct partition *p, uint32_t cmd, union evtchn_arg *a)
+static int64_t evtchn_local_op(const struct vcpu *v, uint32_t cmd, union evtchn_arg *a)
 {
+    struct partition *p = v->part;
     int64_t rc;
     arch_lock(&evtchn_parts[p->id].lock);
     switch (cmd) {
@@ -490,20 +491,22 @@ static int64_t evtchn_local_op(struct partition *p, uint32_t cmd, union evtchn_a
         rc = evtchn_fifo_set_priority(p, a->pair.port, a->pair.value);
         break;
     case EVTCHNOP_INIT_CONTROL:
-        rc = evtchn_fifo_init_control(p, a->init_control.control_gfn, a->init_control.offset,
+        rc = evtchn_fifo_init_control(p, v->gid, a->init_control.control_gfn,
+                                      a->init_control.offset,
                                       a->init_control.vcpu);
         a->init_control.link_bits = (uint8_t)EVTCHN_FIFO_LINK_BITS;
         break;
     default: /* EVTCHNOP_EXPAND_ARRAY */
-        rc = evtchn_fifo_expand_array(p, a->array_gfn);
+        rc = evtchn_fifo_expand_array(p, v->gid, a->array_gfn);
         break;
     }
     arch_unlock(&evtchn_parts[p->id].lock);
     return rc;
 }
 
-static int64_t evtchn_do(struct partition *p, uint32_t cmd, union evtchn_arg *a)
+static int64_t evtchn_do(const struct vcpu *v, uint32_t cmd, union evtchn_arg *a)
 {
+    struct partition *p = v->part;
     switch (cmd) {
     case EVTCHNOP_BIND_INTERDOMAIN:
         return evtchn_bind_interdomain(p, &a->bind_interdomain);
@@ -518,7 +521,7 @@ static int64_t evtchn_do(struct partition *p, uint32_t cmd, union evtchn_arg *a)
     case EVTCHNOP_BIND_VCPU:
         return evtchn_bind_vcpu(p, &a->pair);
     default:
-        return evtchn_local_op(p, cmd, a);
+        return evtchn_local_op(v, cmd, a);
     }
 }
 
@@ -538,7 +541,7 @@ static __attribute__((noinline)) int64_t evtchn_op_copy(struct vcpu *v, uint32_t
         !gmem_read(v, &a, arg_gva, evtchn_arg_size[op])) {
         return -XEN_EFAULT;
     }
-    int64_t rc = evtchn_do(v->part, op, &a);
+    int64_t rc = evtchn_do(v, op, &a);
     if (rc == 0 && evtchn_arg_out[op] && !gmem_write(v, arg_gva, &a, evtchn_arg_size[op])) {
         rc = -XEN_EFAULT; /* the guest unmapped its argument meanwhile */
     }

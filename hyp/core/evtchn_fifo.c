@@ -167,34 +167,50 @@ void evtchn_fifo_raise(struct partition *p, uint32_t port)
 
 /*
  * Re-raise the events of ports *next .. end - 1 of p kept for want of an
- * event word or control block, at most EVTCHN_FIFO_SCAN_BATCH of them, and
- * advance *next past those looked at. Returns true when *next reached end.
- * Pre: *next <= end <= ports_ready (which only a reset lowers, and a reset
- * also ends the scan).
+ * event word or control block: at most EVTCHN_FIFO_SCAN_BATCH ports looked
+ * at and EVTCHN_FIFO_RAISE_BATCH events raised. Advances *next past the
+ * ports looked at; returns true when it reached end. Pre: *next <= end <=
+ * ports_ready (which only a reset lowers, and a reset also ends the scan).
  */
 static bool fifo_scan(struct partition *p, uint32_t *next, uint32_t end)
 {
     const struct evtchn_port *ports = evtchn_parts[p->id].ports;
-    uint32_t stop = end - *next > EVTCHN_FIFO_SCAN_BATCH ? *next + EVTCHN_FIFO_SCAN_BATCH : end;
-    for (uint32_t port = *next; port < stop; port++) { /* <= EVTCHN_FIFO_SCAN_BATCH */
+    uint32_t port = *next;
+    uint32_t stop = (end - port > EVTCHN_FIFO_SCAN_BATCH) ? port + EVTCHN_FIFO_SCAN_BATCH : end;
+    uint32_t raised = 0;
+    while (port < stop && raised < EVTCHN_FIFO_RAISE_BATCH) {
         if (ports[port].pending != 0u) {
             evtchn_fifo_raise(p, port);
+            raised++;
         }
+        port++;
     }
-    *next = stop;
-    return stop == end;
+    *next = port;
+    return port == end;
 }
 
 /*
- * The guest may be anywhere in a continued init_control: it re-issues the
- * call until it returns, but it may also issue any other call in between,
- * or never re-issue it. Each re-issue for the same vCPU goes on with the
- * scan; nothing else waits for it, and a reset ends it.
- * Implements: LLR-EVT-012, LLR-EVT-037
+ * Go on with the scan of vCPU c's continued call: 0 when it is done, else
+ * HCALL_CONTINUE (the guest re-issues the call, which comes back here).
+ * A vCPU re-issues its call until it returns, so while c's scan is under
+ * way, its next init_control or expand_array is taken as that re-issue,
+ * whatever its arguments: a guest that changes them meanwhile only
+ * loses its own request. Other vCPUs' calls are independent; a reset ends
+ * every scan of the partition. Implements: LLR-EVT-037
  */
-int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t offset,
-                                 uint32_t vcpu_id)
+static int64_t fifo_continue(struct partition *p, struct evtchn_fifo_vcpu *c)
 {
+    return fifo_scan(p, &c->scan_next, c->scan_end) ? 0 : HCALL_CONTINUE;
+}
+
+/* Implements: LLR-EVT-012, LLR-EVT-037 */
+int64_t evtchn_fifo_init_control(struct partition *p, uint32_t caller, uint64_t gfn,
+                                 uint32_t offset, uint32_t vcpu_id)
+{
+    struct evtchn_fifo_vcpu *c = &evtchn_fifo_vcpus[caller];
+    if (c->scan_next != c->scan_end) {
+        return fifo_continue(p, c);
+    }
     if (offset > EVTCHN_PAGE_SIZE - EVTCHN_FIFO_CTRL_SIZE || (offset & 7u) != 0u) {
         return -XEN_EINVAL;
     }
@@ -202,24 +218,25 @@ int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t off
         return -XEN_ENOENT;
     }
     struct evtchn_fifo_vcpu *q = &evtchn_fifo_vcpus[p->vcpus[vcpu_id]->gid];
-    if (q->scan_next != q->scan_end) {
-        return fifo_scan(p, &q->scan_next, q->scan_end) ? 0 : HCALL_CONTINUE;
-    }
     uint32_t *page = fifo_guest_page(p, gfn);
     if (q->ctrl != NULL || page == NULL) {
         return -XEN_EINVAL;
     }
     q->ctrl = page + offset / 4u;
     evtchn_fifo_parts[p->id].active = true;
-    q->scan_next = 0;
-    q->scan_end = evtchn_parts[p->id].ports_ready; /* later ports keep nothing */
-    return fifo_scan(p, &q->scan_next, q->scan_end) ? 0 : HCALL_CONTINUE;
+    c->scan_next = 0;
+    c->scan_end = evtchn_parts[p->id].ports_ready; /* later ports keep nothing */
+    return fifo_continue(p, c);
 }
 
-/* Implements: LLR-EVT-013 */
-int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn)
+/* Implements: LLR-EVT-013, LLR-EVT-037 */
+int64_t evtchn_fifo_expand_array(struct partition *p, uint32_t caller, uint64_t gfn)
 {
     struct evtchn_fifo_part *fp = &evtchn_fifo_parts[p->id];
+    struct evtchn_fifo_vcpu *c = &evtchn_fifo_vcpus[caller];
+    if (c->scan_next != c->scan_end) {
+        return fifo_continue(p, c);
+    }
     if (!fp->active) {
         return -XEN_EOPNOTSUPP;
     }
@@ -235,14 +252,13 @@ int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn)
     uint32_t first = fp->num_pages * EVTCHN_FIFO_WORDS_PER_PAGE;
     fp->array[fp->num_pages] = page;
     fp->num_pages++;
-    uint32_t end = evtchn_parts[p->id].ports_ready; /* the page's ports that exist */
-    if (end > first + EVTCHN_FIFO_WORDS_PER_PAGE) {
-        end = first + EVTCHN_FIFO_WORDS_PER_PAGE;
-    }
-    if (first < end) {
-        (void)fifo_scan(p, &first, end); /* one page: EVTCHN_FIFO_SCAN_BATCH ports */
-    }
-    return 0;
+    /* The page's ports that exist: first .. end - 1 (none when they do not
+     * exist yet: ports_ready <= first). */
+    uint32_t ready = evtchn_parts[p->id].ports_ready;
+    uint32_t end = (ready > first) ? ready : first;
+    c->scan_next = first;
+    c->scan_end = (end - first > EVTCHN_FIFO_WORDS_PER_PAGE) ? first + EVTCHN_FIFO_WORDS_PER_PAGE : end;
+    return fifo_continue(p, c);
 }
 
 /* Implements: LLR-EVT-014 */

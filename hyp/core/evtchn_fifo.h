@@ -42,13 +42,15 @@ _Static_assert(EVTCHN_CHUNK_PORTS == EVTCHN_FIFO_WORDS_PER_PAGE, "a chunk is one
 struct evtchn_fifo_vcpu {
     uint32_t *ctrl;                        /* control block, NULL before init_control */
     uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked per queue; 0: empty */
-    uint32_t scan_next; /* init_control's scan for kept events: next port ... */
-    uint32_t scan_end;  /* ... and its end; done when scan_next == scan_end */
+    uint32_t scan_next; /* this vCPU's continued call: next port to scan ... */
+    uint32_t scan_end;  /* ... and the scan's end; none when scan_next == scan_end */
 };
 
 /* Ports one init_control or expand_array call looks at for kept events at
- * most: a longer scan is continued by the guest re-issuing the call. */
+ * most, and events it re-raises at most: a longer scan is continued by the
+ * guest re-issuing the call. */
 #define EVTCHN_FIFO_SCAN_BATCH EVTCHN_FIFO_WORDS_PER_PAGE
+#define EVTCHN_FIFO_RAISE_BATCH 64u
 
 /* Event array of one partition. */
 struct evtchn_fifo_part {
@@ -69,19 +71,21 @@ void evtchn_fifo_reset(const struct partition *p);
  * frame gfn for vCPU vcpu_id. -EINVAL: offset not 8-byte aligned or the block
  * would cross the page, the vCPU already has one, or the frame is not in
  * p's RAM; -ENOENT: no such vCPU. Events deferred for want of a control
- * block are then delivered. Implements: LLR-EVT-012.
+ * block are then delivered, in pieces: HCALL_CONTINUE while the scan is not
+ * done (see evtchn_fifo_continue). caller: gid of the calling vCPU.
+ * Implements: LLR-EVT-012, LLR-EVT-037.
  */
-int64_t evtchn_fifo_init_control(struct partition *p, uint64_t gfn, uint32_t offset,
-                                 uint32_t vcpu_id);
+int64_t evtchn_fifo_init_control(struct partition *p, uint32_t caller, uint64_t gfn,
+                                 uint32_t offset, uint32_t vcpu_id);
 
 /*
  * EVTCHNOP_expand_array: append guest frame gfn to the event array.
  * -EOPNOTSUPP before any init_control, -ENOSPC when the array already covers
  * p's port limit, -EINVAL when the frame is not in p's RAM. Events deferred
- * for want of an event word of the new page are then delivered.
- * Implements: LLR-EVT-013.
+ * for want of an event word of the new page are then delivered, in pieces
+ * as for init_control. Implements: LLR-EVT-013, LLR-EVT-037.
  */
-int64_t evtchn_fifo_expand_array(struct partition *p, uint64_t gfn);
+int64_t evtchn_fifo_expand_array(struct partition *p, uint32_t caller, uint64_t gfn);
 
 /* EVTCHNOP_set_priority: -EINVAL for a port outside the table or a priority
  * above 15; the new priority applies from the next link. Implements: LLR-EVT-014. */

@@ -86,14 +86,20 @@ static int teardown(void **state)
     return 0;
 }
 
-static int64_t eop(uint32_t pi, uint32_t cmd, void *arg, size_t size)
+/* An event_channel_op of vCPU gid of partition pi. */
+static int64_t eop_as(uint32_t pi, uint32_t gid, uint32_t cmd, void *arg, size_t size)
 {
     uint8_t *g = &ram[pi][ARG];
     memcpy(g, arg, size);
     uint64_t args[5] = {cmd, gpa_of[pi] + ARG, 0, 0, 0};
-    int64_t rc = hcall_dispatch(&vcpu_table[gid_of[pi]], XEN_HC_EVENT_CHANNEL_OP, args);
+    int64_t rc = hcall_dispatch(&vcpu_table[gid], XEN_HC_EVENT_CHANNEL_OP, args);
     memcpy(arg, g, size);
     return rc;
+}
+
+static int64_t eop(uint32_t pi, uint32_t cmd, void *arg, size_t size)
+{
+    return eop_as(pi, gid_of[pi], cmd, arg, size);
 }
 
 static uint32_t alloc_unbound(uint32_t pi, uint16_t rdom)
@@ -119,10 +125,15 @@ static int64_t init_control(uint32_t pi, uint32_t vcpu)
     return rc;
 }
 
-static int64_t expand(uint32_t pi, uint32_t page)
+static int64_t expand_as(uint32_t pi, uint32_t gid, uint32_t page)
 {
     uint64_t gfn = (gpa_of[pi] >> 12) + page;
-    return eop(pi, EVTCHNOP_EXPAND_ARRAY, &gfn, sizeof(gfn));
+    return eop_as(pi, gid, EVTCHNOP_EXPAND_ARRAY, &gfn, sizeof(gfn));
+}
+
+static int64_t expand(uint32_t pi, uint32_t page)
+{
+    return expand_as(pi, gid_of[pi], page);
 }
 
 static uint8_t state_of(uint32_t pi, uint32_t port)
@@ -270,19 +281,23 @@ static uint32_t kept_high(void)
 
 /* Verifies: LLR-EVT-037 (init_control looks at EVTCHN_FIFO_SCAN_BATCH ports
  * a call and is continued; the kept event is delivered when the scan
- * reaches its port; other calls go on meanwhile), LLR-EVT-012 */
+ * reaches its port; another vCPU's calls go on meanwhile, while the
+ * caller's own next call is taken as the re-issue), LLR-EVT-012 */
 static void test_init_control_continued(void **state)
 {
     (void)state;
     uint32_t u = kept_high();
     assert_int_equal(init_control(0, 1), HCALL_CONTINUE);
-    assert_int_equal(evtchn_fifo_vcpus[1].scan_next, EVTCHN_FIFO_SCAN_BATCH);
+    assert_int_equal(evtchn_fifo_vcpus[0].scan_next, EVTCHN_FIFO_SCAN_BATCH); /* the caller's */
     assert_int_equal(init_control(0, 1), HCALL_CONTINUE);
     assert_int_equal(evtchn_port_of(&part_table[0], u)->pending, 1); /* not reached */
-    /* Another call meanwhile: unaffected, and the scan waits. */
-    assert_int_equal(expand(0, 5), 0);
-    assert_int_equal(evtchn_fifo_vcpus[1].scan_next, 2u * EVTCHN_FIFO_SCAN_BATCH);
-    assert_int_equal(init_control(0, 1), 0);
+    /* vCPU 1's own call meanwhile: unaffected, and the scan waits. */
+    assert_int_equal(expand_as(0, 1, 5), 0);
+    assert_int_equal(evtchn_fifo_parts[0].num_pages, 4);
+    assert_int_equal(evtchn_fifo_vcpus[0].scan_next, 2u * EVTCHN_FIFO_SCAN_BATCH);
+    /* The caller's next call, whatever it asks, is the re-issue. */
+    assert_int_equal(expand(0, 6), 0);
+    assert_int_equal(evtchn_fifo_parts[0].num_pages, 4);
     assert_int_equal(evtchn_port_of(&part_table[0], u)->pending, 0);
     uint32_t w;
     memcpy(&w, &ram[0][2u * 4096u + u * 4u], 4);
@@ -300,9 +315,38 @@ static void test_reset_ends_scan(void **state)
     struct partition *p0 = &part_table[0];
     assert_true(part_restart(p0, true, false));
     fx_restart_finish(p0);
-    assert_int_equal(evtchn_fifo_vcpus[1].scan_next, 0);
-    assert_int_equal(evtchn_fifo_vcpus[1].scan_end, 0);
+    assert_int_equal(evtchn_fifo_vcpus[0].scan_next, 0);
+    assert_int_equal(evtchn_fifo_vcpus[0].scan_end, 0);
     assert_int_equal(init_control(0, 1), 0); /* one chunk: one piece */
+}
+
+/* Verifies: LLR-EVT-037 (a call re-raises at most EVTCHN_FIFO_RAISE_BATCH
+ * kept events; the rest follow in the continued call) */
+static void test_scan_raise_budget(void **state)
+{
+    (void)state;
+    enum { PAIRS = 100 };
+    uint32_t kept[PAIRS];
+    assert_int_equal(init_control(0, 0), 0);
+    assert_int_equal(expand(0, 2), 0);
+    for (uint32_t k = 0; k < PAIRS; k++) {
+        uint32_t l = 0;
+        kept[k] = alloc_unbound(0, SELF);
+        assert_int_equal(bind(0, SELF, kept[k], &l), 0);
+        uint32_t pair[2] = {kept[k], 1};
+        assert_int_equal(eop(0, EVTCHNOP_BIND_VCPU, pair, 8), 0);
+        assert_int_equal(eop(0, EVTCHNOP_SEND, &l, sizeof(l)), 0); /* vCPU 1: no block */
+    }
+    assert_int_equal(init_control(0, 1), HCALL_CONTINUE);
+    uint32_t delivered = 0;
+    for (uint32_t k = 0; k < PAIRS; k++) {
+        delivered += evtchn_port_of(&part_table[0], kept[k])->pending == 0u ? 1u : 0u;
+    }
+    assert_int_equal(delivered, EVTCHN_FIFO_RAISE_BATCH);
+    assert_int_equal(init_control(0, 1), 0);
+    for (uint32_t k = 0; k < PAIRS; k++) {
+        assert_int_equal(evtchn_port_of(&part_table[0], kept[k])->pending, 0);
+    }
 }
 
 int main(void)
@@ -313,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reload_closes_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_control_continued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_ends_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_raise_budget, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

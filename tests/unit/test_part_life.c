@@ -224,8 +224,11 @@ static void test_restart_rate(void **state)
     assert_int_equal(sched_frame_ticks(), 2000u);
     assert_true(part_restart(b, false, false));
     fake.now = 7000;
-    assert_false(part_reload_step(b, 7000, 7000)); /* the reset waits for time too */
+    fake.now_step = 1; /* quiesce reads 7000, the ports' step 7001 */
+    assert_false(part_reload_step(b, 7000, 7001)); /* the reset waits for time too */
+    assert_true(b->reload.closed);
     assert_int_equal(b->state, PART_RESTARTING);
+    fake.now_step = 0;
     fake.now = 6999;
     assert_false(part_reload_step(b, 6999, UINT64_MAX));
     assert_int_equal(b->state, PART_RESTARTING);

@@ -88,7 +88,7 @@ printf '%-28s %14s %10s %10s %14s\n' "evtchn round trip, 2 CPUs" "$rtt_ns" "" ""
 printf '%-28s %14s %10s %10s %14s\n' "evtchn events/s sustained" "$rate" "" "" ""
 
 # Hypervisor memory per partition (one vCPU) from the flight build's symbol
-# sizes: its port table (the pool's bytes per port times the limit: 1,024,
+# sizes: its port table and free bitmap (the bytes per port times the limit: 1,024,
 # the default, and 131,072), event-channel and FIFO state, partition and
 # vCPU entries.
 ELF="$ROOT/build/$TC/hyp/bulkhead.elf"
@@ -98,9 +98,10 @@ if [ -f "$ELF" ] && [ -n "$NM" ]; then
         { size[$4] = $2 + 0 }
         END {
             parts = 8; vcpus = 32
-            port = size["evtchn_pool"] / (131072 + 7 * 1024) # 2^17 + 7 x 2^10 ports
+            port = (size["evtchn_pool"] + size["evtchn_free_words"]) / (131072 + 7 * 1024) # 2^17 + 7 x 2^10 ports
             other = (size["evtchn_parts"] + size["evtchn_fifo_parts"] + size["part_table"] + \
-                     size["evtchn_policy"]) / parts + (size["vcpu_table"] + size["evtchn_fifo_vcpus"]) / vcpus
+                     size["evtchn_policy"] + size["evtchn_free_sum"]) / parts + \
+                    (size["vcpu_table"] + size["evtchn_fifo_vcpus"]) / vcpus
             printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 1024 ports", 1024 * port + other, "", "", ""
             printf "%-28s %14d %10s %10s %14s\n", "bytes/partition, 131072 ports", 131072 * port + other, "", "", ""
         }'

@@ -53,7 +53,7 @@ $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)
 # The tool tests run the README's commands against the real build's outputs.
 tools-test: $(IMAGE_INPUTS)
 
-images: $(SYSTEM_IMAGES) $(BAD_IMAGES)
+images: $(SYSTEM_IMAGES) $(BAD_IMAGES) $(B)/hostile/cases.stamp
 .PHONY: images
 
 # Draw the demo system (text on the terminal, SVG files in $(B)/show).

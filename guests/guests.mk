@@ -22,8 +22,13 @@ $(B)/guests/%.S.o: guests/%.S $(MAKEFILE_LIST)
 GUEST_LDFLAGS_attack_at := --defsym=GUEST_BASE=0x48000000
 GUEST_LDFLAGS_attack_ptirq := --defsym=GUEST_BASE=0x48000000
 
-$(B)/guests/%.elf: $(B)/guests/%/main.c.o $(GUEST_LIB_OBJ) guests/lib/guest.ld
-	$(TLD) -nostdlib -static -T guests/lib/guest.ld $(GUEST_LDFLAGS_$*) --gc-sections -o $@ $< $(GUEST_LIB_OBJ)
+# A program is every .c of its folder (main.c and, for the hostile suite, a
+# file per group of attack modes).
+guest_objs = $(patsubst %,$(B)/%.o,$(wildcard guests/$(1)/*.c))
+
+.SECONDEXPANSION:
+$(B)/guests/%.elf: $$(call guest_objs,$$*) $(GUEST_LIB_OBJ) guests/lib/guest.ld
+	$(TLD) -nostdlib -static -T guests/lib/guest.ld $(GUEST_LDFLAGS_$*) --gc-sections -o $@ $(call guest_objs,$*) $(GUEST_LIB_OBJ)
 
 $(B)/guests/%.bin: $(B)/guests/%.elf
 	$(TOBJCOPY) -O binary $< $@
@@ -31,4 +36,4 @@ $(B)/guests/%.bin: $(B)/guests/%.elf
 guests: $(GUEST_BINS)
 .PHONY: guests
 .SECONDARY: $(patsubst %,$(B)/guests/%.elf,$(GUEST_PROGS)) \
-  $(patsubst %,$(B)/guests/%/main.c.o,$(GUEST_PROGS)) $(GUEST_LIB_OBJ)
+  $(foreach p,$(GUEST_PROGS),$(call guest_objs,$(p))) $(GUEST_LIB_OBJ)

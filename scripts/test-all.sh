@@ -75,6 +75,10 @@ suite "host programs built by gcc" "build/host-gcc" "${MK[@]}" host-gcc
 suite "fuzz smoke" "fuzz/" "${MK[@]}" fuzz-smoke
 # (3) system tests in QEMU.
 suite "system tests" "system/" tests/system/run.sh "$TC"
+# (3b) the hostile-partition suite: each attack briefly, beside a probe and a
+# witness (tests/system/hostile-modes; images and cases from `make all`).
+suite "hostile suite" "system/hostile-" env CASES_DIR="$ROOT/build/$TC/hostile/cases" \
+    tests/system/run.sh "$TC" $(ls "$ROOT/build/$TC/hostile/cases")
 # (4) certification evidence: the gates, the evidence tools' own tests on
 # fixtures, and seeded defects in copies of the tree.
 suite "evidence" "evidence" "${MK[@]}" evidence-gate evidence-test evidence-seeded

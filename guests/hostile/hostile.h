@@ -35,4 +35,15 @@ struct hostile_mode {
 /* "ok - <text>" or "not ok - <text>" as cond says; returns cond. */
 bool hostile_check(bool cond, const char *text);
 
+/* PSCI CPU_ON of vCPU 1 at a runtime entry that gives it its own stack and
+ * calls fn (which must not return). True when the hypervisor accepted. */
+bool hostile_start_vcpu1(void (*fn)(void));
+
+/* The entry hostile_start_vcpu1 uses (for attacks on CPU_ON itself). */
+void hostile_vcpu1_entry(void);
+
+#define PSCI_CPU_ON 0xC4000003u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_SYSTEM_RESET 0x84000009u
+
 #endif

@@ -14,6 +14,33 @@ bool hostile_check(bool cond, const char *text)
     return cond;
 }
 
+/* vCPU 1's stack and the function it runs (set before each CPU_ON). */
+uint8_t hostile_vcpu1_stack[4096] __attribute__((aligned(16)));
+void (*volatile hostile_vcpu1_fn)(void);
+void hostile_vcpu1_main(void);
+__asm__(".text\n"
+        ".globl hostile_vcpu1_entry\n"
+        "hostile_vcpu1_entry:\n"
+        "    adrp x1, hostile_vcpu1_stack\n"
+        "    add  x1, x1, :lo12:hostile_vcpu1_stack\n"
+        "    add  x1, x1, #4096\n"
+        "    mov  sp, x1\n"
+        "    b    hostile_vcpu1_main\n");
+
+void hostile_vcpu1_main(void)
+{
+    hostile_vcpu1_fn();
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+bool hostile_start_vcpu1(void (*fn)(void))
+{
+    hostile_vcpu1_fn = fn;
+    return psci_call(PSCI_CPU_ON, 1u, (uint64_t)(uintptr_t)hostile_vcpu1_entry, 0) == 0;
+}
+
 /* True when word (up to a space or the end) of args after "mode=" is name. */
 static bool mode_is(const char *args, const char *name)
 {

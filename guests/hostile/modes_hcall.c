@@ -10,8 +10,6 @@
 #define RAM_BASE 0x40000000ull
 #define RAM_END 0x41000000ull /* 16 MiB (config/hostile.dts.in) */
 #define XENVER_EXTRAVERSION 1u
-#define PSCI_CPU_ON 0xC4000003u
-#define PSCI_CPU_OFF 0x84000002u
 
 /* Guest-physical addresses a buffer must never reach (stage 1 is off, so
  * these are also the virtual addresses): no RAM, the vGIC, the vPL011,
@@ -76,21 +74,10 @@ HOSTILE_MODE(evtchn_extreme, "every EVTCHNOP with extreme port and domid values"
     hostile_check(ok == calls, "every extreme EVTCHNOP returned 0 or an error number");
 }
 
-/* vCPU 1: on at hostile_vcpu1_entry, turns itself off at once. */
-uint8_t hostile_vcpu1_stack[4096] __attribute__((aligned(16)));
 static volatile uint32_t vcpu1_runs;
-void hostile_vcpu1_main(void);
-__asm__(".text\n"
-        ".globl hostile_vcpu1_entry\n"
-        "hostile_vcpu1_entry:\n"
-        "    adrp x1, hostile_vcpu1_stack\n"
-        "    add  x1, x1, :lo12:hostile_vcpu1_stack\n"
-        "    add  x1, x1, #4096\n"
-        "    mov  sp, x1\n"
-        "    b    hostile_vcpu1_main\n");
-void hostile_vcpu1_entry(void);
 
-void hostile_vcpu1_main(void)
+/* vCPU 1's work in psci_hostile: count the run, then turn itself off. */
+static void vcpu1_off_at_once(void)
 {
     __atomic_fetch_add(&vcpu1_runs, 1u, __ATOMIC_SEQ_CST);
     (void)psci_call(PSCI_CPU_OFF, 0, 0, 0);
@@ -119,7 +106,7 @@ HOSTILE_MODE(psci_hostile, "PSCI CPU_ON with hostile entries and affinities, rac
     uint64_t rounds = bh_arg(args, "rounds", 0, 200);
     uint32_t started = 0;
     for (uint64_t i = 0; i < rounds; i++) {
-        if (psci_call(PSCI_CPU_ON, 1u, (uint64_t)(uintptr_t)hostile_vcpu1_entry, 0) == 0) {
+        if (hostile_start_vcpu1(vcpu1_off_at_once)) {
             started++;
         }
     }

@@ -15,7 +15,7 @@
  * these are also the virtual addresses): no RAM, the vGIC, the vPL011,
  * across RAM's end, the top of the address space. */
 static const uint64_t bad_ptr[] = {
-    0x0ull,         0x1000ull,         0x08000000ull,      0x080A0000ull,        0x09000000ull,
+    0x0ull,         0x1000ull,         GICD_BASE,          GICR_BASE,            0x22000000ull,
     RAM_END,        RAM_END - 4u,      RAM_END - 1u,       0x3FFFFFF8ull,        0xFFFFFFFFFFFFF000ull,
     UINT64_MAX - 7u, 0x0000FFFFFFFFF000ull, 0x8000000000000000ull,
 };
@@ -146,9 +146,9 @@ static void sweep_frame(uint64_t base, uint64_t size, uint64_t step)
 HOSTILE_MODE(vgic_sweep, "every vGIC offset at widths 1, 2, 4 and 8, read and written")
 {
     uint64_t step = bh_arg(args, "step", 0, 4);
-    sweep_frame(0x08000000u, 0x10000u, step);            /* GICD */
-    sweep_frame(0x080A0000u, 0x20000u, step);            /* GICR of vCPU 0 */
-    sweep_frame(0x080C0000u, 0x20000u, step);            /* GICR of vCPU 1 */
+    sweep_frame(GICD_BASE, 0x10000u, step);               /* GICD */
+    sweep_frame(GICR_BASE, GICR_STRIDE, step);            /* GICR of vCPU 0 */
+    sweep_frame(GICR_BASE + GICR_STRIDE, GICR_STRIDE, step); /* GICR of vCPU 1 */
     hostile_check(true, "every vGIC offset answered");
 }
 

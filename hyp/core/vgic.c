@@ -6,9 +6,10 @@
  *
  * Rules this file keeps, beyond the architecture text:
  * - An interrupt is delivered to vCPU v when it is pending and enabled, and
- *   for an SPI, GICD_CTLR.EnableGrp1 is set and it is routed to v; for an SGI
- *   or PPI, v's GICR_WAKER.ProcessorSleep is 0. Active interrupts of v are
- *   always put in list registers so that the guest can complete them.
+ *   for an SPI, GICD_CTLR.EnableGrp1 is set and it is routed to v (an SGI or
+ *   PPI needs no more: the redistributor is always awake, GICR_WAKER reads
+ *   as zero, as Xen's). Active interrupts of v are always put in list
+ *   registers so that the guest can complete them.
  * - While an interrupt is held in a list register, the list register is
  *   its state; at sync the state comes back from it, plus any pending state
  *   the list register did not carry (pend_extra: set when the interrupt was
@@ -111,7 +112,6 @@ void vgic_init(struct partition *p)
         for (uint32_t i = 0; i < VGIC_NUM_PRIVATE; i++) {
             irq_reset(&c->priv[i], i < 16u ? 1u : 0u);
         }
-        c->waker = GICR_WAKER_ASLEEP;
         c->lr_count = 0u;
         bh_memset(c->lr_intid, 0, sizeof(c->lr_intid));
         __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
@@ -223,8 +223,7 @@ static bool irq_is_for(const struct vcpu *v, uint32_t intid, const struct vgic_i
 /* Pending state of q that may be signalled to v now. */
 static bool irq_deliverable(const struct vcpu *v, uint32_t intid, const struct vgic_irq *q)
 {
-    bool forward = intid < VGIC_NUM_PRIVATE ? (v->vgic.waker & GICR_WAKER_PS) == 0u
-                                            : (v->part->vgic.ctlr & GICD_CTLR_GRP1) != 0u;
+    bool forward = intid < VGIC_NUM_PRIVATE || (v->part->vgic.ctlr & GICD_CTLR_GRP1) != 0u;
     return q->pending != 0u && q->enabled != 0u && forward && irq_is_for(v, intid, q);
 }
 

@@ -79,7 +79,6 @@ struct vgic_dist {
 
 struct vgic_cpu {
     struct vgic_irq priv[VGIC_NUM_PRIVATE];
-    uint32_t waker;        /* GICR_WAKER as the guest sees it */
     uint32_t lr_count;     /* list registers in use after last fill */
     uint32_t lr_intid[VGIC_MAX_LRS];
     bool dirty;            /* state changed since last fill */

@@ -40,7 +40,6 @@ enum vgic_reg {
     REG_IIDR,
     REG_PIDR2,
     REG_GICR_TYPER,
-    REG_GICR_WAKER,
     REG_IROUTER,
     REG_IGROUPR, /* from here on: per-interrupt fields, see bank_access */
     REG_ISENABLER,
@@ -66,7 +65,10 @@ struct vgic_reg_desc {
 };
 
 /* Offsets absent from this table read as zero and ignore writes (reserved,
- * STATUSR, TYPER2, GICR_CTLR, IGRPMODR, NSACR, ITARGETSR, SGIR). In the
+ * STATUSR, TYPER2, GICR_CTLR, GICR_WAKER, IGRPMODR, NSACR, ITARGETSR, SGIR).
+ * GICR_WAKER is RAZ/WI as in Xen's vGICv3: the redistributor is always
+ * awake, so a guest written for Xen, which never wakes it, gets its
+ * private interrupts (docs/xen-compatibility.md). In the
  * distributor, entries of interrupts 0..31 are RAZ/WI because ARE=1. */
 static const struct vgic_reg_desc vgic_regs[] = {
     {0x0000, 0x0004, FRAME_DIST, REG_GICD_CTLR, 0, 4},
@@ -85,7 +87,6 @@ static const struct vgic_reg_desc vgic_regs[] = {
     {0xFFE8, 0xFFEC, FRAME_DIST, REG_PIDR2, 0, 4},
     {0x0004, 0x0008, FRAME_RD, REG_IIDR, 0, 4},
     {0x0008, 0x0010, FRAME_RD, REG_GICR_TYPER, 0, 4 | 8},
-    {0x0014, 0x0018, FRAME_RD, REG_GICR_WAKER, 0, 4},
     {0xFFE8, 0xFFEC, FRAME_RD, REG_PIDR2, 0, 4},
     {0x0080, 0x0084, FRAME_SGI, REG_IGROUPR, 1, 4},
     {0x0100, 0x0104, FRAME_SGI, REG_ISENABLER, 1, 4},
@@ -286,17 +287,6 @@ static uint64_t gicr_typer(const struct vgic_access *a)
     return ((uint64_t)a->k << 32) | ((uint64_t)a->k << 8) | last;
 }
 
-/* Implements: LLR-VGIC-006 */
-static void gicr_waker_access(struct vgic_access *a)
-{
-    struct vgic_cpu *c = &a->owner->vgic;
-    if (a->write) {
-        c->waker = (a->wval & GICR_WAKER_PS) != 0u ? GICR_WAKER_ASLEEP : 0u;
-        access_mark(a, a->owner);
-    }
-    a->rval = c->waker;
-}
-
 /* Implements: LLR-VGIC-003, LLR-VGIC-004, LLR-VGIC-006 */
 static void reg_access(struct vgic_access *a, const struct vgic_reg_desc *r)
 {
@@ -315,9 +305,6 @@ static void reg_access(struct vgic_access *a, const struct vgic_reg_desc *r)
         break;
     case REG_GICR_TYPER:
         a->rval = reg64_read(a, gicr_typer(a));
-        break;
-    case REG_GICR_WAKER:
-        gicr_waker_access(a);
         break;
     case REG_IROUTER:
         irouter_access(a);

@@ -12,8 +12,6 @@
 
 #define VGIC_ALL_IRQS (~0ull)   /* a cand mask naming every INTID */
 #define GICD_CTLR_GRP1 0x2u     /* EnableGrp1 (single Security state view) */
-#define GICR_WAKER_PS 0x2u      /* ProcessorSleep */
-#define GICR_WAKER_ASLEEP 0x6u  /* ProcessorSleep and ChildrenAsleep */
 
 /* The vCPUs of p, never more than its vcpus[] table holds.
  * Implements: LLR-VGIC-005, LLR-VGIC-006. */

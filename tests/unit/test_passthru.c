@@ -358,7 +358,6 @@ static void test_lr_requests_eoi(void **state)
     for (uint32_t s = 0; s < 3u; s++) {
         part_table[0].vgic.spi[s].enabled = 1;
     }
-    v->vgic.waker = 0;
     v->vgic.priv[VGIC_PPI_VTIMER].enabled = 1;
     vgic_inject(v, 33);
     vgic_inject(v, 34);

@@ -177,7 +177,6 @@ static void test_block_and_wake(void **state)
     sched_block(v);
     v->part->vgic.ctlr = 0x12u;
     v->vgic.priv[VGIC_PPI_EVTCHN].enabled = 1;
-    v->vgic.waker = 0;
     vgic_inject(v, VGIC_PPI_EVTCHN);
     assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
     sched_block(v);
@@ -195,7 +194,6 @@ static void test_timer_wake_delivers(void **state)
     uint64_t lr[4];
     bool more = false;
     v->part->vgic.ctlr = 0x2u;
-    v->vgic.waker = 0;
     v->vgic.priv[VGIC_PPI_VTIMER].enabled = 1;
     v->vtimer.ctl = 1;
     v->vtimer.cval = EPOCH + 300;

@@ -93,18 +93,17 @@ static void test_init_reset(void **state)
             assert_int_equal(c->priv[i].edge, i < 16u ? 1 : 0);
             assert_int_equal(c->priv[i].group1, 1);
         }
-        assert_int_equal(c->waker, 6);
         assert_int_equal(c->lr_count, 0);
         assert_false(c->dirty);
         /* as the guest sees it */
         assert_int_equal(rd32(GICR_SGI(k, 0xC00)), 0xAAAAAAAAu);
         assert_int_equal(rd32(GICR_SGI(k, 0xC04)), 0);
-        assert_int_equal(rd32(GICR(k, 0x14)), 6);
+        assert_int_equal(rd32(GICR(k, 0x14)), 0); /* GICR_WAKER: RAZ, as Xen's */
         assert_int_equal(rd32(GICR_SGI(k, 0x100)), 0);
         assert_int_equal(rd32(GICR_SGI(k, 0x41C)), 0);
     }
     /* the third vCPU (not in the partition) is untouched */
-    assert_int_equal(tv[2].vgic.waker, 0xA5A5A5A5u);
+    assert_int_equal(tv[2].vgic.lr_count, 0xA5A5A5A5u);
 }
 
 /* Verifies: LLR-VGIC-003 */
@@ -290,14 +289,10 @@ static void test_gicr_rd_base(void **state)
         assert_int_equal(rd32(GICR(k, 0x10)), 0);
         assert_int_equal(rd32(GICR(k, 0x80)), 0);
     }
-    /* WAKER: ProcessorSleep writable, ChildrenAsleep follows it */
-    wr32(GICR(1, 0x14), 0);
-    assert_int_equal(rd32(GICR(1, 0x14)), 0);
-    assert_int_equal(tv[1].vgic.waker, 0);
-    assert_int_equal(tv[0].vgic.waker, 6);
-    assert_true(tv[1].vgic.dirty);
+    /* WAKER: reads as zero, writes ignored (as Xen's vGICv3) */
     wr32(GICR(1, 0x14), 0x2);
-    assert_int_equal(rd32(GICR(1, 0x14)), 6);
+    assert_int_equal(rd32(GICR(1, 0x14)), 0);
+    assert_false(tv[1].vgic.dirty);
     wr32(GICR(1, 0x14), 0x4);
     assert_int_equal(rd32(GICR(1, 0x14)), 0);
 }
@@ -417,7 +412,6 @@ static void test_vcpu_count_clamped(void **state)
         tp.vcpus[k] = &tv[k];
     }
     vgic_init(&tp);
-    assert_int_equal(tv[3].vgic.waker, 6);
     uint64_t last = BH_MAX_VCPUS_PER_PART - 1u;
     assert_int_equal(rd32(GICR(last, 0x8)), (last << 8) | 0x10);
     uint64_t v = 0;
@@ -472,9 +466,7 @@ static void test_has_pending(void **state)
     vgic_inject(&tv[0], 27);
     assert_false(vgic_has_pending(&tv[0])); /* disabled */
     wr32(GICR_SGI(0, 0x100), 1u << 27);
-    assert_false(vgic_has_pending(&tv[0])); /* redistributor asleep */
-    wr32(GICR(0, 0x14), 0);
-    assert_true(vgic_has_pending(&tv[0]));
+    assert_true(vgic_has_pending(&tv[0])); /* the redistributor is never asleep */
     assert_false(vgic_has_pending(&tv[1]));
     wr32(GICR_SGI(0, 0x280), 1u << 27);
     assert_false(vgic_has_pending(&tv[0]));
@@ -484,7 +476,7 @@ static void test_has_pending(void **state)
     assert_false(vgic_has_pending(&tv[0]));
     wr32(GICD(0), 0x2);
     assert_true(vgic_has_pending(&tv[0]));
-    assert_false(vgic_has_pending(&tv[1])); /* SPIs ignore WAKER */
+    assert_false(vgic_has_pending(&tv[1])); /* routed to vCPU 0 */
     wr(&tv[0], GICD(0x6000u + 8u * 50u), 8, 1);
     assert_false(vgic_has_pending(&tv[0]));
     assert_true(vgic_has_pending(&tv[1]));
@@ -586,9 +578,8 @@ static void test_write_kicks_remote(void **state)
     (void)rd32(GICD(0x0u));
     assert_int_equal(fake.kicks, 0);
     wr(&tv[0], GICR_SGI(0, 0x100u), 4, 1u << 27); /* own PPI 27 */
-    wr(&tv[0], GICR(0, 0x14u), 4, 0u);            /* own GICR_WAKER */
     assert_int_equal(fake.kicks, 0);
-    wr(&tv[0], GICR(1, 0x14u), 4, 0u); /* vCPU 1's GICR_WAKER */
+    wr(&tv[0], GICR_SGI(1, 0x100u), 4, 1u << 27); /* vCPU 1's PPI 27 */
     assert_int_equal(fake.kicks, 1u << 1);
     fake.kicks = 0;
     wr32(GICD(0x0u), 2u); /* GICD_CTLR: every vCPU */
@@ -607,7 +598,7 @@ static void test_write_kicks_remote(void **state)
     /* a vCPU of this CPU written from another CPU's vCPU is kicked there */
     fake.kicks = 0;
     fake.cpu_id = 1;
-    wr(&tv[1], GICR(0, 0x14u), 4, 0u);
+    wr(&tv[1], GICR_SGI(0, 0x100u), 4, 1u << 26); /* vCPU 0's PPI 26 */
     assert_int_equal(fake.kicks, 1u << 0);
 }
 
@@ -761,15 +752,12 @@ static void test_lr_fill_candidates(void **state)
     assert_false(uf);
     assert_int_equal(lr[0], LR_ACT | (1ull << 60) | (0x40ull << 48) | 36u);
     assert_int_equal(SPI(36)->pend_extra, 1);
-    /* SPIs need the distributor on, private ones an awake redistributor */
+    /* SPIs need the distributor on; private ones nothing more (the
+     * redistributor is always awake: GICR_WAKER is RAZ/WI, as Xen's) */
     vgic_lr_sync(&tv[0], lr, 4);
     make_ready(21, 0x00);
     wr32(GICD(0), 0);
-    wr32(GICR(0, 0x14), 2);
-    assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 1);
-    assert_int_equal(lr[0] & 0xFFFFFFFFu, 36);
-    wr32(GICR(0, 0x14), 0);
-    vgic_lr_sync(&tv[0], lr, 4);
+    wr32(GICR(0, 0x14), 2); /* ProcessorSleep: ignored */
     assert_int_equal(vgic_lr_fill(&tv[0], lr, 4, &uf), 2);
     assert_int_equal(lr[0], LR_PEND | (1ull << 60) | 21u);
     /* active and pending, enabled: state 3 */
@@ -934,10 +922,6 @@ static void test_candidates(void **state)
     assert_true(cand_of(&tv[1]) == 0u);
     vgic_lr_sync(&tv[1], lr, 0);
     assert_true(cand_of(&tv[1]) == 1ull << 50);
-    /* a GICR_WAKER write is a change too */
-    assert_int_equal(vgic_lr_fill(&tv[1], lr, 4, &uf), 1);
-    wr(&tv[0], GICR(1, 0x14), 4, 0);
-    assert_true(cand_of(&tv[1]) == ~0ull);
 }
 
 /* The hook runs as the entry point asks for the lock: a stand-in for

@@ -7,7 +7,8 @@
 #   tests/system/hostile-gen.sh TOOLCHAIN BULKHEAD [long]
 #
 # "long" (make hostile) runs each attack over 1,000 probe frames instead
-# of 100.
+# of 100. In a mode's bootargs, @LONG@ is 1 under "long" and 0 otherwise,
+# for an attack whose full length suits make hostile only.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TC=$1 BULKHEAD=$2 LONG=${3:-}
@@ -25,6 +26,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in '#'* | '') continue ;; esac
     IFS='|' read -r mode args props expects <<<"$line"
     mode=$(trim "$mode") args=$(trim "$args") props=$(trim "$props") expects=$(trim "$expects")
+    args=${args//@LONG@/$([ -n "$LONG" ] && echo 1 || echo 0)}
     name="hostile-$mode${LONG:+-long}"
     dts="$OUT/$name.dts"
     sed -e "s|@MODE@|$mode|g" -e "s|@ARGS@|$args|" -e "s|@FRAMES@|$FRAMES|" \

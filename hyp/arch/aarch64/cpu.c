@@ -27,6 +27,51 @@ void arch_cpu_main(uint64_t cpu) __attribute__((noreturn));
 
 static const uint64_t plat_mpidr[] = PLAT_CPU_MPIDR;
 
+/*
+ * What a partition traps of the CPU it shares with the others, set once per
+ * CPU at boot (docs/architecture.md, "PMU, debug and other trap controls").
+ * The PMU and the debug registers are one set per CPU, switched for no one:
+ * every EL1/EL0 access traps and trap.c gives it the constant of
+ * vsysreg_emulate. A trap bit of a later extension is RES0 on a CPU without
+ * it (Cortex-A57 has none of them), so it is set only when the ID registers
+ * announce the extension. FP/SIMD are not trapped.
+ * Implements: LLR-ARCH-080, LLR-ARCH-081, LLR-ARCH-082.
+ */
+static void cpu_init_traps(void)
+{
+    uint64_t dfr0 = sysreg_read(id_aa64dfr0_el1);
+    uint64_t pfr0 = sysreg_read(id_aa64pfr0_el1);
+    uint32_t pmuver = ID_FIELD(dfr0, DFR0_PMUVER);
+    /* PTW: a stage-1 table read from a Device page (pass-through) is a
+     * stage-2 fault, never a device access (LLR-ARCH-070). */
+    uint64_t hcr = HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_TWI |
+                   HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
+    /* HPMN = every counter; TDE stays clear (debug exceptions stay at EL1). */
+    uint64_t mdcr = ((sysreg_read(pmcr_el0) >> 11) & 0x1fu) | MDCR_TPMCR | MDCR_TPM | MDCR_TDA |
+                    MDCR_TDOSA | MDCR_TDRA;
+    uint64_t cptr = CPTR_RES1;
+
+    if (ID_FIELD(pfr0, PFR0_RAS) != 0u) {
+        hcr |= HCR_TERR | HCR_TEA; /* error records are shared; errors go to the HM */
+    }
+    if (pmuver >= 4u && pmuver != 0xfu) {
+        mdcr |= MDCR_HPMD; /* no counting of EL2 */
+    }
+    if (ID_FIELD(dfr0, DFR0_TRACEVER) != 0u) {
+        cptr |= CPTR_TTA;
+    }
+    if (ID_FIELD(pfr0, PFR0_AMU) != 0u) {
+        cptr |= CPTR_TAM;
+    }
+    sysreg_write(hcr_el2, hcr);
+    sysreg_write(mdcr_el2, mdcr);
+    sysreg_write(cptr_el2, cptr);
+    /* No lower EL may write the IMPLEMENTATION DEFINED controls (on
+     * Cortex-A57: CPUACTLR, CPUECTLR, L2CTLR, L2ECTLR, L2ACTLR), whatever
+     * ran at EL2 before; TIDCP traps their accesses anyway. */
+    sysreg_write(actlr_el2, 0u);
+}
+
 /* Per-CPU EL2 controls: what partitions trap, and the virtual timer's view. */
 static void cpu_init_el2(uint32_t cpu)
 {
@@ -38,12 +83,7 @@ static void cpu_init_el2(uint32_t cpu)
 
     mmu_enable();
     mmu_stage2_init_cpu();
-    /* PTW: a stage-1 table read from a Device page (pass-through) is a
-     * stage-2 fault, never a device access (LLR-ARCH-070). */
-    sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
-                              HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW);
-    sysreg_write(cptr_el2, 0x33ffu);           /* RES1 bits; FP/SIMD not trapped */
-    sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1fu); /* HPMN = all counters */
+    cpu_init_traps();
     sysreg_write(cnthctl_el2, 1u);             /* EL1 counter yes, EL1 physical timer traps */
     sysreg_write(cntvoff_el2, 0u);             /* virtual counter = module time */
     sysreg_write(cnthp_ctl_el2, 0u);

@@ -53,7 +53,32 @@ static inline uint64_t mmio_read64(uint64_t addr)
 #define HCR_TWI (1ull << 13)
 #define HCR_TWE (1ull << 14)
 #define HCR_TSC (1ull << 19)
+#define HCR_TIDCP (1ull << 20)
+#define HCR_TACR (1ull << 21)
+#define HCR_TSW (1ull << 22)
 #define HCR_RW (1ull << 31)
+#define HCR_TERR (1ull << 36) /* RAS only; RES0 without it */
+#define HCR_TEA (1ull << 37)  /* RAS only; RES0 without it */
+
+/* MDCR_EL2 bits (HPMN is bits [4:0]). */
+#define MDCR_TPMCR (1ull << 5)
+#define MDCR_TPM (1ull << 6)
+#define MDCR_TDA (1ull << 9)
+#define MDCR_TDOSA (1ull << 10)
+#define MDCR_TDRA (1ull << 11)
+#define MDCR_HPMD (1ull << 17) /* PMUv3 for Armv8.1 and later; RES0 before */
+
+/* CPTR_EL2 (no VHE): RES1 bits 13:12 and 9:0; TTA and TAM where implemented. */
+#define CPTR_RES1 0x33ffull
+#define CPTR_TTA (1ull << 20)
+#define CPTR_TAM (1ull << 30)
+
+/* ID register fields (4 bits each) that say whether a trap bit exists. */
+#define ID_FIELD(reg, shift) ((uint32_t)((reg) >> (shift)) & 0xfu)
+#define DFR0_TRACEVER 4  /* ID_AA64DFR0_EL1: system-register trace unit */
+#define DFR0_PMUVER 8    /* ID_AA64DFR0_EL1: 1 = PMUv3, 4.. = v8.1 or later, 0xf = IMPDEF */
+#define PFR0_RAS 28      /* ID_AA64PFR0_EL1: RAS extension */
+#define PFR0_AMU 44      /* ID_AA64PFR0_EL1: activity monitors */
 
 /* ESR_EL2 exception classes. */
 #define EC_UNKNOWN 0x00u

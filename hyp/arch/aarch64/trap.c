@@ -15,6 +15,7 @@
 #include "sched.h"
 #include "sysreg.h"
 #include "vgic.h"
+#include "vsysreg.h"
 
 #define ESR_EC(esr) ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_ISS(esr) ((uint32_t)(esr) & 0x1ffffffu)
@@ -123,19 +124,32 @@ static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
     trap_skip(f, esr);
 }
 
-/* Implements: LLR-ARCH-043 (trapped system registers: only SGI generation). */
+/*
+ * A trapped MRS/MSR or system instruction: an ICC_SGI1R_EL1 write is an
+ * SGI; what vsysreg_emulate knows reads as its constant, its writes are
+ * ignored; anything else is a partition fault.
+ * Implements: LLR-ARCH-043, LLR-ARCH-087.
+ */
 static void trap_sysreg(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 {
     uint32_t iss = ESR_ISS(esr);
     uint32_t key = iss & 0x3ffc1eu; /* Op0, Op2, Op1, CRn, CRm; not Rt or direction */
     uint32_t rt = (iss >> 5) & 0x1fu;
     bool read = (iss & 1u) != 0u;
+    uint64_t val = 0u;
 
-    if (key != SYSREG_ICC_SGI1R || read) {
+    if (key == SYSREG_ICC_SGI1R && !read) {
+        (void)vgic_sgi(v, reg_get(f, rt)); /* kicks the targets' CPUs it must */
+    } else if (vsysreg_emulate(VSYSREG_KEY((iss >> 20) & 3u, (iss >> 14) & 7u, (iss >> 10) & 0xfu,
+                                           (iss >> 1) & 0xfu, (iss >> 17) & 7u),
+                               &val)) {
+        if (read) {
+            reg_set(f, rt, val);
+        }
+    } else {
         fault(v, HM_ERR_UNDEF, "trapped system register access", esr, f->pc);
         return;
     }
-    (void)vgic_sgi(v, reg_get(f, rt)); /* kicks the targets' CPUs it must */
     trap_skip(f, esr);
 }
 

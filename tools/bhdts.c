@@ -98,7 +98,8 @@ int bhd_required(const struct bhd_ctx *c, int rc, const char *name, const char *
 }
 
 /* Implements: LLR-TOOL-023 (unknown properties are errors naming node and
- * property; reserved ones say the blob version cannot carry them). */
+ * property; reserved ones say the blob version cannot carry them; the
+ * Xen-only ones of a Xen node are left to bhd_xen_prop). */
 int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rule *rules, size_t n)
 {
     int bad = 0, off, count = 0;
@@ -113,9 +114,12 @@ int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rul
         while (k < n && strcmp(rules[k].name, name) != 0) {
             k++;
         }
-        if (k == n) {
+        int xen = k == n ? bhd_xen_prop(c, name) : 0;
+        if (k == n && xen == 0) {
             bhd_err(c->d, c->path, name, "unknown property");
             bad = -1;
+        } else if (k == n) {
+            bad = xen < 0 ? -1 : bad;
         } else if (rules[k].reserved != NULL) {
             bhd_err(c->d, c->path, name, "%s: not supported by blob version %u %s", rules[k].reserved,
                     BH_CFG_VERSION, reserved_msg);
@@ -193,7 +197,9 @@ static int parse_kernel(struct bhd_ctx *c, int node, struct bhd_part *p, struct 
 {
     bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->kernel, sizeof(p->kernel), "%s", c->path);
+    c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
+    c->xen = BHD_XEN_NONE;
     int len = 0;
     if (bhd_prop_get(c, node, "reg", &len) != NULL) {
         bhd_err(c->d, c->path, "reg",
@@ -230,7 +236,9 @@ static int parse_ramdisk(struct bhd_ctx *c, int node, struct bhd_part *p)
 {
     bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->ramdisk_node, sizeof(p->ramdisk_node), "%s", c->path);
+    c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, ramdisk_rules, sizeof(ramdisk_rules) / sizeof(ramdisk_rules[0]));
+    c->xen = BHD_XEN_NONE;
     int len = 0;
     if (bhd_prop_get(c, node, "reg", &len) != NULL) {
         bhd_err(c->d, c->path, "reg",
@@ -376,7 +384,9 @@ static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sy
         p->name[nlen] = '\0';
     }
     pd->name = p->name;
+    c->xen = BHD_XEN_DOMAIN;
     bad |= bhd_check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
+    c->xen = BHD_XEN_NONE;
     bad |= parse_sizes(c, node, pd);
     bad |= bhd_required(c, bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
                     "physical placement of RAM");
@@ -413,10 +423,12 @@ static const struct bhd_prop_rule chosen_rules[] = {
 
 static void parse_chosen_props(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
+    c->xen = BHD_XEN_CHOSEN;
     bhd_check_props(c, chosen, chosen_rules, sizeof(chosen_rules) / sizeof(chosen_rules[0]));
+    c->xen = BHD_XEN_NONE;
     s->sys.num_cpus = PLAT_NUM_CPUS;
     s->sys.slice_us = BHD_DEFAULT_SLICE_US;
-    bhd_prop_u32(c, chosen, "bulkhead,num-cpus", &s->sys.num_cpus);
+    bhd_num_cpus(c, chosen, s);
     bhd_prop_u32(c, chosen, "bulkhead,slice-us", &s->sys.slice_us);
     snprintf(s->hyp, sizeof(s->hyp), "%s", BHD_DEFAULT_HYP);
     bhd_prop_str(c, chosen, "bulkhead,hypervisor", s->hyp, sizeof(s->hyp));
@@ -460,6 +472,10 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
         bhd_node_path(c->fdt, sub, sp, sizeof(sp));
         if (name != NULL && strcmp(name, "schedules") == 0) {
             scheds = sub; /* read once every partition is known */
+        } else if (k == n && classify(c->fdt, sub, part_children, 1) == 0) {
+            bhd_err(c->d, sp, NULL,
+                    "a dom0 kernel module: Bulkhead has no dom0, every partition is a node "
+                    "with compatible \"xen,domain\"");
         } else if (k == n) {
             bhd_err(c->d, sp, NULL,
                     "unknown node (a partition has compatible \"xen,domain\"; schedules go "
@@ -482,18 +498,22 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 }
 
 /* Implements: LLR-TOOL-022 (any bytes: the tree is checked whole before it
- * is read; the root holds only /chosen). */
+ * is read; the system is read from /chosen, other root nodes are the host's:
+ * bhd_host_node). */
 unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d)
 {
     unsigned before = d->errors;
-    struct bhd_ctx c = {fdt, d, "/"};
+    struct bhd_ctx c = {fdt, d, "/", s, BHD_XEN_NONE};
     memset(s, 0, sizeof(*s));
+    s->host_cpus = -1;
     int rc = bhi_fdt_check(fdt, size);
     if (rc != 0) {
         bhd_err(d, "/", NULL, "not a valid flattened device tree: %s", fdt_strerror(rc));
         return d->errors - before;
     }
+    c.xen = BHD_XEN_ROOT;
     bhd_check_props(&c, 0, root_rules, sizeof(root_rules) / sizeof(root_rules[0]));
+    c.xen = BHD_XEN_NONE;
     int sub, count = 0, chosen = -1;
     fdt_for_each_subnode(sub, fdt, 0)
     {
@@ -501,12 +521,10 @@ unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bh
         if (++count > (int)MAX_ITEMS || name == NULL) {
             break;
         }
-        char sp[BHD_PATH_LEN];
-        bhd_node_path(fdt, sub, sp, sizeof(sp));
         if (strcmp(name, "chosen") == 0) {
             chosen = sub;
         } else {
-            bhd_err(d, sp, NULL, "unknown node (Bulkhead reads the system from /chosen)");
+            bhd_host_node(&c, sub, s);
         }
     }
     if (chosen < 0) {
@@ -515,5 +533,6 @@ unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bh
         snprintf(c.path, sizeof(c.path), "/chosen");
         parse_chosen(&c, chosen, s);
     }
+    bhd_emit_notes(s, d);
     return d->errors - before;
 }

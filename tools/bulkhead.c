@@ -220,7 +220,7 @@ static void add_build_dirs(struct bhb_opts *o)
 
 static int cmd_build(const struct args *a, int cmd)
 {
-    struct bhd_diag d = {stderr, a->input, NULL, 0, 0};
+    struct bhd_diag d = {stderr, a->input, NULL, 0, 0, 0};
     static struct bhb_result r;
     int rc = bhb_build(&a->b, &r, &d);
     bhd_diag_free(&d);

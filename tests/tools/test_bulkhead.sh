@@ -300,11 +300,11 @@ t_long_locations() {
     for src in "$WORK/$base.dts" "$long_dir/sys.dts"; do
         cp "$HERE/bad/chosen-unknown-prop.dts" "$src"
         "$BH" check "$src" -I "$T" >"$log" 2>&1
-        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: xen,xen-bootargs: unknown property" "$log" ||
+        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,console: unknown property" "$log" ||
             return 1
     done
     src=$WORK/long-line.dts
-    sed "s|xen,xen-bootargs = \"console=dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
+    sed "s|bulkhead,console = \"dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
         "$HERE/bad/chosen-unknown-prop.dts" >"$src"
     "$BH" check "$src" -I "$T" >"$log" 2>&1
     [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,note: unknown property" "$log" || return 1
@@ -312,7 +312,7 @@ t_long_locations() {
     mkdir -p "$WORK/$inc_dir"
     printf '\n\nbulkhead,note = "x";\n' >"$WORK/$inc_dir/part.dtsi"
     src=$WORK/include.dts
-    sed "s|xen,xen-bootargs = \"console=dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
+    sed "s|bulkhead,console = \"dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
         "$HERE/bad/chosen-unknown-prop.dts" >"$src"
     "$BH" check "$src" -I "$T" >"$log" 2>&1
     [ $? -eq 1 ] && grep -qE "^\.\.\.i*/j{100}/part\.dtsi:3: /chosen: bulkhead,note: unknown property" "$log"

@@ -5,6 +5,7 @@
  */
 #include "bhdts.h"
 #include "bhdts_int.h"
+#include "bhplace.h"
 
 #include <libfdt.h>
 #include <string.h>
@@ -200,14 +201,16 @@ static int parse_kernel(struct bhd_ctx *c, int node, struct bhd_part *p, struct 
     c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
     c->xen = BHD_XEN_NONE;
-    int len = 0;
-    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
-        bhd_err(c->d, c->path, "reg",
-                "Bulkhead loads nothing before boot: name the image with bulkhead,path");
+    int reg = bhd_module_reg(c, node, p->kernel_reg);
+    p->kernel_has_reg = reg == 1; /* the file comes from --module (bhbuild.c) */
+    int path = bhd_prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image));
+    if (reg != 0 && path != 0) {
+        bhd_err(c->d, c->path, "reg", "and bulkhead,path: name the image by one of them");
         bad = -1;
+    } else if (reg == 0) {
+        bad |= bhd_required(c, path, "bulkhead,path", "the partition's AArch64 Image file");
     }
-    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image)),
-                    "bulkhead,path", "the partition's AArch64 Image file");
+    bad |= reg < 0 ? -1 : 0;
     int rc = bhd_prop_str(c, node, "bootargs", p->bootargs, sizeof(p->bootargs));
     p->has_bootargs = rc == 1;
     pd->bootargs = rc == 1 ? p->bootargs : NULL;
@@ -230,8 +233,8 @@ static const struct bhd_prop_rule ramdisk_rules[] = {
     {"reg", NULL},
 };
 
-/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required, reg
- * refused, no children). */
+/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required unless
+ * it is named by reg, LLR-TOOL-080; no children). */
 static int parse_ramdisk(struct bhd_ctx *c, int node, struct bhd_part *p)
 {
     bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
@@ -239,14 +242,16 @@ static int parse_ramdisk(struct bhd_ctx *c, int node, struct bhd_part *p)
     c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, ramdisk_rules, sizeof(ramdisk_rules) / sizeof(ramdisk_rules[0]));
     c->xen = BHD_XEN_NONE;
-    int len = 0;
-    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
-        bhd_err(c->d, c->path, "reg",
-                "Bulkhead loads nothing before boot: name the ramdisk with bulkhead,path");
+    int reg = bhd_module_reg(c, node, p->ramdisk_reg);
+    p->ramdisk_has_reg = reg == 1;
+    int path = bhd_prop_str(c, node, "bulkhead,path", p->ramdisk, sizeof(p->ramdisk));
+    if (reg != 0 && path != 0) {
+        bhd_err(c->d, c->path, "reg", "and bulkhead,path: name the ramdisk by one of them");
         bad = -1;
+    } else if (reg == 0) {
+        bad |= bhd_required(c, path, "bulkhead,path", "the partition's initial ramdisk file");
     }
-    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->ramdisk, sizeof(p->ramdisk)),
-                    "bulkhead,path", "the partition's initial ramdisk file");
+    bad |= reg < 0 ? -1 : 0;
     int sub;
     fdt_for_each_subnode(sub, c->fdt, node)
     {
@@ -333,7 +338,8 @@ static int name_ok(const char *name, size_t len)
 }
 
 /* memory (KiB), cpus and bulkhead,cpus of a partition. */
-static int parse_sizes(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
+static int parse_sizes(const struct bhd_ctx *c, int node, struct bhd_part *p,
+                       struct sys_part_desc *pd)
 {
     uint64_t kib = 0;
     int bad = bhd_required(c, bhd_prop_u64(c, node, "memory", &kib), "memory", "RAM in KiB, <0 N>");
@@ -352,13 +358,13 @@ static int parse_sizes(const struct bhd_ctx *c, int node, struct sys_part_desc *
     pd->num_vcpus = n;
     int len = 0;
     const uint8_t *pin = bhd_prop_get(c, node, "bulkhead,cpus", &len);
-    bad |= bhd_required(c, pin != NULL, "bulkhead,cpus", "physical CPU of each vCPU");
+    p->auto_cpus = pin == NULL; /* pinned by bhp_pin */
     if (pin != NULL && bad == 0 && len != (int)(4u * n)) {
         bhd_err(c->d, c->path, "bulkhead,cpus", "%d cells for %u vCPUs (cpus), need one per vCPU",
                 len / 4, n);
         return -1;
     }
-    for (uint32_t v = 0; bad == 0 && v < n; v++) {
+    for (uint32_t v = 0; bad == 0 && pin != NULL && v < n; v++) {
         pd->cpus[v] = bhd_be32(pin + 4u * v);
     }
     return bad;
@@ -387,9 +393,10 @@ static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sy
     c->xen = BHD_XEN_DOMAIN;
     bad |= bhd_check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
     c->xen = BHD_XEN_NONE;
-    bad |= parse_sizes(c, node, pd);
-    bad |= bhd_required(c, bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
-                    "physical placement of RAM");
+    bad |= parse_sizes(c, node, p, pd);
+    int rc = bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa);
+    p->auto_ram = rc == 0; /* placed by bhp_place_ram */
+    bad |= rc < 0 ? -1 : 0;
     pd->ram_gpa = BHD_DEFAULT_RAM_GPA;
     bad |= bhd_prop_u64(c, node, "bulkhead,ram-gpa", &pd->ram_gpa) < 0 ? -1 : 0;
     const uint8_t *vpl = bhd_prop_get(c, node, "vpl011", &len);
@@ -455,7 +462,8 @@ static void check_no_window(struct bhd_system *s, struct bhd_diag *d)
 }
 
 /* Implements: LLR-TOOL-025 (/chosen: system properties, 1..8 partitions,
- * the schedules, anything else an error). */
+ * the schedules, anything else an error), LLR-TOOL-078 (a kernel module
+ * directly in /chosen is refused as a dom0 kernel). */
 static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
     const size_t n = sizeof(chosen_children) / sizeof(chosen_children[0]);
@@ -491,6 +499,7 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
         bhd_err(c->d, "/chosen", NULL, "no partition (node with compatible \"xen,domain\")");
     }
     bhd_parse_links(c, chosen, s);
+    bhp_pin(s);
     if (scheds >= 0) {
         bhd_parse_schedules(c, scheds, s);
         check_no_window(s, c->d);

@@ -462,8 +462,9 @@ static void check_no_window(struct bhd_system *s, struct bhd_diag *d)
 }
 
 /* Implements: LLR-TOOL-025 (/chosen: system properties, 1..8 partitions,
- * the schedules, anything else an error), LLR-TOOL-078 (a kernel module
- * directly in /chosen is refused as a dom0 kernel). */
+ * the schedules, anything else an error).
+ * Implements: LLR-TOOL-078 (a kernel module directly in /chosen is refused
+ * as a dom0 kernel). */
 static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
     const size_t n = sizeof(chosen_children) / sizeof(chosen_children[0]);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bhplace.h"
 #include "platform.h"
 
 void bhb_free(struct bhb_result *r)
@@ -57,24 +58,83 @@ static void not_found(const struct bhb_opts *o, struct bhd_diag *d, const char *
     bhd_err(d, node, prop, "file \"%s\" not found (looked in %s)", name, where);
 }
 
-/* Read and check partition i's image (it exists, is an arm64 Image). */
-static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *img,
+/* A module file: its name in the source (bulkhead,path), or the --module
+ * FILE its reg matched, as given (from the working directory) or found
+ * like a source's file. */
+struct module_src {
+    const char *name;
+    const char *node;
+    const char *prop; /* "bulkhead,path" or "reg" */
+    uint64_t reg_size; /* reg: the size the source gives */
+};
+
+/* Implements: LLR-TOOL-080 (a module named by reg is loaded from the
+ * --module FILE given for its address; none given is an error naming the
+ * option; a file larger than reg's size is an error). */
+static int module_src(const struct bhb_opts *o, struct bhb_result *r, const char *node, int has_reg,
+                      const uint64_t reg[2], const char *path_name, struct module_src *m,
                       struct bhd_diag *d)
+{
+    m->node = node;
+    m->prop = has_reg ? "reg" : "bulkhead,path";
+    m->name = path_name;
+    m->reg_size = 0;
+    if (!has_reg) {
+        return 0;
+    }
+    for (unsigned k = 0; k < o->num_modules && k < BHB_MAX_MODULES; k++) {
+        if (o->modules[k].addr == reg[0]) {
+            r->module_used[k] = 1;
+            m->name = o->modules[k].file;
+            m->reg_size = reg[1];
+            return 0;
+        }
+    }
+    bhd_err(d, node, "reg",
+            "module at 0x%llx: no file given for it (bulkhead loads it: give --module "
+            "0x%llx=FILE, or name it with bulkhead,path)",
+            (unsigned long long)reg[0], (unsigned long long)reg[0]);
+    return -1;
+}
+
+static int read_module(const struct bhb_opts *o, const struct module_src *m, char *path,
+                       size_t len, struct bhi_buf *buf, struct bhd_diag *d)
+{
+    struct bhi_status st;
+    int given = m->reg_size != 0u || strcmp(m->prop, "reg") == 0;
+    int n = given ? snprintf(path, len, "%s", m->name) : -1;
+    if (!(n > 0 && (size_t)n < len && access(path, R_OK) == 0) &&
+        bhb_resolve(o, m->name, path, len) != 0) {
+        not_found(o, d, m->node, m->prop, m->name);
+        return -1;
+    }
+    if (bhi_read_file(path, buf, &st) != 0) {
+        bhd_err(d, m->node, m->prop, "%s", st.msg);
+        return -1;
+    }
+    if (given && buf->size > m->reg_size) {
+        bhd_err(d, m->node, "reg", "%s is 0x%zx bytes, more than reg's size 0x%llx", path,
+                buf->size, (unsigned long long)m->reg_size);
+        bhi_buf_free(buf);
+        return -1;
+    }
+    return 0;
+}
+
+/* Read and check partition i's image (it exists, is an arm64 Image). */
+static int load_image(const struct bhb_opts *o, struct bhb_result *r, struct bhd_part *p,
+                      struct bhi_buf *img, struct bhd_diag *d)
 {
     char path[BHI_PATH_MAX];
     struct bhi_status st;
     struct bhi_arm64_hdr h;
-    if (bhb_resolve(o, p->image, path, sizeof(path)) != 0) {
-        not_found(o, d, p->kernel, "bulkhead,path", p->image);
-        return -1;
-    }
-    if (bhi_read_file(path, img, &st) != 0) {
-        bhd_err(d, p->kernel, "bulkhead,path", "%s", st.msg);
+    struct module_src m;
+    if (module_src(o, r, p->kernel, p->kernel_has_reg, p->kernel_reg, p->image, &m, d) != 0 ||
+        read_module(o, &m, path, sizeof(path), img, d) != 0) {
         return -1;
     }
     if (bhi_arm64_parse(img->data, img->size, &h, &st) != 0) {
-        bhd_err(d, p->kernel, "bulkhead,path", "%s: %s (an AArch64 Image is required)", path,
-                st.msg);
+        bhd_err(d, p->kernel, m.prop, "%s: %s (an AArch64 Image is required)", path, st.msg);
         bhi_buf_free(img);
         return -1;
     }
@@ -82,21 +142,18 @@ static int load_image(const struct bhb_opts *o, struct bhd_part *p, struct bhi_b
 }
 
 /* Read partition i's ramdisk (it exists, is not empty). Implements: LLR-TOOL-050. */
-static int load_ramdisk(const struct bhb_opts *o, struct bhd_part *p, struct bhi_buf *rd,
-                        struct bhd_diag *d)
+static int load_ramdisk(const struct bhb_opts *o, struct bhb_result *r, struct bhd_part *p,
+                        struct bhi_buf *rd, struct bhd_diag *d)
 {
     char path[BHI_PATH_MAX];
-    struct bhi_status st;
-    if (bhb_resolve(o, p->ramdisk, path, sizeof(path)) != 0) {
-        not_found(o, d, p->ramdisk_node, "bulkhead,path", p->ramdisk);
-        return -1;
-    }
-    if (bhi_read_file(path, rd, &st) != 0) {
-        bhd_err(d, p->ramdisk_node, "bulkhead,path", "%s", st.msg);
+    struct module_src m;
+    if (module_src(o, r, p->ramdisk_node, p->ramdisk_has_reg, p->ramdisk_reg, p->ramdisk, &m, d) !=
+            0 ||
+        read_module(o, &m, path, sizeof(path), rd, d) != 0) {
         return -1;
     }
     if (rd->size == 0) {
-        bhd_err(d, p->ramdisk_node, "bulkhead,path", "%s: empty ramdisk", path);
+        bhd_err(d, p->ramdisk_node, m.prop, "%s: empty ramdisk", path);
         bhi_buf_free(rd);
         return -1;
     }
@@ -123,13 +180,14 @@ static int build_blob(const struct bhb_opts *o, struct bhb_result *r, struct bhd
     for (uint32_t i = 0; i < s->sys.num_parts; i++) {
         struct bhd_part *p = &s->parts[i];
         struct bhi_buf img = {NULL, 0}, rd = {NULL, 0};
-        if (p->image[0] == '\0' || load_image(o, p, &img, d) != 0 ||
-            (p->ramdisk[0] != '\0' && load_ramdisk(o, p, &rd, d) != 0)) {
+        int has_rd = p->ramdisk[0] != '\0' || p->ramdisk_has_reg;
+        if ((p->image[0] == '\0' && !p->kernel_has_reg) || load_image(o, r, p, &img, d) != 0 ||
+            (has_rd && load_ramdisk(o, r, p, &rd, d) != 0)) {
             bhi_buf_free(&img);
             p->bad = 1;
             continue;
         }
-        s->sys.parts[i].ramdisk = p->ramdisk[0] != '\0' ? &rd : NULL;
+        s->sys.parts[i].ramdisk = has_rd ? &rd : NULL;
         if (!p->bad && bhi_blob_add_part(&r->blob, i, &s->sys.parts[i], &img, &st) != 0) {
             bhd_err(d, p->node, NULL, "%s", st.msg);
             p->bad = 1;
@@ -226,10 +284,31 @@ static void map_sched_error(const struct bhb_result *r, const struct cfg_error *
     bhd_err(d, r->s.sched_node[s], "", "%s (boot check %s)", e->msg, e->field);
 }
 
+/* The message with each "parts[j]" followed by that partition's name, so an
+ * overlap names both partitions. Implements: LLR-TOOL-077. */
+static void name_parts(const struct bhd_system *s, const char *msg, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    while (*msg != '\0' && used + 1u < len) {
+        unsigned j = 0;
+        int n = 0;
+        if (sscanf(msg, "parts[%u]%n", &j, &n) == 1 && n > 0 && j < s->sys.num_parts &&
+            j < BH_CFG_MAX_PARTS) {
+            int w = snprintf(out + used, len - used, "parts[%u] (%s)", j, s->parts[j].node);
+            used = w > 0 && (size_t)w < len - used ? used + (size_t)w : len - 1u;
+            msg += n;
+        } else {
+            out[used++] = *msg++;
+            out[used] = '\0';
+        }
+    }
+}
+
 /* Report a boot-check error of parts[i] against the partition, its kernel
  * module or its health-monitor node. */
-static void map_part_error(const struct bhd_part *p, const struct cfg_error *e, const char *rest,
-                           struct bhd_diag *d)
+static void map_part_error(const struct bhd_system *s, const struct bhd_part *p,
+                           const struct cfg_error *e, const char *rest, struct bhd_diag *d)
 {
     size_t k = 0, n = sizeof(part_fields) / sizeof(part_fields[0]);
     unsigned idx = 0;
@@ -244,7 +323,9 @@ static void map_part_error(const struct bhd_part *p, const struct cfg_error *e, 
         node = p->hm[0] != '\0' ? p->hm : p->node;
         prop = hm_entries[idx];
     }
-    bhd_err(d, node, prop, "%s (boot check %s)", e->msg, e->field);
+    char msg[CFG_MSG_LEN + 4u * BHD_PATH_LEN];
+    name_parts(s, e->msg, msg, sizeof(msg));
+    bhd_err(d, node, prop, "%s (boot check %s)", msg, e->field);
 }
 
 /* Report one cfg_validate error against the source. */
@@ -268,7 +349,7 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
     int used = 0;
     if (sscanf(e->field, "parts[%u].%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_PARTS) {
         if (!r->s.parts[i].bad) { /* else reported by the front end already */
-            map_part_error(&r->s.parts[i], e, e->field + used, d);
+            map_part_error(&r->s, &r->s.parts[i], e, e->field + used, d);
         }
         return;
     }
@@ -345,6 +426,46 @@ static uint32_t pack_and_check(const struct bhb_opts *o, struct bhb_result *r,
     return n;
 }
 
+/* End of the hypervisor footprint once the blob is packed behind it (the
+ * rule of bhi_pack); the hypervisor's base alone plus the blob when it
+ * cannot be read (that is reported when it is packed). */
+static uint64_t footprint_end(const struct bhb_opts *o, const struct bhb_result *r)
+{
+    char path[BHI_PATH_MAX];
+    struct bhi_status st;
+    struct bhi_buf hyp = {NULL, 0};
+    struct bhi_arm64_hdr h;
+    uint64_t off = 0;
+    const char *name = o->hyp != NULL ? o->hyp : r->s.hyp;
+    if (bhb_resolve(o, name, path, sizeof(path)) == 0 && bhi_read_file(path, &hyp, &st) == 0 &&
+        bhi_arm64_parse(hyp.data, hyp.size, &h, &st) == 0 && h.image_size <= BHI_MAX_FILE) {
+        off = (h.image_size + PLAT_BLOB_ALIGN - 1u) & ~(PLAT_BLOB_ALIGN - 1u);
+    }
+    bhi_buf_free(&hyp);
+    return PLAT_HYP_BASE + off + r->blob.buf.size;
+}
+
+/* Implements: LLR-TOOL-074 (the RAM of partitions without bulkhead,ram-pa is
+ * placed once the footprint is known, then the blob is built again with it:
+ * its size does not depend on the placement). */
+static int place_and_rebuild(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d)
+{
+    int any = 0;
+    for (uint32_t i = 0; i < r->s.sys.num_parts; i++) {
+        any |= r->s.parts[i].auto_ram && !r->s.parts[i].bad;
+    }
+    if (!any) {
+        return 0;
+    }
+    bhp_place_ram(&r->s, footprint_end(o, r), d);
+    /* the same files again: their errors were reported by the first build */
+    struct bhd_diag quiet = *d;
+    quiet.out = NULL;
+    bhi_buf_free(&r->blob.buf);
+    memset(&r->blob, 0, sizeof(r->blob));
+    return build_blob(o, r, &quiet);
+}
+
 static void system_name(const char *src, char *out, size_t len)
 {
     char tmp[BHI_PATH_MAX];
@@ -373,8 +494,15 @@ int bhb_build(const struct bhb_opts *o, struct bhb_result *r, struct bhd_diag *d
     }
     bhd_parse(dtb.data, dtb.size, &r->s, d);
     bhi_buf_free(&dtb);
-    if (r->s.sys.num_parts == 0 || build_blob(o, r, d) != 0) {
+    if (r->s.sys.num_parts == 0 || build_blob(o, r, d) != 0 || place_and_rebuild(o, r, d) != 0) {
         return BHB_CONFIG;
+    }
+    for (unsigned k = 0; k < o->num_modules && k < BHB_MAX_MODULES; k++) {
+        if (!r->module_used[k]) {
+            bhd_err(d, "--module", NULL, "0x%llx=%s: no module has reg at 0x%llx",
+                    (unsigned long long)o->modules[k].addr, o->modules[k].file,
+                    (unsigned long long)o->modules[k].addr);
+        }
     }
     struct bhi_status st;
     if (o->corrupt != NULL && bhi_corrupt(&r->blob, o->corrupt, &st) != 0) {

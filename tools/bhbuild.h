@@ -11,6 +11,14 @@
 #include "bhdts.h"
 
 #define BHB_MAX_SEARCH 8u
+#define BHB_MAX_MODULES 32u
+
+/* --module ADDR=FILE: the file a module whose reg starts at ADDR is
+ * loaded from (Xen dom0less modules are named by address). */
+struct bhb_module {
+    uint64_t addr;
+    const char *file;
+};
 
 /* Exit codes of the bulkhead command (docs/configuration.md). */
 #define BHB_OK 0
@@ -24,6 +32,8 @@ struct bhb_opts {
     unsigned num_search;
     const char *hyp;                      /* --hyp, overrides bulkhead,hypervisor */
     const char *corrupt;                  /* hidden --corrupt KIND (boot-check tests) */
+    struct bhb_module modules[BHB_MAX_MODULES];
+    unsigned num_modules;
 };
 
 struct bhb_result {
@@ -32,6 +42,7 @@ struct bhb_result {
     struct bhi_blob blob;   /* the configuration blob */
     struct bhi_buf image;   /* hypervisor + blob; empty without a hypervisor */
     uint64_t blob_off;      /* offset of the blob in image */
+    unsigned char module_used[BHB_MAX_MODULES]; /* --module matched a reg */
 };
 
 /*

@@ -5,6 +5,7 @@
  */
 #include "bhdts.h"
 #include "bhdts_int.h"
+#include "bhplace.h"
 
 #include <libfdt.h>
 #include <string.h>
@@ -98,7 +99,8 @@ int bhd_required(const struct bhd_ctx *c, int rc, const char *name, const char *
 }
 
 /* Implements: LLR-TOOL-023 (unknown properties are errors naming node and
- * property; reserved ones say the blob version cannot carry them). */
+ * property; reserved ones say the blob version cannot carry them; the
+ * Xen-only ones of a Xen node are left to bhd_xen_prop). */
 int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rule *rules, size_t n)
 {
     int bad = 0, off, count = 0;
@@ -113,9 +115,12 @@ int bhd_check_props(const struct bhd_ctx *c, int node, const struct bhd_prop_rul
         while (k < n && strcmp(rules[k].name, name) != 0) {
             k++;
         }
-        if (k == n) {
+        int xen = k == n ? bhd_xen_prop(c, name) : 0;
+        if (k == n && xen == 0) {
             bhd_err(c->d, c->path, name, "unknown property");
             bad = -1;
+        } else if (k == n) {
+            bad = xen < 0 ? -1 : bad;
         } else if (rules[k].reserved != NULL) {
             bhd_err(c->d, c->path, name, "%s: not supported by blob version %u %s", rules[k].reserved,
                     BH_CFG_VERSION, reserved_msg);
@@ -193,15 +198,19 @@ static int parse_kernel(struct bhd_ctx *c, int node, struct bhd_part *p, struct 
 {
     bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->kernel, sizeof(p->kernel), "%s", c->path);
+    c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, kernel_rules, sizeof(kernel_rules) / sizeof(kernel_rules[0]));
-    int len = 0;
-    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
-        bhd_err(c->d, c->path, "reg",
-                "Bulkhead loads nothing before boot: name the image with bulkhead,path");
+    c->xen = BHD_XEN_NONE;
+    int reg = bhd_module_reg(c, node, p->kernel_reg);
+    p->kernel_has_reg = reg == 1; /* the file comes from --module (bhbuild.c) */
+    int path = bhd_prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image));
+    if (reg != 0 && path != 0) {
+        bhd_err(c->d, c->path, "reg", "and bulkhead,path: name the image by one of them");
         bad = -1;
+    } else if (reg == 0) {
+        bad |= bhd_required(c, path, "bulkhead,path", "the partition's AArch64 Image file");
     }
-    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->image, sizeof(p->image)),
-                    "bulkhead,path", "the partition's AArch64 Image file");
+    bad |= reg < 0 ? -1 : 0;
     int rc = bhd_prop_str(c, node, "bootargs", p->bootargs, sizeof(p->bootargs));
     p->has_bootargs = rc == 1;
     pd->bootargs = rc == 1 ? p->bootargs : NULL;
@@ -224,21 +233,25 @@ static const struct bhd_prop_rule ramdisk_rules[] = {
     {"reg", NULL},
 };
 
-/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required, reg
- * refused, no children). */
+/* Implements: LLR-TOOL-050 (a ramdisk module: bulkhead,path required unless
+ * it is named by reg, LLR-TOOL-080; no children). */
 static int parse_ramdisk(struct bhd_ctx *c, int node, struct bhd_part *p)
 {
     bhd_node_path(c->fdt, node, c->path, sizeof(c->path));
     snprintf(p->ramdisk_node, sizeof(p->ramdisk_node), "%s", c->path);
+    c->xen = BHD_XEN_MODULE;
     int bad = bhd_check_props(c, node, ramdisk_rules, sizeof(ramdisk_rules) / sizeof(ramdisk_rules[0]));
-    int len = 0;
-    if (bhd_prop_get(c, node, "reg", &len) != NULL) {
-        bhd_err(c->d, c->path, "reg",
-                "Bulkhead loads nothing before boot: name the ramdisk with bulkhead,path");
+    c->xen = BHD_XEN_NONE;
+    int reg = bhd_module_reg(c, node, p->ramdisk_reg);
+    p->ramdisk_has_reg = reg == 1;
+    int path = bhd_prop_str(c, node, "bulkhead,path", p->ramdisk, sizeof(p->ramdisk));
+    if (reg != 0 && path != 0) {
+        bhd_err(c->d, c->path, "reg", "and bulkhead,path: name the ramdisk by one of them");
         bad = -1;
+    } else if (reg == 0) {
+        bad |= bhd_required(c, path, "bulkhead,path", "the partition's initial ramdisk file");
     }
-    bad |= bhd_required(c, bhd_prop_str(c, node, "bulkhead,path", p->ramdisk, sizeof(p->ramdisk)),
-                    "bulkhead,path", "the partition's initial ramdisk file");
+    bad |= reg < 0 ? -1 : 0;
     int sub;
     fdt_for_each_subnode(sub, c->fdt, node)
     {
@@ -325,7 +338,8 @@ static int name_ok(const char *name, size_t len)
 }
 
 /* memory (KiB), cpus and bulkhead,cpus of a partition. */
-static int parse_sizes(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
+static int parse_sizes(const struct bhd_ctx *c, int node, struct bhd_part *p,
+                       struct sys_part_desc *pd)
 {
     uint64_t kib = 0;
     int bad = bhd_required(c, bhd_prop_u64(c, node, "memory", &kib), "memory", "RAM in KiB, <0 N>");
@@ -344,13 +358,13 @@ static int parse_sizes(const struct bhd_ctx *c, int node, struct sys_part_desc *
     pd->num_vcpus = n;
     int len = 0;
     const uint8_t *pin = bhd_prop_get(c, node, "bulkhead,cpus", &len);
-    bad |= bhd_required(c, pin != NULL, "bulkhead,cpus", "physical CPU of each vCPU");
+    p->auto_cpus = pin == NULL; /* pinned by bhp_pin */
     if (pin != NULL && bad == 0 && len != (int)(4u * n)) {
         bhd_err(c->d, c->path, "bulkhead,cpus", "%d cells for %u vCPUs (cpus), need one per vCPU",
                 len / 4, n);
         return -1;
     }
-    for (uint32_t v = 0; bad == 0 && v < n; v++) {
+    for (uint32_t v = 0; bad == 0 && pin != NULL && v < n; v++) {
         pd->cpus[v] = bhd_be32(pin + 4u * v);
     }
     return bad;
@@ -376,10 +390,13 @@ static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sy
         p->name[nlen] = '\0';
     }
     pd->name = p->name;
+    c->xen = BHD_XEN_DOMAIN;
     bad |= bhd_check_props(c, node, part_rules, sizeof(part_rules) / sizeof(part_rules[0]));
-    bad |= parse_sizes(c, node, pd);
-    bad |= bhd_required(c, bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa), "bulkhead,ram-pa",
-                    "physical placement of RAM");
+    c->xen = BHD_XEN_NONE;
+    bad |= parse_sizes(c, node, p, pd);
+    int rc = bhd_prop_u64(c, node, "bulkhead,ram-pa", &pd->ram_pa);
+    p->auto_ram = rc == 0; /* placed by bhp_place_ram */
+    bad |= rc < 0 ? -1 : 0;
     pd->ram_gpa = BHD_DEFAULT_RAM_GPA;
     bad |= bhd_prop_u64(c, node, "bulkhead,ram-gpa", &pd->ram_gpa) < 0 ? -1 : 0;
     const uint8_t *vpl = bhd_prop_get(c, node, "vpl011", &len);
@@ -413,10 +430,12 @@ static const struct bhd_prop_rule chosen_rules[] = {
 
 static void parse_chosen_props(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
+    c->xen = BHD_XEN_CHOSEN;
     bhd_check_props(c, chosen, chosen_rules, sizeof(chosen_rules) / sizeof(chosen_rules[0]));
+    c->xen = BHD_XEN_NONE;
     s->sys.num_cpus = PLAT_NUM_CPUS;
     s->sys.slice_us = BHD_DEFAULT_SLICE_US;
-    bhd_prop_u32(c, chosen, "bulkhead,num-cpus", &s->sys.num_cpus);
+    bhd_num_cpus(c, chosen, s);
     bhd_prop_u32(c, chosen, "bulkhead,slice-us", &s->sys.slice_us);
     snprintf(s->hyp, sizeof(s->hyp), "%s", BHD_DEFAULT_HYP);
     bhd_prop_str(c, chosen, "bulkhead,hypervisor", s->hyp, sizeof(s->hyp));
@@ -443,7 +462,9 @@ static void check_no_window(struct bhd_system *s, struct bhd_diag *d)
 }
 
 /* Implements: LLR-TOOL-025 (/chosen: system properties, 1..8 partitions,
- * the schedules, anything else an error). */
+ * the schedules, anything else an error).
+ * Implements: LLR-TOOL-078 (a kernel module directly in /chosen is refused
+ * as a dom0 kernel). */
 static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 {
     const size_t n = sizeof(chosen_children) / sizeof(chosen_children[0]);
@@ -460,6 +481,10 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
         bhd_node_path(c->fdt, sub, sp, sizeof(sp));
         if (name != NULL && strcmp(name, "schedules") == 0) {
             scheds = sub; /* read once every partition is known */
+        } else if (k == n && classify(c->fdt, sub, part_children, 1) == 0) {
+            bhd_err(c->d, sp, NULL,
+                    "a dom0 kernel module: Bulkhead has no dom0, every partition is a node "
+                    "with compatible \"xen,domain\"");
         } else if (k == n) {
             bhd_err(c->d, sp, NULL,
                     "unknown node (a partition has compatible \"xen,domain\"; schedules go "
@@ -475,6 +500,7 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
         bhd_err(c->d, "/chosen", NULL, "no partition (node with compatible \"xen,domain\")");
     }
     bhd_parse_links(c, chosen, s);
+    bhp_pin(s);
     if (scheds >= 0) {
         bhd_parse_schedules(c, scheds, s);
         check_no_window(s, c->d);
@@ -482,18 +508,22 @@ static void parse_chosen(struct bhd_ctx *c, int chosen, struct bhd_system *s)
 }
 
 /* Implements: LLR-TOOL-022 (any bytes: the tree is checked whole before it
- * is read; the root holds only /chosen). */
+ * is read; the system is read from /chosen, other root nodes are the host's:
+ * bhd_host_node). */
 unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bhd_diag *d)
 {
     unsigned before = d->errors;
-    struct bhd_ctx c = {fdt, d, "/"};
+    struct bhd_ctx c = {fdt, d, "/", s, BHD_XEN_NONE};
     memset(s, 0, sizeof(*s));
+    s->host_cpus = -1;
     int rc = bhi_fdt_check(fdt, size);
     if (rc != 0) {
         bhd_err(d, "/", NULL, "not a valid flattened device tree: %s", fdt_strerror(rc));
         return d->errors - before;
     }
+    c.xen = BHD_XEN_ROOT;
     bhd_check_props(&c, 0, root_rules, sizeof(root_rules) / sizeof(root_rules[0]));
+    c.xen = BHD_XEN_NONE;
     int sub, count = 0, chosen = -1;
     fdt_for_each_subnode(sub, fdt, 0)
     {
@@ -501,12 +531,10 @@ unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bh
         if (++count > (int)MAX_ITEMS || name == NULL) {
             break;
         }
-        char sp[BHD_PATH_LEN];
-        bhd_node_path(fdt, sub, sp, sizeof(sp));
         if (strcmp(name, "chosen") == 0) {
             chosen = sub;
         } else {
-            bhd_err(d, sp, NULL, "unknown node (Bulkhead reads the system from /chosen)");
+            bhd_host_node(&c, sub, s);
         }
     }
     if (chosen < 0) {
@@ -515,5 +543,6 @@ unsigned bhd_parse(const void *fdt, size_t size, struct bhd_system *s, struct bh
         snprintf(c.path, sizeof(c.path), "/chosen");
         parse_chosen(&c, chosen, s);
     }
+    bhd_emit_notes(s, d);
     return d->errors - before;
 }

@@ -37,12 +37,19 @@ struct bhd_diag {
     struct bhd_loc *locs;
     unsigned num_locs;
     unsigned errors;
+    unsigned notes; /* bhd_note lines: accepted, nothing wrong */
 };
 
 /* Report one error (node: a node path or a pseudo-node like "blob"; prop may
  * be NULL or ""). Implements: LLR-TOOL-020. */
 __attribute__((format(printf, 4, 5))) void bhd_err(struct bhd_diag *d, const char *node,
                                                    const char *prop, const char *fmt, ...);
+
+/* Report one note: something accepted and ignored or defaulted, not an
+ * error (the same line form, "note: " before the message). Implements:
+ * LLR-TOOL-070. */
+__attribute__((format(printf, 4, 5))) void bhd_note(struct bhd_diag *d, const char *node,
+                                                    const char *prop, const char *fmt, ...);
 
 void bhd_diag_free(struct bhd_diag *d);
 
@@ -61,6 +68,21 @@ struct bhd_part {
     int link_nodes[BHD_MAX_LINKS]; /* its evtchn and shared-memory child nodes */
     unsigned num_links;
     char pt_node[BH_CFG_MAX_PASSTHRU][BHD_PATH_LEN]; /* its pass-through nodes */
+    /* Xen dom0less modules named by reg (tools/bhxen.c): the address and
+     * size the source gives; the file comes from --module ADDR=FILE. */
+    int kernel_has_reg, ramdisk_has_reg;
+    uint64_t kernel_reg[2], ramdisk_reg[2];
+    /* Automatic placement (tools/bhplace.c): what the source left out. */
+    int auto_ram, auto_cpus;
+};
+
+/* A Xen-only or host property accepted and ignored: one note per name. */
+#define BHD_MAX_NOTES 32u
+struct bhd_note {
+    char name[64];
+    char node[BHD_PATH_LEN]; /* where it was first seen */
+    const char *why;
+    unsigned count;
 };
 
 struct bhd_system {
@@ -77,6 +99,14 @@ struct bhd_system {
      * channel and region came from, for boot-check messages. */
     char chan_node[BH_CFG_MAX_CHANNELS][BHD_PATH_LEN];
     char shm_node[BH_CFG_MAX_SHMS][BHD_PATH_LEN];
+    /* A Xen dom0less tree (tools/bhxen.c): host nodes outside /chosen and
+     * Xen-only properties, noted and ignored; the host's CPU count. */
+    struct bhd_note notes[BHD_MAX_NOTES];
+    unsigned num_notes;
+    unsigned host_nodes;
+    int host_cpus;  /* cpu nodes of /cpus; -1: no /cpus node */
+    int host_memory; /* a /memory node was checked */
+    int has_num_cpus; /* /chosen/bulkhead,num-cpus written */
 };
 
 /*

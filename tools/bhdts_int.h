@@ -12,10 +12,16 @@
 
 #define BHD_MAX_ITEMS 4096u /* properties or subnodes looked at per node */
 
+/* Which node of a Xen dom0less tree is being read, for the Xen-only and
+ * host properties accepted there with a note (tools/bhxen.c). */
+enum bhd_xen_kind { BHD_XEN_NONE, BHD_XEN_ROOT, BHD_XEN_CHOSEN, BHD_XEN_DOMAIN, BHD_XEN_MODULE };
+
 struct bhd_ctx {
     const void *fdt;
     struct bhd_diag *d;
     char path[BHD_PATH_LEN]; /* the node being read, for messages */
+    struct bhd_system *s;    /* where notes are gathered */
+    enum bhd_xen_kind xen;   /* set around bhd_check_props of a Xen node */
 };
 
 /* The properties a node may have: each name is known, reserved or an error. */
@@ -69,5 +75,30 @@ void bhd_parse_links(struct bhd_ctx *c, int chosen, struct bhd_system *s);
 
 /* A partition's bulkhead,passthrough node into pd->dev. Implements: LLR-PT-022. */
 int bhd_parse_passthru(struct bhd_ctx *c, int node, struct bhd_part *p, struct sys_part_desc *pd);
+
+/* ----------------------------------------- Xen dom0less trees (bhxen.c) --- */
+
+/* An unknown property name of the node c->xen says: 1 accepted (noted once
+ * per name in c->s), -1 refused with its reason, 0 unknown (the caller
+ * reports it). Implements: LLR-TOOL-071, LLR-TOOL-072. */
+int bhd_xen_prop(const struct bhd_ctx *c, const char *name);
+
+/* A root node other than /chosen: counted; /memory checked against the
+ * platform's RAM, the cpu nodes of /cpus counted into s->host_cpus and
+ * checked against the platform. Implements: LLR-TOOL-070, LLR-TOOL-073. */
+void bhd_host_node(struct bhd_ctx *c, int node, struct bhd_system *s);
+
+/* /chosen/bulkhead,num-cpus: read, or defaulted (with a note) from /cpus,
+ * else the platform; checked against /cpus. Implements: LLR-TOOL-073. */
+void bhd_num_cpus(struct bhd_ctx *c, int chosen, struct bhd_system *s);
+
+/* The notes gathered while reading: one line for the host nodes, one per
+ * distinct property name. Implements: LLR-TOOL-070, LLR-TOOL-071. */
+void bhd_emit_notes(const struct bhd_system *s, struct bhd_diag *d);
+
+/* A module's reg (Xen dom0less: where the boot loader put the file), in the
+ * cells of its partition node; 1 read into reg[0] (address), reg[1] (size),
+ * 0 absent, -1 malformed (reported). Implements: LLR-TOOL-080. */
+int bhd_module_reg(const struct bhd_ctx *c, int node, uint64_t reg[2]);
 
 #endif

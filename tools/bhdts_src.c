@@ -34,13 +34,10 @@ static const struct bhd_loc *find_loc(const struct bhd_diag *d, const char *node
     return node_loc;
 }
 
-/* Implements: LLR-TOOL-020 (one line per error: file, line, node, property, message). */
-void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char *fmt, ...)
+/* One line: FILE:LINE: NODE: PROPERTY: [kind]MESSAGE. */
+static void put_line(const struct bhd_diag *d, const char *node, const char *prop, const char *kind,
+                     const char *fmt, va_list ap)
 {
-    d->errors++;
-    if (d->out == NULL) {
-        return;
-    }
     const char *p = prop != NULL ? prop : "";
     const struct bhd_loc *l = find_loc(d, node, p);
     if (l != NULL) {
@@ -52,11 +49,36 @@ void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char 
     if (p[0] != '\0') {
         fprintf(d->out, "%s: ", p);
     }
+    fputs(kind, d->out);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+}
+
+/* Implements: LLR-TOOL-020 (one line per error: file, line, node, property, message). */
+void bhd_err(struct bhd_diag *d, const char *node, const char *prop, const char *fmt, ...)
+{
+    d->errors++;
+    if (d->out == NULL) {
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(d->out, fmt, ap);
+    put_line(d, node, prop, "", fmt, ap);
     va_end(ap);
-    fputc('\n', d->out);
+}
+
+/* Implements: LLR-TOOL-070 (a note is a line of the error form, marked
+ * "note: ", and counts no error). */
+void bhd_note(struct bhd_diag *d, const char *node, const char *prop, const char *fmt, ...)
+{
+    d->notes++;
+    if (d->out == NULL) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    put_line(d, node, prop, "note: ", fmt, ap);
+    va_end(ap);
 }
 
 void bhd_diag_free(struct bhd_diag *d)

@@ -14,6 +14,7 @@
 
 #include "bhbuild.h"
 #include "bhdecode.h"
+#include "bhplace.h"
 #include "bhshow.h"
 
 /* Options each subcommand accepts. */
@@ -24,6 +25,8 @@
 #define OPT_BLOB 16u
 #define OPT_OUTDIR 32u
 #define OPT_EXTRACT 64u
+#define OPT_MODULE 128u
+#define OPT_PLACEMENT 256u
 
 struct args {
     struct bhb_opts b;
@@ -32,6 +35,9 @@ struct args {
     const char *blob;
     const char *out_dir;
     const char *extract;
+    int print_placement;
+    const char *module_arg[BHB_MAX_MODULES];
+    unsigned num_module_args;
 };
 
 struct command {
@@ -51,22 +57,29 @@ static const char common_help[] =
     "                    build/clang, then build/, of the tree this command was\n"
     "                    built in)\n"
     "  --hyp FILE        hypervisor binary (default: /chosen/bulkhead,hypervisor,\n"
-    "                    else hyp/bulkhead.bin)\n";
+    "                    else hyp/bulkhead.bin)\n"
+    "  --module ADDR=FILE  load the module whose reg starts at ADDR (a Xen\n"
+    "                    dom0less tree) from FILE (repeatable)\n";
 
 enum { CMD_CHECK, CMD_BUILD, CMD_SHOW, CMD_DECODE, CMD_RUN, CMD_COUNT };
 
 static const struct command commands[CMD_COUNT] = {
-    {"check", OPT_I | OPT_HYP, "check SYSTEM.dts [-I DIR]... [--hyp FILE]",
+    {"check", OPT_I | OPT_HYP | OPT_MODULE,
+     "check SYSTEM.dts [-I DIR]... [--hyp FILE] [--module ADDR=FILE]...",
      "Check every rule the hypervisor checks at boot and what only the host can\n"
      "check (files exist, images are AArch64 and fit). All errors are reported,\n"
      "each as FILE:LINE: NODE: PROPERTY: MESSAGE.\n"},
-    {"build", OPT_I | OPT_HYP | OPT_O | OPT_CORRUPT | OPT_BLOB,
-     "build SYSTEM.dts -o IMAGE [-I DIR]... [--hyp FILE] [--blob FILE]",
+    {"build", OPT_I | OPT_HYP | OPT_O | OPT_CORRUPT | OPT_BLOB | OPT_MODULE | OPT_PLACEMENT,
+     "build SYSTEM.dts -o IMAGE [-I DIR]... [--hyp FILE] [--blob FILE] [--module ADDR=FILE]... "
+     "[--print-placement]",
      "Check, then write one bootable image: hypervisor, configuration blob,\n"
      "partition images and device trees (QEMU: -kernel IMAGE). Nothing is\n"
      "written when the check fails.\n  -o IMAGE          output image\n"
-     "  --blob FILE       also write the configuration blob alone\n"},
-    {"show", OPT_I | OPT_HYP | OPT_OUTDIR, "show SYSTEM.dts [-I DIR]... [--out-dir DIR]",
+     "  --blob FILE       also write the configuration blob alone\n"
+     "  --print-placement list each partition's RAM and vCPU pinning, automatic\n"
+     "                    or from the source\n"},
+    {"show", OPT_I | OPT_HYP | OPT_OUTDIR | OPT_MODULE,
+     "show SYSTEM.dts [-I DIR]... [--out-dir DIR] [--module ADDR=FILE]...",
      "Build in memory, then print each CPU's schedule and the physical and\n"
      "guest-physical memory maps, and write them as DIR/<system>-schedule.svg\n"
      "and DIR/<system>-memory.svg.\n  --out-dir DIR     where the SVG files go (default .)\n"},
@@ -74,7 +87,8 @@ static const struct command commands[CMD_COUNT] = {
      "Find the configuration blob in IMAGE, run the boot check on it and print it\n"
      "as device-tree source. --extract DIR writes hyp.bin and <partition>.bin\n"
      "there, so the printed source, saved in DIR, builds the same image again.\n"},
-    {"run", OPT_I | OPT_HYP | OPT_O, "run SYSTEM.dts [-I DIR]... [-o IMAGE]",
+    {"run", OPT_I | OPT_HYP | OPT_O | OPT_MODULE,
+     "run SYSTEM.dts [-I DIR]... [-o IMAGE] [--module ADDR=FILE]...",
      "Build (into IMAGE, default /tmp/bulkhead-<system>.img) and boot in QEMU\n"
      "(qemu-system-aarch64, or $QEMU).\n"},
 };
@@ -107,18 +121,48 @@ static const char **slot(struct args *a, const struct command *c, const char *op
         unsigned bit;
     } names[] = {{"-o", OPT_O},           {"--hyp", OPT_HYP},         {"--corrupt", OPT_CORRUPT},
                  {"--blob", OPT_BLOB},    {"--out-dir", OPT_OUTDIR},  {"--extract", OPT_EXTRACT},
-                 {"-I", OPT_I},           {"--search", OPT_I}};
+                 {"-I", OPT_I},           {"--search", OPT_I},        {"--module", OPT_MODULE}};
     const char **slots[] = {&a->out,    &a->b.hyp,   &a->b.corrupt, &a->blob,
-                            &a->out_dir, &a->extract, NULL,          NULL};
+                            &a->out_dir, &a->extract, NULL,          NULL, NULL};
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
         if (strcmp(opt, names[k].name) == 0 && (c->opts & names[k].bit) != 0) {
             if (names[k].bit == OPT_I) {
                 return a->b.num_search < BHB_MAX_SEARCH ? &a->b.search[a->b.num_search++] : NULL;
             }
+            if (names[k].bit == OPT_MODULE) {
+                return a->num_module_args < BHB_MAX_MODULES ? &a->module_arg[a->num_module_args++]
+                                                            : NULL;
+            }
             return slots[k];
         }
     }
     return NULL;
+}
+
+/* --module ADDR=FILE into a->b.modules: ADDR a number (0x for hex), FILE
+ * not empty, each ADDR once. Implements: LLR-TOOL-081. */
+static int parse_modules(struct args *a, const struct command *c)
+{
+    for (unsigned i = 0; i < a->num_module_args && i < BHB_MAX_MODULES; i++) {
+        const char *arg = a->module_arg[i];
+        char *end = NULL;
+        unsigned long long addr = strtoull(arg, &end, 0);
+        int dup = 0;
+        for (unsigned k = 0; k < i; k++) {
+            dup |= a->b.modules[k].addr == addr;
+        }
+        if (end == arg || *end != '=' || end[1] == '\0' || arg[0] == '-' || dup) {
+            fprintf(stderr,
+                    "bulkhead %s: --module '%s': expected ADDR=FILE, each ADDR once (e.g. "
+                    "--module 0x4a000000=guests/demo.bin)\n",
+                    c->name, arg);
+            return BHB_USAGE;
+        }
+        a->b.modules[i].addr = addr;
+        a->b.modules[i].file = end + 1;
+        a->b.num_modules = i + 1u;
+    }
+    return 0;
 }
 
 /* Implements: LLR-TOOL-010, LLR-TOOL-029 (each subcommand takes exactly its documented
@@ -134,6 +178,10 @@ static int parse(int argc, char **argv, const struct command *c, struct args *a)
             a->input = argv[i];
             continue;
         }
+        if (strcmp(argv[i], "--print-placement") == 0 && (c->opts & OPT_PLACEMENT) != 0) {
+            a->print_placement = 1;
+            continue;
+        }
         const char **s = slot(a, c, argv[i]);
         if (s == NULL || i + 1 >= argc) {
             fprintf(stderr, "bulkhead %s: bad option or argument '%s'\nusage: bulkhead %s\n",
@@ -147,7 +195,7 @@ static int parse(int argc, char **argv, const struct command *c, struct args *a)
         return BHB_USAGE;
     }
     a->b.src = a->input;
-    return 0;
+    return parse_modules(a, c);
 }
 
 static int write_out(const char *path, const struct bhi_buf *b)
@@ -220,7 +268,7 @@ static void add_build_dirs(struct bhb_opts *o)
 
 static int cmd_build(const struct args *a, int cmd)
 {
-    struct bhd_diag d = {stderr, a->input, NULL, 0, 0};
+    struct bhd_diag d = {stderr, a->input, NULL, 0, 0, 0};
     static struct bhb_result r;
     int rc = bhb_build(&a->b, &r, &d);
     bhd_diag_free(&d);
@@ -244,6 +292,9 @@ static int cmd_build(const struct args *a, int cmd)
         const char *out = a->out != NULL ? a->out : tmp;
         rc = write_out(out, &r.image);
         rc = rc == BHB_OK && a->blob != NULL ? write_out(a->blob, &r.blob.buf) : rc;
+        if (rc == BHB_OK && a->print_placement) {
+            bhp_print(&r.s, stdout);
+        }
         if (rc == BHB_OK) {
             printf("%s: %u partitions, blob %zu bytes at +0x%llx, image %zu bytes -> %s%s\n",
                    r.name, r.s.sys.num_parts, r.blob.buf.size, (unsigned long long)r.blob_off,

@@ -6,7 +6,7 @@ TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
 BHI_SRC := tools/bhimage.c tools/bhimage_dt.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
-BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
+BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
 BULKHEAD_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BULKHEAD_SRC))
 BULKHEAD := $(H)/tools/bulkhead
 

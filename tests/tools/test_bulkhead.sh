@@ -300,11 +300,11 @@ t_long_locations() {
     for src in "$WORK/$base.dts" "$long_dir/sys.dts"; do
         cp "$HERE/bad/chosen-unknown-prop.dts" "$src"
         "$BH" check "$src" -I "$T" >"$log" 2>&1
-        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: xen,xen-bootargs: unknown property" "$log" ||
+        [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,console: unknown property" "$log" ||
             return 1
     done
     src=$WORK/long-line.dts
-    sed "s|xen,xen-bootargs = \"console=dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
+    sed "s|bulkhead,console = \"dtuart\";|bulkhead,note = \"$(printf 'x%.0s' $(seq 10000))\";|" \
         "$HERE/bad/chosen-unknown-prop.dts" >"$src"
     "$BH" check "$src" -I "$T" >"$log" 2>&1
     [ $? -eq 1 ] && grep -qF "$src:10: /chosen: bulkhead,note: unknown property" "$log" || return 1
@@ -312,7 +312,7 @@ t_long_locations() {
     mkdir -p "$WORK/$inc_dir"
     printf '\n\nbulkhead,note = "x";\n' >"$WORK/$inc_dir/part.dtsi"
     src=$WORK/include.dts
-    sed "s|xen,xen-bootargs = \"console=dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
+    sed "s|bulkhead,console = \"dtuart\";|/include/ \"$inc_dir/part.dtsi\"|" \
         "$HERE/bad/chosen-unknown-prop.dts" >"$src"
     "$BH" check "$src" -I "$T" >"$log" 2>&1
     [ $? -eq 1 ] && grep -qE "^\.\.\.i*/j{100}/part\.dtsi:3: /chosen: bulkhead,note: unknown property" "$log"
@@ -421,5 +421,67 @@ t_readme() {
 }
 t_readme
 result readme_commands $?
+
+# A Xen dom0less tree as written for Xen (QEMU's host nodes, ImageBuilder's
+# /chosen, modules by reg): check accepts it with notes only, one per
+# distinct property and one for the 47 host nodes; build with --module
+# places both partitions automatically (2 MiB aligned, above the footprint,
+# in node order, vCPUs round-robin) and show draws them; the same build
+# twice gives the same image. A file larger than reg's size and an unused
+# --module are errors; a malformed --module is a usage error.
+# Verifies: LLR-TOOL-070, LLR-TOOL-071, LLR-TOOL-073, LLR-TOOL-074, LLR-TOOL-075, LLR-TOOL-076
+# Verifies: LLR-TOOL-080, LLR-TOOL-081
+t_xen_tree() {
+    local x=$HERE/xen/qemu-dom0less.dts log=$WORK/xen.log m
+    m="--module 0x4a000000=$T/guests/good.bin --module 0x4a200000=$T/guests/demo_ticker.bin"
+    "$BH" check "$x" -I "$T" $m >"$log" 2>&1 || { cat "$log"; return 1; }
+    [ "$(grep -c ': note: ' "$log")" -eq 9 ] && ! grep -v -e ': note: ' -e ': ok: 2 partitions, 2 CPUs' "$log" | grep -q . &&
+        grep -qF '/: note: 47 host nodes outside /chosen ignored: Bulkhead'"'"'s platform is built in (qemu-virt); /cpus and /memory checked against it' "$log" &&
+        grep -qF '/chosen/domU1: xen,enhanced: note: Xen-only property, no meaning to Bulkhead: ignored (here and 1 more times)' "$log" &&
+        grep -qF '/chosen: note: bulkhead,num-cpus not given: 2, the cpu nodes of /cpus' "$log" || return 1
+    "$BH" build "$x" -I "$T" $m -o "$WORK/xen.img" --print-placement >"$log" 2>&1 || return 1
+    grep -qE '^  domU1 +RAM 0x0040400000..0x00413fffff +16384 KiB \(automatic\), vCPUs on CPU 0 \(automatic\)$' "$log" &&
+        grep -qE '^  domU2 +RAM 0x0041400000..0x00493fffff +131072 KiB \(automatic\), vCPUs on CPU 1 \(automatic\)$' "$log" || return 1
+    "$BH" build "$x" -I "$T" $m -o "$WORK/xen2.img" >/dev/null 2>&1 && cmp -s "$WORK/xen.img" "$WORK/xen2.img" || return 1
+    "$BH" show "$x" -I "$T" $m --out-dir "$WORK" >"$log" 2>/dev/null &&
+        grep -q '0x0040400000..0x00413fffff .* domU1 RAM' "$log" || return 1
+    fake_image "$WORK/big.bin" 0x200001 0x300000
+    "$BH" check "$x" -I "$T" --module 0x4a000000="$WORK/big.bin" --module 0x4a200000=$T/guests/good.bin >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qF "/chosen/domU1/module@4a000000: reg: $WORK/big.bin is 0x200001 bytes, more than reg's size 0x200000" "$log" || return 1
+    "$BH" check "$x" -I "$T" $m --module 0x4a400000=$T/guests/good.bin >"$log" 2>&1
+    [ $? -eq 1 ] && grep -qF -- "--module: 0x4a400000=$T/guests/good.bin: no module has reg at 0x4a400000" "$log" || return 1
+    "$BH" check "$x" -I "$T" --module nonsense >"$log" 2>&1
+    [ $? -eq 2 ] && grep -q "expected ADDR=FILE" "$log"
+}
+t_xen_tree
+result xen_dom0less_tree $?
+
+# Automatic placement beside hand-placed partitions and shared regions:
+# the unplaced ones skip them, lowest 2 MiB aligned address first, in node
+# order; pinning is round-robin over the unpinned vCPUs. Verifies: LLR-TOOL-074, LLR-TOOL-075
+t_placement() {
+    local s=$WORK/place.dts log=$WORK/place.log
+    cat >"$s" <<'DTS'
+/dts-v1/;
+/ {
+	chosen {
+		bulkhead,num-cpus = <2>;
+		a { compatible = "xen,domain"; memory = <0x0 0x1000>; cpus = <2>; vpl011;
+		    kernel { compatible = "multiboot,kernel"; bulkhead,path = "guests/good.bin"; }; };
+		b { compatible = "xen,domain"; memory = <0x0 0x4000>; cpus = <1>; vpl011;
+		    bulkhead,ram-pa = <0x0 0x40800000>; bulkhead,cpus = <1>;
+		    kernel { compatible = "multiboot,kernel"; bulkhead,path = "guests/good.bin"; }; };
+		c { compatible = "xen,domain"; memory = <0x0 0x1000>; cpus = <1>; vpl011;
+		    kernel { compatible = "multiboot,kernel"; bulkhead,path = "guests/good.bin"; }; };
+	};
+};
+DTS
+    "$BH" build "$s" -I "$T" -o "$WORK/place.img" --print-placement >"$log" 2>&1 || { cat "$log"; return 1; }
+    grep -qE '^  a +RAM 0x0040400000..0x00407fffff +4096 KiB \(automatic\), vCPUs on CPU 0, 1 \(automatic\)$' "$log" &&
+        grep -qE '^  b +RAM 0x0040800000..0x00417fffff +16384 KiB \(bulkhead,ram-pa\), vCPUs on CPU 1 \(bulkhead,cpus\)$' "$log" &&
+        grep -qE '^  c +RAM 0x0041800000..0x0041bfffff +4096 KiB \(automatic\), vCPUs on CPU 0 \(automatic\)$' "$log"
+}
+t_placement
+result automatic_placement $?
 
 exit $failed

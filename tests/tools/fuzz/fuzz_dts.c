@@ -41,7 +41,7 @@ static void build_and_check(const struct bhd_system *s)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static struct bhd_system s;
-    struct bhd_diag d = {NULL, "fuzz", NULL, 0, 0};
+    struct bhd_diag d = {NULL, "fuzz", NULL, 0, 0, 0};
     void *copy = malloc(size + 1u); /* libfdt wants the tree 8-byte aligned */
     if (copy == NULL) {
         return 0;

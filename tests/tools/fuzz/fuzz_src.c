@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         name[name_len] = '\0';
         memcpy(text, data + text_at, text_len);
         memcpy(tree, data + tree_at, size - tree_at);
-        struct bhd_diag d = {sink, nl != NULL ? name : NULL, NULL, 0, 0};
+        struct bhd_diag d = {sink, nl != NULL ? name : NULL, NULL, 0, 0, 0};
         bhd_annotate(text, text_len, &d);
         for (unsigned i = 0; i < d.num_locs && i < 8u; i++) {
             bhd_err(&d, d.locs[i].node, d.locs[i].prop, "fuzz %u", i);

@@ -4,6 +4,7 @@
  * out byte-wise (the guest pointer may be unaligned); layouts are those of
  * Xen's public event_channel.h on a 64-bit guest.
  */
+#include "arch_if.h"
 #include "evtchn.h"
 
 #include "evtchn_fifo.h"
@@ -214,7 +215,8 @@ static struct partition *evtchn_domain(struct partition *p, uint32_t domid)
     if (domid == 0u || domid > part_count) {
         return NULL;
     }
-    return &part_table[domid - 1u];
+    /* The guest's domain id, masked after the check. Implements: LLR-EVT-044 */
+    return &part_table[arch_index_nospec(domid - 1u, part_count)];
 }
 
 /* The vCPU row of virq_port holding VIRQ virq bound for vCPU vcpu. */

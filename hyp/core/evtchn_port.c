@@ -4,6 +4,7 @@
  * function here runs with the partition's event-channel lock held, or at
  * boot before any partition runs.
  */
+#include "arch_if.h"
 #include "evtchn.h"
 
 #include "evtchn_int.h"
@@ -73,7 +74,8 @@ struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
     if (port >= ep->ports_ready) {
         return NULL;
     }
-    return &ep->ports[port];
+    /* port is the guest's: masked after the check. Implements: LLR-EVT-044 */
+    return &ep->ports[arch_index_nospec(port, ep->ports_ready)];
 }
 
 /* Implements: LLR-EVT-032 */

@@ -4,7 +4,7 @@
  * out byte-wise (the guest pointer may be unaligned); layouts are those of
  * Xen's public event_channel.h on a 64-bit guest.
  */
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "evtchn.h"
 
 #include "evtchn_fifo.h"

@@ -6,7 +6,7 @@
  */
 #include "evtchn_fifo.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "hcall.h"
 #include "part.h"
 #include "sched.h"

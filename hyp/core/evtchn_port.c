@@ -4,7 +4,7 @@
  * function here runs with the partition's event-channel lock held, or at
  * boot before any partition runs.
  */
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "evtchn.h"
 
 #include "evtchn_int.h"

@@ -5,7 +5,7 @@
  */
 #include "psci.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "hm.h"
 #include "part.h"
 #include "sched.h"

@@ -6,7 +6,7 @@
  */
 #include "shinfo.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "evtchn.h"
 #include "gmem.h"
 #include "part.h"

@@ -16,7 +16,7 @@
  */
 #include "vgic.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "part.h"
 #include "vgic_state.h"
 

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
+#include "arch_inline.h"
 #include "part.h"
-#include "util.h"
 
 struct fake_arch_state fake;
 
@@ -79,48 +79,11 @@ bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa)
     return true;
 }
 
-/* True when this guest atomic is to give up (fake.gatomic_fail*). */
-static bool gatomic_gives_up(void)
+/* The host's guest atomics (arch_inline.h) ask here whether to give up. */
+bool fake_gatomic_gives_up(void)
 {
     uint32_t n = fake.gatomic_calls++;
     return fake.gatomic_fail_all != 0 || (n < 64u && ((fake.gatomic_fail >> n) & 1u) != 0u);
-}
-
-bool arch_guest_fetch_or32(uint32_t *p, uint32_t bits, uint32_t *old)
-{
-    if (gatomic_gives_up()) {
-        *old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
-        return false;
-    }
-    *old = __atomic_fetch_or(p, bits, __ATOMIC_SEQ_CST);
-    return true;
-}
-
-bool arch_guest_fetch_and32(uint32_t *p, uint32_t keep, uint32_t *old)
-{
-    if (gatomic_gives_up()) {
-        *old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
-        return false;
-    }
-    *old = __atomic_fetch_and(p, keep, __ATOMIC_SEQ_CST);
-    return true;
-}
-
-/* A forced give-up reads the word and stores nothing, as a failed
- * store-exclusive after a matching load does. */
-bool arch_guest_cas32(uint32_t *p, uint32_t expected, uint32_t desired, uint32_t *old)
-{
-    if (gatomic_gives_up()) {
-        *old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
-        return false;
-    }
-    *old = expected;
-    return __atomic_compare_exchange_n(p, old, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE);
-}
-
-uint32_t arch_index_nospec(uint32_t idx, uint32_t size)
-{
-    return bh_index_nospec(idx, size);
 }
 
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)

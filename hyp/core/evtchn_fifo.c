@@ -336,7 +336,7 @@ int64_t evtchn_fifo_unmask(struct partition *p, uint32_t port)
 void evtchn_fifo_clear(const struct partition *p, uint32_t port)
 {
     uint32_t *word = fifo_word(p, port);
-    evtchn_port_of(p, port)->pending = 0u;
+    evtchn_port_at(p, port)->pending = 0u; /* masked by the close (LLR-EVT-045) */
     uint32_t old = 0u;
     if (word != NULL && !arch_guest_fetch_and32(word, ~EVTCHN_FIFO_PENDING, &old)) {
         evtchn_fifo_parts[p->id].give_ups++;

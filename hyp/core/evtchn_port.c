@@ -78,6 +78,17 @@ struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
     return &ep->ports[arch_index_nospec(port, ep->ports_ready)];
 }
 
+/* As evtchn_port_of, without the mask: port is one the hypervisor chose or
+ * one already masked. Implements: LLR-EVT-004, LLR-EVT-045 */
+struct evtchn_port *evtchn_port_at(const struct partition *p, uint32_t port)
+{
+    const struct evtchn_part *ep = &evtchn_parts[p->id];
+    if (port >= ep->ports_ready) {
+        return NULL;
+    }
+    return &ep->ports[port];
+}
+
 /* Implements: LLR-EVT-032 */
 void evtchn_slice(const struct bh_cfg *cfg)
 {

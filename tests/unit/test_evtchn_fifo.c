@@ -593,6 +593,33 @@ static void test_index_masks(void **state)
     assert_int_equal(eop(0, EVTCHNOP_ALLOC_UNBOUND, b, 8), -XEN_ESRCH);
 }
 
+/* Verifies: LLR-EVT-045 (a close masks its port once at its entry: the
+ * internal lookup refuses a port at ports_ready and serves the one below
+ * unmasked; a close of a port at or beyond ports_ready, or of the reserved
+ * port 0 it is masked to, returns -EINVAL and changes nothing; a close of
+ * a port in range still closes that port and clears its PENDING) */
+static void test_close_masks_once(void **state)
+{
+    (void)state;
+    const struct partition *p = &part_table[0];
+    uint32_t ready = evtchn_parts[0].ports_ready;
+    assert_null(evtchn_port_at(p, ready));
+    assert_ptr_equal(evtchn_port_at(p, ready - 1u), &evtchn_parts[0].ports[ready - 1u]);
+    uint32_t rx;
+    uint32_t tx = loopback(0, &rx);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, ready), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, UINT32_MAX), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, 0), -XEN_EINVAL);
+    assert_int_equal(evtchn_parts[0].ports[0].state, EVTCHN_RESERVED);
+    assert_int_equal(evtchn_port_at(p, rx)->state, EVTCHN_INTERDOMAIN);
+    assert_int_equal(one(0, EVTCHNOP_SEND, tx), 0);
+    assert_int_equal(*word(0, rx) & EVTCHN_FIFO_PENDING, EVTCHN_FIFO_PENDING);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, rx), 0);
+    assert_int_equal(evtchn_port_at(p, rx)->state, EVTCHN_FREE);
+    assert_int_equal(*word(0, rx) & EVTCHN_FIFO_PENDING, 0);
+    assert_int_equal(evtchn_port_at(p, tx)->state, EVTCHN_UNBOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -607,6 +634,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_give_up, setup_fifo, teardown),
         cmocka_unit_test_setup_teardown(test_link_store_fails, setup_fifo, teardown),
         cmocka_unit_test_setup_teardown(test_index_masks, setup_fifo, teardown),
+        cmocka_unit_test_setup_teardown(test_close_masks_once, setup_fifo, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,42 @@ void arch_kick(uint32_t pcpu);
 /* Stop the whole machine after a module-level error; does not return. */
 void arch_halt(void) __attribute__((noreturn));
 
+/*
+ * Inline primitives. Every event-channel send makes several of these, so
+ * each is a static inline function (a call and return would be a large
+ * part of its cost): the architecture defines them in its own
+ * arch_inline.h (hyp/arch/aarch64/arch_inline.h: inline assembly), the
+ * host fake in tests/unit/arch_inline.h, each found on its build's include
+ * path; a core file that uses one includes "arch_inline.h". The contracts,
+ * which both must keep:
+ *
+ * bool arch_guest_fetch_or32(uint32_t *p, uint32_t bits, uint32_t *old);
+ * bool arch_guest_fetch_and32(uint32_t *p, uint32_t keep, uint32_t *old);
+ *   *p |= bits, *p &= keep, on a 32-bit word in guest memory, which the
+ *   guest may store to at any time from another CPU. Without LSE an atomic
+ *   is an exclusive load/store pair retried until the store succeeds: a
+ *   guest that keeps writing the line keeps it failing, and the hypervisor
+ *   in EL2 with interrupts masked. These make at most
+ *   ARCH_GUEST_ATOMIC_TRIES attempts, each ordered as a sequentially
+ *   consistent atomic, and return false when all failed: the word is then
+ *   unchanged by this call and the caller gives the update up. *old is the
+ *   value last read. p is 4-aligned. Implements: LLR-ARCH-090
+ *
+ * bool arch_guest_cas32(uint32_t *p, uint32_t expected, uint32_t desired,
+ *                       uint32_t *old);
+ *   One attempt: store desired when *p reads expected. True when stored;
+ *   false when *old (the value read) differs or the store failed (then
+ *   *old == expected). Never retried here: the caller bounds its retries.
+ *   Implements: LLR-ARCH-091
+ *
+ * uint32_t arch_index_nospec(uint32_t idx, uint32_t size);
+ *   idx when idx < size, else 0, computed so that no later access indexed
+ *   by the result can use an out-of-range idx even under a mispredicted
+ *   bounds check (Spectre variant 1): call it after the check, on the
+ *   index the access uses. Implements: LLR-ARCH-092
+ */
+#define ARCH_GUEST_ATOMIC_TRIES 8u
+
 /* Reset the whole machine (PSCI SYSTEM_RESET); does not return. */
 void arch_reset(void) __attribute__((noreturn));
 

@@ -4,6 +4,7 @@
  * out byte-wise (the guest pointer may be unaligned); layouts are those of
  * Xen's public event_channel.h on a 64-bit guest.
  */
+#include "arch_inline.h"
 #include "evtchn.h"
 
 #include "evtchn_fifo.h"
@@ -214,7 +215,8 @@ static struct partition *evtchn_domain(struct partition *p, uint32_t domid)
     if (domid == 0u || domid > part_count) {
         return NULL;
     }
-    return &part_table[domid - 1u];
+    /* The guest's domain id, masked after the check. Implements: LLR-EVT-044 */
+    return &part_table[arch_index_nospec(domid - 1u, part_count)];
 }
 
 /* The vCPU row of virq_port holding VIRQ virq bound for vCPU vcpu. */
@@ -346,12 +348,12 @@ static int64_t evtchn_bind_virq(struct partition *p, struct evtchn_bind_virq_arg
     return rc;
 }
 
-/* Close port of p; the locks of p and of its peer are held.
- * Implements: LLR-EVT-007 */
-static int64_t evtchn_close_locked(struct partition *p, uint32_t port)
+/* Close port e of p, number port; the locks of p and of its peer are
+ * held, and port is the number evtchn_close_port masked.
+ * Implements: LLR-EVT-007, LLR-EVT-045 */
+static int64_t evtchn_close_locked(struct partition *p, uint32_t port, struct evtchn_port *e)
 {
-    struct evtchn_port *e = evtchn_port_of(p, port);
-    if (e == NULL || e->state <= EVTCHN_RESERVED) {
+    if (e->state <= EVTCHN_RESERVED) {
         return -XEN_EINVAL;
     }
     if (e->state == EVTCHN_INTERDOMAIN) {
@@ -370,19 +372,30 @@ static int64_t evtchn_close_locked(struct partition *p, uint32_t port)
     return 0;
 }
 
-/* Close with the peer's lock: under the topology lock the peer of an
- * interdomain port cannot change between reading it and locking both. */
+/*
+ * Close with the peer's lock: under the topology lock the peer of an
+ * interdomain port cannot change between reading it and locking both.
+ * port may be the guest's (EVTCHNOP_close): evtchn_port_of masks it once
+ * here, and the close goes on with the number of the masked entry, which
+ * its own lookups use unmasked (evtchn_port_at). ports_ready does not
+ * shrink under the topology lock (only a reset's last step, which holds
+ * it, lowers it), so e and that number stay valid after p's lock is
+ * dropped. Implements: LLR-EVT-007, LLR-EVT-045
+ */
 static int64_t evtchn_close_port(struct partition *p, uint32_t port)
 {
-    arch_lock(&evtchn_parts[p->id].lock);
-    const struct evtchn_port *e = evtchn_port_of(p, port);
-    uint32_t peer = p->id;
-    if (e != NULL && e->state == EVTCHN_INTERDOMAIN) {
-        peer = e->peer_part;
+    struct evtchn_part *ep = &evtchn_parts[p->id];
+    arch_lock(&ep->lock);
+    struct evtchn_port *e = evtchn_port_of(p, port);
+    if (e == NULL) {
+        arch_unlock(&ep->lock);
+        return -XEN_EINVAL;
     }
-    arch_unlock(&evtchn_parts[p->id].lock);
+    uint32_t masked = (uint32_t)(e - ep->ports);
+    uint32_t peer = (e->state == EVTCHN_INTERDOMAIN) ? e->peer_part : p->id;
+    arch_unlock(&ep->lock);
     evtchn_lock_pair(p->id, peer);
-    int64_t rc = evtchn_close_locked(p, port);
+    int64_t rc = evtchn_close_locked(p, masked, e);
     evtchn_unlock_pair(p->id, peer);
     return rc;
 }

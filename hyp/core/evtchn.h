@@ -128,7 +128,7 @@ int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg_gva);
 void evtchn_slice(const struct bh_cfg *cfg);
 
 /* Ports evtchn_reset_step closes at most per step. */
-#define EVTCHN_RESET_BATCH 64u
+#define EVTCHN_RESET_BATCH 32u
 
 /*
  * Begin the reset of p's event channels: forget its FIFO control blocks
@@ -194,7 +194,14 @@ bool evtchn_may_connect(uint32_t a, uint32_t b);
 void evtchn_send_virq(struct vcpu *v, uint32_t virq);
 
 /* Port `port` of p, or NULL when port is at or beyond the ports
- * initialised so far (ports_ready). Implements: LLR-EVT-004. */
+ * initialised so far (ports_ready). For a port number the guest chose: the
+ * index is masked after the check (LLR-EVT-044). Implements: LLR-EVT-004. */
 struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port);
+
+/* As evtchn_port_of, with no mask, for a port number the hypervisor chose
+ * (a loop index) or one its operation masked once at its entry, so that
+ * the lookups inside an operation do not mask it again.
+ * Implements: LLR-EVT-045. */
+struct evtchn_port *evtchn_port_at(const struct partition *p, uint32_t port);
 
 #endif

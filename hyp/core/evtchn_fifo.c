@@ -6,7 +6,7 @@
  */
 #include "evtchn_fifo.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "hcall.h"
 #include "part.h"
 #include "sched.h"
@@ -46,7 +46,9 @@ static uint32_t *fifo_guest_page(const struct partition *p, uint64_t gfn)
     return part_guest_ptr(p, gfn << 12, EVTCHN_PAGE_SIZE);
 }
 
-/* The event word of port, or NULL when the array does not cover it yet. */
+/* The event word of port, or NULL when the array does not cover it yet.
+ * The page index is masked after its check (LLR-EVT-044): port is the
+ * guest's. Implements: LLR-EVT-044 */
 static uint32_t *fifo_word(const struct partition *p, uint32_t port)
 {
     const struct evtchn_fifo_part *fp = &evtchn_fifo_parts[p->id];
@@ -54,7 +56,21 @@ static uint32_t *fifo_word(const struct partition *p, uint32_t port)
     if (page >= fp->num_pages) {
         return NULL;
     }
+    page = arch_index_nospec(page, fp->num_pages);
     return &fp->array[page][port % EVTCHN_FIFO_WORDS_PER_PAGE];
+}
+
+/*
+ * An update of one of p's words failed ARCH_GUEST_ATOMIC_TRIES times: a
+ * vCPU of p keeps storing to its line. The event of e stays kept in the
+ * hypervisor's port (delivered again by the port's next send or unmask,
+ * or by init_control/expand_array), so p loses at most time, and the
+ * give-up is counted against p. Implements: LLR-EVT-040
+ */
+static void fifo_keep(const struct partition *p, struct evtchn_port *e)
+{
+    e->pending = 1u;
+    evtchn_fifo_parts[p->id].give_ups++;
 }
 
 /*
@@ -82,7 +98,7 @@ static void fifo_upcall(struct vcpu *v)
  * abandoned (the caller then starts the queue afresh at HEAD, which loses at
  * most that guest's own queued events). BUSY belongs to the hypervisor,
  * which never needs it; it is left clear.
- * Implements: LLR-EVT-017
+ * Implements: LLR-EVT-017, LLR-EVT-041
  */
 static bool fifo_set_link(const struct partition *p, uint32_t tail, uint32_t port)
 {
@@ -93,7 +109,9 @@ static bool fifo_set_link(const struct partition *p, uint32_t tail, uint32_t por
             return false;
         }
         uint32_t nw = (w & ~(EVTCHN_FIFO_BUSY | EVTCHN_FIFO_LINK_MASK)) | port;
-        if (__atomic_compare_exchange_n(word, &w, nw, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE)) {
+        /* One exclusive attempt per try (LLR-EVT-041): a failed store
+         * counts as a try, so the whole link is bounded. */
+        if (arch_guest_cas32(word, w, nw, &w)) {
             return true;
         }
     }
@@ -106,7 +124,7 @@ static bool fifo_set_link(const struct partition *p, uint32_t tail, uint32_t por
  * The queue it was last linked into may still name it as tail although the
  * guest has unlinked it; that queue is then empty (FIFO order), and its tail
  * is forgotten so that no later link writes into this port's word.
- * Implements: LLR-EVT-017, LLR-EVT-018
+ * Implements: LLR-EVT-017, LLR-EVT-018, LLR-EVT-042
  */
 static void fifo_link(struct partition *p, struct evtchn_port *e, uint32_t port)
 {
@@ -123,22 +141,29 @@ static void fifo_link(struct partition *p, struct evtchn_port *e, uint32_t port)
     if (q->tail[prio] != 0u) {
         linked = fifo_set_link(p, q->tail[prio], port);
     }
-    if (!linked) {
-        __atomic_store_n(&q->ctrl[EVTCHN_FIFO_CTRL_HEAD + prio], port, __ATOMIC_RELEASE);
-    }
     q->tail[prio] = port;
     e->last_vcpu = e->vcpu;
     e->last_prio = (uint8_t)prio;
+    if (linked) {
+        return;
+    }
+    __atomic_store_n(&q->ctrl[EVTCHN_FIFO_CTRL_HEAD + prio], port, __ATOMIC_RELEASE);
     /* READY after HEAD: a guest that sees READY reads the new HEAD. The
      * upcall is needed only when READY was clear: otherwise the guest has
-     * not yet taken it and will. */
-    if (!linked &&
-        (__atomic_fetch_or(&q->ctrl[EVTCHN_FIFO_CTRL_READY], bit, __ATOMIC_SEQ_CST) & bit) == 0u) {
+     * not yet taken it and will. When the guest kept READY's line busy
+     * past our tries, the upcall is raised anyway (LLR-EVT-042): the
+     * event is at HEAD, and a spurious upcall costs the guest only a look. */
+    uint32_t ready = 0u;
+    if (!arch_guest_fetch_or32(&q->ctrl[EVTCHN_FIFO_CTRL_READY], bit, &ready)) {
+        evtchn_fifo_parts[p->id].give_ups++;
+        ready = 0u;
+    }
+    if ((ready & bit) == 0u) {
         fifo_upcall(v);
     }
 }
 
-/* Implements: LLR-EVT-016 */
+/* Implements: LLR-EVT-016, LLR-EVT-040 */
 void evtchn_fifo_raise(struct partition *p, uint32_t port)
 {
     struct evtchn_port *e = evtchn_port_of(p, port);
@@ -152,14 +177,22 @@ void evtchn_fifo_raise(struct partition *p, uint32_t port)
     e->pending = 0u;
     /* PENDING first: a guest unmasking concurrently then either sees it
      * and asks us to unmask, or cleared MASKED before we test it below. */
-    (void)__atomic_fetch_or(word, EVTCHN_FIFO_PENDING, __ATOMIC_SEQ_CST);
+    uint32_t old = 0u;
+    if (!arch_guest_fetch_or32(word, EVTCHN_FIFO_PENDING, &old)) {
+        fifo_keep(p, e);
+        return;
+    }
     if ((__atomic_load_n(word, __ATOMIC_ACQUIRE) & EVTCHN_FIFO_MASKED) != 0u) {
         return;
     }
     /* Only the hypervisor sets LINKED, under the partition lock; if the
-     * guest masks in between, the consumer skips the masked event. */
-    if ((__atomic_fetch_or(word, EVTCHN_FIFO_LINKED, __ATOMIC_SEQ_CST) & EVTCHN_FIFO_LINKED) !=
-        0u) {
+     * guest masks in between, the consumer skips the masked event. A
+     * give-up here leaves PENDING set but the event unlinked: kept. */
+    if (!arch_guest_fetch_or32(word, EVTCHN_FIFO_LINKED, &old)) {
+        fifo_keep(p, e);
+        return;
+    }
+    if ((old & EVTCHN_FIFO_LINKED) != 0u) {
         return;
     }
     fifo_link(p, e, port);
@@ -257,7 +290,8 @@ int64_t evtchn_fifo_expand_array(struct partition *p, uint32_t caller, uint64_t 
     uint32_t ready = evtchn_parts[p->id].ports_ready;
     uint32_t end = (ready > first) ? ready : first;
     c->scan_next = first;
-    c->scan_end = (end - first > EVTCHN_FIFO_WORDS_PER_PAGE) ? first + EVTCHN_FIFO_WORDS_PER_PAGE : end;
+    c->scan_end =
+        (end - first > EVTCHN_FIFO_WORDS_PER_PAGE) ? first + EVTCHN_FIFO_WORDS_PER_PAGE : end;
     return fifo_continue(p, c);
 }
 
@@ -272,29 +306,39 @@ int64_t evtchn_fifo_set_priority(const struct partition *p, uint32_t port, uint3
     return 0;
 }
 
-/* Implements: LLR-EVT-015 */
+/* An unmask whose clear of MASKED gave up leaves the port masked, as the
+ * guest's own stores made it; the guest may clear MASKED itself.
+ * Implements: LLR-EVT-015, LLR-EVT-040, LLR-EVT-043 */
 int64_t evtchn_fifo_unmask(struct partition *p, uint32_t port)
 {
-    if (evtchn_port_of(p, port) == NULL) {
+    const struct evtchn_port *e = evtchn_port_of(p, port);
+    if (e == NULL) {
         return -XEN_EINVAL;
     }
     uint32_t *word = fifo_word(p, port);
     if (word == NULL) {
         return 0;
     }
-    uint32_t old = __atomic_fetch_and(word, ~EVTCHN_FIFO_MASKED, __ATOMIC_SEQ_CST);
-    if ((old & EVTCHN_FIFO_PENDING) != 0u) {
+    uint32_t old = 0u;
+    if (!arch_guest_fetch_and32(word, ~EVTCHN_FIFO_MASKED, &old)) {
+        evtchn_fifo_parts[p->id].give_ups++;
+        return 0;
+    }
+    if ((old & EVTCHN_FIFO_PENDING) != 0u || e->pending != 0u) {
         evtchn_fifo_raise(p, port);
     }
     return 0;
 }
 
-/* Implements: LLR-EVT-007 */
+/* A clear that gives up leaves PENDING in the guest's own word; the
+ * hypervisor keeps nothing for the port. Implements: LLR-EVT-007,
+ * LLR-EVT-043 */
 void evtchn_fifo_clear(const struct partition *p, uint32_t port)
 {
     uint32_t *word = fifo_word(p, port);
-    evtchn_port_of(p, port)->pending = 0u;
-    if (word != NULL) {
-        (void)__atomic_fetch_and(word, ~EVTCHN_FIFO_PENDING, __ATOMIC_SEQ_CST);
+    evtchn_port_at(p, port)->pending = 0u; /* masked by the close (LLR-EVT-045) */
+    uint32_t old = 0u;
+    if (word != NULL && !arch_guest_fetch_and32(word, ~EVTCHN_FIFO_PENDING, &old)) {
+        evtchn_fifo_parts[p->id].give_ups++;
     }
 }

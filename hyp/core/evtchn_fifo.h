@@ -4,8 +4,10 @@
  * control block (READY bits, HEAD of 16 priority queues) in guest memory.
  * The hypervisor is the producer: it links a raised event at the tail of its
  * queue; the guest is the consumer and unlinks from the head. Both write the
- * same words, so every hypervisor update of a guest word is one atomic
- * operation, a compare-and-swap is retried at most EVTCHN_FIFO_TRIES times,
+ * same words, so every hypervisor update of a guest word is one bounded
+ * atomic operation (arch_guest_*: at most ARCH_GUEST_ATOMIC_TRIES
+ * exclusive attempts, never a loop until the store succeeds), a
+ * compare-and-swap is one attempt retried at most EVTCHN_FIFO_TRIES times,
  * and the hypervisor never follows a LINK the guest wrote: a guest that
  * rewrites its words can lose its own events only (verify/evtchn_fifo.pml
  * checks the protocol with a well-behaved guest).
@@ -57,7 +59,7 @@ struct evtchn_fifo_part {
     uint32_t *array[EVTCHN_FIFO_MAX_PAGES]; /* guest pages, in port order, up to ports_max */
     uint32_t num_pages;
     bool active;       /* some vCPU has a control block */
-    uint32_t give_ups; /* links abandoned: the guest kept changing a word */
+    uint32_t give_ups; /* updates given up: the guest kept changing a word */
 };
 
 extern struct evtchn_fifo_vcpu evtchn_fifo_vcpus[BH_MAX_VCPUS];

@@ -4,6 +4,7 @@
  * function here runs with the partition's event-channel lock held, or at
  * boot before any partition runs.
  */
+#include "arch_inline.h"
 #include "evtchn.h"
 
 #include "evtchn_int.h"
@@ -68,6 +69,18 @@ static uint32_t evtchn_lowest_free(uint32_t i)
 
 /* Implements: LLR-EVT-004, LLR-EVT-033 */
 struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
+{
+    const struct evtchn_part *ep = &evtchn_parts[p->id];
+    if (port >= ep->ports_ready) {
+        return NULL;
+    }
+    /* port is the guest's: masked after the check. Implements: LLR-EVT-044 */
+    return &ep->ports[arch_index_nospec(port, ep->ports_ready)];
+}
+
+/* As evtchn_port_of, without the mask: port is one the hypervisor chose or
+ * one already masked. Implements: LLR-EVT-004, LLR-EVT-045 */
+struct evtchn_port *evtchn_port_at(const struct partition *p, uint32_t port)
 {
     const struct evtchn_part *ep = &evtchn_parts[p->id];
     if (port >= ep->ports_ready) {

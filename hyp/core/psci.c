@@ -5,7 +5,7 @@
  */
 #include "psci.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "hm.h"
 #include "part.h"
 #include "sched.h"
@@ -44,7 +44,8 @@ static struct vcpu *psci_target(const struct vcpu *v, uint64_t target)
     if (target >= p->num_vcpus) {
         return NULL;
     }
-    return p->vcpus[target];
+    /* The guest's index, masked after the check. Implements: LLR-ARCH-093 */
+    return p->vcpus[arch_index_nospec((uint32_t)target, p->num_vcpus)];
 }
 
 /*

@@ -6,6 +6,7 @@
  */
 #include "shinfo.h"
 
+#include "arch_inline.h"
 #include "evtchn.h"
 #include "gmem.h"
 #include "part.h"
@@ -97,7 +98,8 @@ int64_t shinfo_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu_id, uint64_t 
     if ((uint32_t)vcpu_id >= p->num_vcpus) {
         return -XEN_ENOENT;
     }
-    const struct vcpu *t = p->vcpus[(uint32_t)vcpu_id];
+    /* The guest's index, masked after the check. Implements: LLR-ARCH-093 */
+    const struct vcpu *t = p->vcpus[arch_index_nospec((uint32_t)vcpu_id, p->num_vcpus)];
     uint64_t area;
     switch ((uint32_t)cmd) {
     case VCPUOP_REGISTER_VCPU_INFO:

@@ -16,7 +16,7 @@
  */
 #include "vgic.h"
 
-#include "arch_if.h"
+#include "arch_inline.h"
 #include "part.h"
 #include "vgic_state.h"
 
@@ -136,7 +136,8 @@ static struct vgic_irq *frame_irq(const struct vgic_access *a, uint32_t intid)
     if (intid < VGIC_NUM_PRIVATE || intid >= VGIC_NUM_IRQS) {
         return NULL;
     }
-    return &a->part->vgic.spi[intid - VGIC_NUM_PRIVATE];
+    /* Offsets are the guest's: masked after the check. Implements: LLR-ARCH-093 */
+    return &a->part->vgic.spi[arch_index_nospec(intid - VGIC_NUM_PRIVATE, VGIC_NUM_SPIS)];
 }
 
 static uint32_t irq_field_read(uint32_t reg, const struct vgic_irq *q)
@@ -254,7 +255,7 @@ static void irouter_access(struct vgic_access *a)
     if (intid < VGIC_NUM_PRIVATE || intid >= VGIC_NUM_IRQS) {
         return;
     }
-    uint32_t i = intid - VGIC_NUM_PRIVATE;
+    uint32_t i = arch_index_nospec(intid - VGIC_NUM_PRIVATE, VGIC_NUM_SPIS);
     struct vgic_dist *d = &a->part->vgic;
     if (!a->write) {
         a->rval = reg64_read(a, d->irouter[i]);
@@ -346,7 +347,7 @@ static bool decode(struct vcpu *v, uint64_t gpa, struct vgic_access *a)
     if (a->k >= vgic_part_vcpus(a->part)) {
         return false;
     }
-    a->owner = a->part->vcpus[a->k];
+    a->owner = a->part->vcpus[arch_index_nospec(a->k, vgic_part_vcpus(a->part))];
     a->off = (uint32_t)(rel % VGIC_GICR_STRIDE);
     a->frame = a->off < GICR_SGI_OFFSET ? FRAME_RD : FRAME_SGI;
     a->off &= GICR_SGI_OFFSET - 1u;

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "arch_inline.h"
 #include "part.h"
 
 struct fake_arch_state fake;
@@ -76,6 +77,13 @@ bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa)
     }
     *ipa = (fake.xlate_from != 0u && va >= fake.xlate_from) ? va + fake.xlate_shift : va;
     return true;
+}
+
+/* The host's guest atomics (arch_inline.h) ask here whether to give up. */
+bool fake_gatomic_gives_up(void)
+{
+    uint32_t n = fake.gatomic_calls++;
+    return fake.gatomic_fail_all != 0 || (n < 64u && ((fake.gatomic_fail >> n) & 1u) != 0u);
 }
 
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)

@@ -46,6 +46,9 @@ struct fake_arch_state {
     uint32_t xlate_count;            /* arch_guest_translate calls so far */
     uint64_t xlate_from;             /* nonzero: addresses at or above it ... */
     uint64_t xlate_shift;            /* ... translate to address + xlate_shift */
+    uint32_t gatomic_calls;          /* arch_guest_* atomics called so far */
+    uint64_t gatomic_fail;           /* bit n: call n (from 0) gives up, word unchanged */
+    int gatomic_fail_all;            /* nonzero: every guest atomic gives up */
 };
 
 extern struct fake_arch_state fake;

@@ -186,8 +186,8 @@ static void test_reset_steps(void **state)
         }
     }
     /* 151 ports in use below the mark (1..150 and the waiting one) plus the
-     * static port 1001: ceil(1001 / 64) = 16 closing steps, then the fresh
-     * chunk: more than 10, so the loop above stopped first. */
+     * static port 1001: ceil(1001 / EVTCHN_RESET_BATCH) closing steps (32),
+     * then the fresh chunk: more than 10, so the loop above stopped first. */
     assert_false(done);
     while (!evtchn_reset_step(p1)) {
         steps++;

@@ -479,6 +479,147 @@ static void test_link_race(void **state)
     assert_int_equal(evtchn_fifo_vcpus[0].tail[7], rx[1]);
 }
 
+/* Send on port with the guest atomics whose call numbers (from 0, for
+ * this send) are set in fail giving up. */
+static int64_t send_failing(uint32_t port, uint64_t fail)
+{
+    fake.gatomic_calls = 0;
+    fake.gatomic_fail = fail;
+    int64_t rc = one(0, EVTCHNOP_SEND, port);
+    fake.gatomic_fail = 0;
+    return rc;
+}
+
+/* Verifies: LLR-EVT-040, LLR-EVT-042, LLR-EVT-043, LLR-ARCH-090 (each
+ * guest-word update that gives up: the event kept in the port and
+ * delivered by the next send or unmask, READY's upcall raised anyway,
+ * unmask and clear leaving the guest's word; every give-up counted) */
+static void test_give_up(void **state)
+{
+    (void)state;
+    uint32_t rx, tx, got[4];
+    struct evtchn_port *e;
+    tx = loopback(0, &rx);
+    e = evtchn_port_of(&part_table[0], rx);
+    assert_int_equal(consume(0, 0, got, 4), 1);
+    assert_true(ppi_pending(0));
+    /* PENDING's update gives up (call 0): kept, nothing written. */
+    assert_int_equal(send_failing(tx, 1u << 0), 0);
+    assert_int_equal(*word(0, rx), 0);
+    assert_int_equal(e->pending, 1);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 1);
+    assert_false(ppi_pending(0));
+    /* An unmask of the unmasked word delivers the kept event. */
+    assert_int_equal(one(0, EVTCHNOP_UNMASK, rx), 0);
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING | EVTCHN_FIFO_LINKED);
+    assert_int_equal(e->pending, 0);
+    assert_true(ppi_pending(0));
+    assert_int_equal(consume(0, 0, got, 4), 1);
+    /* LINKED's update gives up (call 1): PENDING set, not linked, kept;
+     * the next send links it. */
+    assert_int_equal(send_failing(tx, 1u << 1), 0);
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING);
+    assert_int_equal(e->pending, 1);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 2);
+    assert_false(ppi_pending(0));
+    assert_int_equal(send_failing(tx, 0), 0);
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING | EVTCHN_FIFO_LINKED);
+    assert_int_equal(e->pending, 0);
+    assert_true(ppi_pending(0));
+    assert_int_equal(consume(0, 0, got, 4), 1);
+    /* READY's update gives up (call 2): linked at HEAD, upcall anyway. */
+    assert_int_equal(send_failing(tx, 1u << 2), 0);
+    assert_int_equal(ctrl(0, 0)[2 + 7], rx);
+    assert_int_equal(ctrl(0, 0)[0], 0);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 3);
+    assert_true(ppi_pending(0));
+    assert_int_equal(consume(0, 0, got, 4), 0); /* READY clear: not seen */
+    *word(0, rx) = 0;
+    /* Unmask gives up: the word stays masked and pending, no upcall. */
+    *word(0, rx) = EVTCHN_FIFO_MASKED;
+    assert_int_equal(send_failing(tx, 0), 0);
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING | EVTCHN_FIFO_MASKED);
+    fake.gatomic_calls = 0;
+    fake.gatomic_fail = 1u;
+    assert_int_equal(one(0, EVTCHNOP_UNMASK, rx), 0);
+    fake.gatomic_fail = 0;
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING | EVTCHN_FIFO_MASKED);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 4);
+    assert_false(ppi_pending(0));
+    /* Close gives up clearing PENDING: the guest's word keeps it. */
+    fake.gatomic_fail_all = 1;
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, rx), 0);
+    fake.gatomic_fail_all = 0;
+    assert_int_equal(*word(0, rx), EVTCHN_FIFO_PENDING | EVTCHN_FIFO_MASKED);
+    assert_true(evtchn_fifo_parts[0].give_ups >= 5u);
+    /* The other partition's count never moved. */
+    assert_int_equal(evtchn_fifo_parts[1].give_ups, 0);
+}
+
+/* Verifies: LLR-EVT-041, LLR-ARCH-091 (a failed single-attempt swap of the
+ * tail word counts as a try: one failure then linked; EVTCHN_FIFO_TRIES
+ * failures abandon the link and HEAD is written) */
+static void test_link_store_fails(void **state)
+{
+    (void)state;
+    uint32_t rx[3], tx[3];
+    for (uint32_t i = 0; i < 3; i++) {
+        tx[i] = loopback(0, &rx[i]);
+    }
+    /* Queue 7: tx0, tx1, tx2 (tail). Calls 0, 1: PENDING, LINKED; 2..: swaps. */
+    assert_int_equal(send_failing(tx[0], 1u << 2), 0);
+    assert_int_equal(*word(0, tx[2]) & EVTCHN_FIFO_LINK_MASK, rx[0]);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 0);
+    assert_int_equal(send_failing(tx[1], ((1u << EVTCHN_FIFO_TRIES) - 1u) << 2), 0);
+    assert_int_equal(*word(0, rx[0]) & EVTCHN_FIFO_LINK_MASK, 0);
+    assert_int_equal(evtchn_fifo_parts[0].give_ups, 1);
+    assert_int_equal(ctrl(0, 0)[2 + 7], rx[1]);
+    assert_int_equal(evtchn_fifo_vcpus[0].tail[7], rx[1]);
+}
+
+/* Verifies: LLR-EVT-044 (guest indices masked after their checks: ports
+ * at the limit and domain ids past the partitions still refused, the last
+ * valid ones still served) */
+static void test_index_masks(void **state)
+{
+    (void)state;
+    const struct partition *p = &part_table[0];
+    uint32_t ready = evtchn_parts[0].ports_ready;
+    assert_null(evtchn_port_of(p, ready));
+    assert_ptr_equal(evtchn_port_of(p, ready - 1u), &evtchn_parts[0].ports[ready - 1u]);
+    uint32_t a[2] = {SELF | (1u << 16), 0}; /* remote domain 1: g0 itself, the first */
+    assert_int_equal(eop(0, EVTCHNOP_ALLOC_UNBOUND, a, 8), 0);
+    uint32_t b[2] = {SELF | (3u << 16), 0}; /* domain 3: none */
+    assert_int_equal(eop(0, EVTCHNOP_ALLOC_UNBOUND, b, 8), -XEN_ESRCH);
+}
+
+/* Verifies: LLR-EVT-045 (a close masks its port once at its entry: the
+ * internal lookup refuses a port at ports_ready and serves the one below
+ * unmasked; a close of a port at or beyond ports_ready, or of the reserved
+ * port 0 it is masked to, returns -EINVAL and changes nothing; a close of
+ * a port in range still closes that port and clears its PENDING) */
+static void test_close_masks_once(void **state)
+{
+    (void)state;
+    const struct partition *p = &part_table[0];
+    uint32_t ready = evtchn_parts[0].ports_ready;
+    assert_null(evtchn_port_at(p, ready));
+    assert_ptr_equal(evtchn_port_at(p, ready - 1u), &evtchn_parts[0].ports[ready - 1u]);
+    uint32_t rx;
+    uint32_t tx = loopback(0, &rx);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, ready), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, UINT32_MAX), -XEN_EINVAL);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, 0), -XEN_EINVAL);
+    assert_int_equal(evtchn_parts[0].ports[0].state, EVTCHN_RESERVED);
+    assert_int_equal(evtchn_port_at(p, rx)->state, EVTCHN_INTERDOMAIN);
+    assert_int_equal(one(0, EVTCHNOP_SEND, tx), 0);
+    assert_int_equal(*word(0, rx) & EVTCHN_FIFO_PENDING, EVTCHN_FIFO_PENDING);
+    assert_int_equal(one(0, EVTCHNOP_CLOSE, rx), 0);
+    assert_int_equal(evtchn_port_at(p, rx)->state, EVTCHN_FREE);
+    assert_int_equal(*word(0, rx) & EVTCHN_FIFO_PENDING, 0);
+    assert_int_equal(evtchn_port_at(p, tx)->state, EVTCHN_UNBOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +631,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mask_unmask, setup_fifo, teardown),
         cmocka_unit_test_setup_teardown(test_deferred, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_race, setup_fifo, teardown),
+        cmocka_unit_test_setup_teardown(test_give_up, setup_fifo, teardown),
+        cmocka_unit_test_setup_teardown(test_link_store_fails, setup_fifo, teardown),
+        cmocka_unit_test_setup_teardown(test_index_masks, setup_fifo, teardown),
+        cmocka_unit_test_setup_teardown(test_close_masks_once, setup_fifo, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

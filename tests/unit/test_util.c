@@ -85,6 +85,22 @@ static void test_memcpy_memset_wide(void **state)
     assert_int_equal(dst[10], 0x5A);
 }
 
+/* Verifies: LLR-UTIL-010 (idx below size kept, at or above it 0, at the
+ * ends of the 32-bit range too) */
+static void test_index_nospec(void **state)
+{
+    (void)state;
+    assert_int_equal(bh_index_nospec(0, 1), 0);
+    assert_int_equal(bh_index_nospec(5, 10), 5);
+    assert_int_equal(bh_index_nospec(9, 10), 9);
+    assert_int_equal(bh_index_nospec(10, 10), 0);
+    assert_int_equal(bh_index_nospec(11, 10), 0);
+    assert_int_equal(bh_index_nospec(7, 0), 0);
+    assert_int_equal(bh_index_nospec(UINT32_MAX - 1u, UINT32_MAX), UINT32_MAX - 1u);
+    assert_int_equal(bh_index_nospec(UINT32_MAX, UINT32_MAX), 0);
+    assert_int_equal(bh_index_nospec(UINT32_MAX, 1), 0);
+}
+
 /* Verifies: LLR-UTIL-002 */
 static void test_strnlen(void **state)
 {
@@ -206,9 +222,8 @@ static void test_fmt_long_format_cut(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_memcpy_memset),
-        cmocka_unit_test(test_memcpy_memset_wide),
-        cmocka_unit_test(test_strnlen),
+        cmocka_unit_test(test_memcpy_memset),     cmocka_unit_test(test_memcpy_memset_wide),
+        cmocka_unit_test(test_strnlen),           cmocka_unit_test(test_index_nospec),
         cmocka_unit_test(test_fmt_strings_chars), cmocka_unit_test(test_fmt_numbers),
         cmocka_unit_test(test_fmt_width_zero),    cmocka_unit_test(test_fmt_unknown_verbatim),
         cmocka_unit_test(test_fmt_truncation),    cmocka_unit_test(test_fmt_long_format_cut),

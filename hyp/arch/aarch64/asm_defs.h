@@ -23,6 +23,8 @@
 #define HVC_FULL_RESET 2
 
 #define ESR_EC_HVC64 0x16
+/* ISR_EL1.A: a physical SError is pending (read at EL2). */
+#define ISR_A_BIT 8
 #define HVC_XEN_IMM_ASM 0xea1
 
 #endif

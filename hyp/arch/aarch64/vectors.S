@@ -19,6 +19,23 @@
  */
 #include "asm_defs.h"
 
+/*
+ * Make an SError the partition caused come due while it is still current:
+ * DSB SY waits for its outstanding accesses (a posted write a device
+ * answers with an error raises the SError then), ISB makes the pending
+ * state visible, and ISR_EL1.A (read at EL2: the physical SError) says
+ * whether one is pending. When one is, the exit branches to \pending
+ * (x0 = the frame, all of the guest's registers stored or still live),
+ * which takes it and reports it against this vCPU. Clobbers x1.
+ * Implements: LLR-ARCH-094
+ */
+.macro serror_check pending
+    dsb     sy
+    isb
+    mrs     x1, isr_el1
+    tbnz    x1, #ISR_A_BIT, \pending
+.endm
+
 .macro guest_exit kind
     .balign 128
     stp     x0, x1, [sp, #0]
@@ -44,6 +61,7 @@
     mrs     x2, tpidr_el2
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2
+    serror_check .Lserror_exit
     mov     x1, #\kind
     b       guest_trap
 .endm
@@ -118,6 +136,7 @@ sync_full_entry:
     mrs     x2, tpidr_el2
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2
+    serror_check .Lserror_exit_sync
     mov     x1, #TRAP_SYNC
     b       guest_trap
 
@@ -131,6 +150,7 @@ hvc_entry:
     mrs     x2, tpidr_el2
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2
+    serror_check .Lserror_exit_hvc
     str     x0, [sp, #-16]!
     bl      arch_hvc                    /* x0 = frame to resume, x1 = how */
     ldr     x2, [sp], #16               /* the caller's frame */
@@ -162,6 +182,46 @@ hvc_full:
     stp     x27, x28, [x2, #216]
     str     x29, [x2, #232]
     b       guest_resume
+
+/*
+ * An SError is pending at a partition's exit (serror_check); x0 = its
+ * frame. The exit's own cause is set aside, to come again: an interrupt
+ * stays pending, a trapped instruction is retried at ELR, and an HVC (whose
+ * ELR is the next instruction) is stepped back by 4 so that it is made
+ * again, since it was not. The hypercall path first stores x19..x29, so
+ * that the frame is whole. Then PSTATE.A is cleared for the two-point
+ * window .Lserror_open/.Lserror_close: an SError pending when it is
+ * unmasked is taken at the latest once the ISB completes. It is taken at
+ * EL2 (vec_el2h_serror), where hyp_trap recognises the window and resumes
+ * at .Lserror_close, with ESR_EL2 holding the SError's syndrome;
+ * arch_trap then reports it as TRAP_SERROR against this vCPU, still
+ * current. Implements: LLR-ARCH-094, LLR-ARCH-095
+ */
+.Lserror_exit_hvc:
+    stp     x19, x20, [x0, #152]
+    stp     x21, x22, [x0, #168]
+    stp     x23, x24, [x0, #184]
+    stp     x25, x26, [x0, #200]
+    stp     x27, x28, [x0, #216]
+    str     x29, [x0, #232]
+    b       .Lserror_hvc_back
+.Lserror_exit_sync:
+    mrs     x1, esr_el2
+    lsr     x1, x1, #26
+    cmp     x1, #ESR_EC_HVC64
+    b.ne    .Lserror_exit
+.Lserror_hvc_back:
+    ldr     x1, [x0, #REGS_PC]
+    sub     x1, x1, #4
+    str     x1, [x0, #REGS_PC]
+.Lserror_exit:
+    msr     daifclr, #4
+.Lserror_open:
+    isb
+.Lserror_close:
+    msr     daifset, #4
+    mov     x1, #TRAP_SERROR
+    /* fall through */
 
 guest_trap:
     bl      arch_trap
@@ -200,6 +260,8 @@ guest_resume:
  * x0 = kind; x0, x1 of the interrupted code are at [sp].
  */
 hyp_trap:
+    cmp     x0, #TRAP_SERROR
+    b.eq    .Lhyp_serror
     cmp     x0, #TRAP_SYNC
     b.ne    .Lhyp_fault
     mrs     x1, elr_el2
@@ -212,6 +274,24 @@ hyp_trap:
     mov     x0, #TRAP_SYNC
     b       .Lhyp_fault
 1:  adr     x0, .Lat_abort
+    msr     elr_el2, x0
+    ldp     x0, x1, [sp]
+    add     sp, sp, #32
+    eret
+/* An SError at EL2 is a hypervisor fault, except in the window of
+ * .Lserror_exit, where the exiting partition's SError is expected: resume
+ * after the window (PSTATE.A is set again there). Implements: LLR-ARCH-095 */
+.Lhyp_serror:
+    mrs     x1, elr_el2
+    adr     x0, .Lserror_open
+    cmp     x1, x0
+    b.eq    3f
+    adr     x0, .Lserror_close
+    cmp     x1, x0
+    b.eq    3f
+    mov     x0, #TRAP_SERROR
+    b       .Lhyp_fault
+3:  adr     x0, .Lserror_close
     msr     elr_el2, x0
     ldp     x0, x1, [sp]
     add     sp, sp, #32

@@ -19,12 +19,19 @@
 /* Hypervisor messages may be a little longer than guest lines. */
 #define CON_LOG_MAX (CON_LOG_PREFIX_LEN + CONSOLE_LINE_MAX + 40u)
 
+/* A token bucket counted in lines. */
+struct con_bucket {
+    uint32_t tokens;      /* lines that may be emitted now */
+    uint64_t refill_tick; /* counter value up to which tokens were credited */
+};
+
 struct con_part {
     char line[CONSOLE_LINE_MAX]; /* pending characters, already sanitised */
     uint32_t len;
-    uint32_t tokens;      /* lines that may be emitted now */
-    uint64_t refill_tick; /* counter value up to which tokens were credited */
-    uint64_t dropped;     /* lines dropped since the last report */
+    struct con_bucket out; /* the partition's own lines */
+    uint64_t dropped;      /* lines dropped since the last report */
+    struct con_bucket hyp; /* hypervisor lines about the partition */
+    uint64_t suppressed;   /* of those, suppressed since the last report */
 };
 
 static struct con_part con_state[BH_MAX_PARTS];
@@ -43,26 +50,21 @@ void console_init(void)
     uint64_t now = arch_now();
     bh_memset(con_state, 0, sizeof(con_state));
     for (uint32_t i = 0; i < BH_MAX_PARTS; i++) {
-        con_state[i].tokens = CONSOLE_BURST_LINES;
-        con_state[i].refill_tick = now;
+        con_state[i].out.tokens = CONSOLE_BURST_LINES;
+        con_state[i].out.refill_tick = now;
+        con_state[i].hyp.tokens = CONSOLE_HYP_BURST_LINES;
+        con_state[i].hyp.refill_tick = now;
     }
     con_lock.word = 0;
 }
 
-/*
- * Implements: LLR-CON-002 (one whole line "(bulkhead) text\n"; text longer
- * than the buffer is truncated; control characters shown as '?', line ends
- * in the text dropped).
- */
-void console_log(const char *fmt, ...)
+/* Format and write one "(bulkhead) " line; see console_log. */
+static void con_vlog(const char *fmt, va_list ap)
 {
     char text[CON_LOG_MAX];
     char line[CON_LOG_PREFIX_LEN + CON_LOG_MAX + 1u];
-    va_list ap;
 
-    va_start(ap, fmt);
     size_t n = bh_vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
 
     bh_memcpy(line, CON_LOG_PREFIX, CON_LOG_PREFIX_LEN);
     size_t len = CON_LOG_PREFIX_LEN;
@@ -78,6 +80,19 @@ void console_log(const char *fmt, ...)
     arch_lock(&con_lock);
     arch_console_write(line, len);
     arch_unlock(&con_lock);
+}
+
+/*
+ * Implements: LLR-CON-002 (one whole line "(bulkhead) text\n"; text longer
+ * than the buffer is truncated; control characters shown as '?', line ends
+ * in the text dropped).
+ */
+void console_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    con_vlog(fmt, ap);
+    va_end(ap);
 }
 
 static struct con_part *con_of(const struct partition *p)
@@ -102,27 +117,71 @@ static size_t con_prefix(const struct partition *p, char *buf)
 }
 
 /*
- * Credit the tokens earned since refill_tick. Division only, so no product
- * can overflow however long the counter has run; the remainder of a partly
- * earned token is kept for the next call.
+ * Take a token from b (burst tokens at most, per_sec earned a second), after
+ * crediting those earned since refill_tick; false when there is none.
+ * Division only, so no product can overflow however long the counter has
+ * run; the remainder of a partly earned token is kept for the next call.
+ * Caller holds con_lock.
  */
-static void con_refill(struct con_part *cp)
+static bool con_token(struct con_bucket *b, uint32_t burst, uint32_t per_sec)
 {
     uint64_t now = arch_now();
-    uint64_t per_line = arch_ticks_per_sec() / CONSOLE_LINES_PER_SEC;
+    uint64_t per_line = arch_ticks_per_sec() / per_sec;
     if (per_line == 0u) {
         per_line = 1u;
     }
-    uint64_t elapsed = (now > cp->refill_tick) ? now - cp->refill_tick : 0u;
+    uint64_t elapsed = (now > b->refill_tick) ? now - b->refill_tick : 0u;
     uint64_t earned = elapsed / per_line;
-    uint64_t room = CONSOLE_BURST_LINES - cp->tokens;
+    uint64_t room = burst - b->tokens;
     if (earned >= room) {
-        cp->tokens = CONSOLE_BURST_LINES;
-        cp->refill_tick = now;
+        b->tokens = burst;
+        b->refill_tick = now;
     } else {
-        cp->tokens += (uint32_t)earned;
-        cp->refill_tick += earned * per_line;
+        b->tokens += (uint32_t)earned;
+        b->refill_tick += earned * per_line;
     }
+    if (b->tokens == 0u) {
+        return false;
+    }
+    b->tokens--;
+    return true;
+}
+
+/*
+ * Implements: LLR-CON-014 (hypervisor lines about a partition within its
+ * own bucket: CONSOLE_HYP_BURST_LINES at once, CONSOLE_HYP_LINES_PER_SEC
+ * sustained; the others counted, never printed).
+ * Implements: LLR-CON-015 (the count reported once, "partition <name>: N
+ * hypervisor lines suppressed", before the partition's next printed line).
+ * A line about no known partition is not limited.
+ */
+void console_log_part(const struct partition *p, const char *fmt, ...)
+{
+    struct con_part *cp = con_of(p);
+    uint64_t suppressed = 0;
+    va_list ap;
+
+    if (cp != NULL) {
+        arch_lock(&con_lock);
+        bool ok = con_token(&cp->hyp, CONSOLE_HYP_BURST_LINES, CONSOLE_HYP_LINES_PER_SEC);
+        if (ok) {
+            suppressed = cp->suppressed;
+            cp->suppressed = 0;
+        } else {
+            cp->suppressed++;
+        }
+        arch_unlock(&con_lock);
+        if (!ok) {
+            return;
+        }
+    }
+    if (suppressed != 0u) {
+        console_log("partition %s: %llu hypervisor lines suppressed", p->name,
+                    (unsigned long long)suppressed);
+    }
+    va_start(ap, fmt);
+    con_vlog(fmt, ap);
+    va_end(ap);
 }
 
 /*
@@ -139,12 +198,10 @@ static void con_emit(const struct partition *p, struct con_part *cp)
     uint32_t len = cp->len;
 
     cp->len = 0;
-    con_refill(cp);
-    if (cp->tokens == 0u) {
+    if (!con_token(&cp->out, CONSOLE_BURST_LINES, CONSOLE_LINES_PER_SEC)) {
         cp->dropped++;
         return;
     }
-    cp->tokens--;
     size_t n = con_prefix(p, buf);
     if (cp->dropped != 0u) {
         n += bh_snprintf(&buf[n], sizeof(buf) - n, "(%llu lines dropped)\n",
@@ -233,5 +290,13 @@ void console_guest_flush(struct partition *p)
         arch_console_write(buf, n);
         cp->dropped = 0;
     }
+    uint64_t suppressed = cp->suppressed;
+    cp->suppressed = 0;
     arch_unlock(&con_lock);
+    /* Implements: LLR-CON-015 (suppressed hypervisor lines reported when the
+     * partition stops or restarts, whatever the budget). */
+    if (suppressed != 0u) {
+        console_log("partition %s: %llu hypervisor lines suppressed", p->name,
+                    (unsigned long long)suppressed);
+    }
 }

@@ -137,8 +137,8 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
     uint32_t ei = (e < (uint32_t)HM_NUM_ERRORS) ? e : (uint32_t)HM_ERR_MODE;
 
     hm_log_append(v, ei, detail, a);
-    console_log("partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
-                hm_error_names[ei], hm_action_names[a]);
+    console_log_part(p, "partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
+                     hm_error_names[ei], hm_action_names[a]);
     switch (a) {
     case HM_IGNORE:
         break;
@@ -215,9 +215,11 @@ uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq)
 uint32_t hm_fault(struct vcpu *v, const struct fault_report *r)
 {
     struct partition *p = v->part;
-    console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
-                "pc 0x%llx",
-                p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
-                (unsigned long long)r->esr, (unsigned long long)r->addr, (unsigned long long)r->pc);
+    console_log_part(p,
+                     "partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
+                     "pc 0x%llx",
+                     p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
+                     (unsigned long long)r->esr, (unsigned long long)r->addr,
+                     (unsigned long long)r->pc);
     return (uint32_t)hm_raise(v, r->hm_error, r->esr);
 }

@@ -343,6 +343,72 @@ static void test_init_resets(void **state)
     assert_int_equal(fake.console_len, strlen("[beta] fresh\n"));
 }
 
+/* Ticks that earn one hypervisor line at the fake's 62.5 MHz. */
+#define TICKS_PER_HYP_LINE (62500000u / CONSOLE_HYP_LINES_PER_SEC)
+
+/* Verifies: LLR-CON-014 (hypervisor lines about a partition: a burst of
+ * CONSOLE_HYP_BURST_LINES, the rest counted, refilled at
+ * CONSOLE_HYP_LINES_PER_SEC; each partition has its own budget; a line about
+ * no known partition is not limited), LLR-CON-015 (the count reported once
+ * before the next printed line) */
+static void test_hyp_lines_limited(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 5u; i++) {
+        console_log_part(&alpha, "fault %u", i);
+    }
+    assert_int_equal(count_lines(fake.console), CONSOLE_HYP_BURST_LINES);
+    assert_non_null(strstr(fake.console, "(bulkhead) fault 0\n"));
+    assert_null(strstr(fake.console, "suppressed"));
+    /* another partition's budget is its own */
+    fake_console_clear();
+    console_log_part(&beta, "beta fault");
+    assert_string_equal(fake.console, "(bulkhead) beta fault\n");
+    /* no partition (or none known): printed, whatever */
+    struct partition stranger;
+    memset(&stranger, 0, sizeof(stranger));
+    stranger.id = BH_MAX_PARTS;
+    fake_console_clear();
+    console_log_part(NULL, "no partition");
+    console_log_part(&stranger, "stranger");
+    assert_string_equal(fake.console, "(bulkhead) no partition\n(bulkhead) stranger\n");
+    /* one line's worth of time: the count, then the line */
+    fake_console_clear();
+    fake.now += TICKS_PER_HYP_LINE - 1u;
+    console_log_part(&alpha, "still suppressed");
+    assert_string_equal(fake.console, "");
+    fake.now += 1u;
+    console_log_part(&alpha, "again");
+    assert_string_equal(fake.console,
+                        "(bulkhead) partition alpha: 6 hypervisor lines suppressed\n"
+                        "(bulkhead) again\n");
+    fake_console_clear();
+    fake.now += TICKS_PER_HYP_LINE;
+    console_log_part(&alpha, "next");
+    assert_string_equal(fake.console, "(bulkhead) next\n");
+    /* the guest's own line budget is untouched by hypervisor lines */
+    fake_console_clear();
+    put(&alpha, "own line\n");
+    assert_string_equal(fake.console, "[alpha] own line\n");
+}
+
+/* Verifies: LLR-CON-015 (suppressed hypervisor lines reported by
+ * console_guest_flush - the partition stops or restarts - whatever the
+ * budget, once) */
+static void test_hyp_lines_report_on_flush(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 2u; i++) {
+        console_log_part(&beta, "hm %u", i);
+    }
+    fake_console_clear();
+    console_guest_flush(&beta);
+    assert_string_equal(fake.console, "(bulkhead) partition beta: 2 hypervisor lines suppressed\n");
+    fake_console_clear();
+    console_guest_flush(&beta);
+    assert_string_equal(fake.console, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +431,8 @@ int main(void)
         cmocka_unit_test_setup(test_rate_limit_slow_counter_and_time_backwards, setup),
         cmocka_unit_test_setup(test_rate_limit_split_lines_count, setup),
         cmocka_unit_test_setup(test_init_resets, setup),
+        cmocka_unit_test_setup(test_hyp_lines_limited, setup),
+        cmocka_unit_test_setup(test_hyp_lines_report_on_flush, setup),
     };
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
 }

@@ -33,9 +33,39 @@ int plat_uart_getc(void)
     return (int)(mmio_read32(PLAT_UART_BASE + UART_DR) & 0xffu);
 }
 
+#ifdef PLAT_UART_MODEL_BAUD
+/*
+ * Test builds only (make UART_BAUD=115200, build/<tc>-uart115200): QEMU's
+ * PL011 takes a byte at once, so no test could see what a real UART's
+ * polling costs. This models one at PLAT_UART_MODEL_BAUD, 8N1 (10 bits a
+ * byte), with the PL011's 32-byte transmit FIFO: the byte waits, in module
+ * time, until the modelled FIFO has room, as uart_putc's TXFF poll would.
+ * The flown build never defines PLAT_UART_MODEL_BAUD.
+ */
+#define UART_MODEL_FIFO 32u
+static uint64_t uart_model_empty_at; /* counter value the modelled FIFO drains at */
+
+static void uart_model_wait(void)
+{
+    uint64_t per_byte = sysreg_read(cntfrq_el0) * 10u / PLAT_UART_MODEL_BAUD;
+    uint64_t now = sysreg_read(cntpct_el0);
+    if (uart_model_empty_at < now) {
+        uart_model_empty_at = now;
+    }
+    /* Bounded: the FIFO drains one byte every per_byte ticks. */
+    while (uart_model_empty_at - now >= UART_MODEL_FIFO * per_byte) {
+        now = sysreg_read(cntpct_el0);
+    }
+    uart_model_empty_at += per_byte;
+}
+#endif
+
 static void uart_putc(char ch)
 {
     uint32_t i;
+#ifdef PLAT_UART_MODEL_BAUD
+    uart_model_wait();
+#endif
     for (i = 0; i < UART_POLL_LIMIT; i++) {
         if ((mmio_read32(PLAT_UART_BASE + UART_FR) & UART_FR_TXFF) == 0u) {
             break;

@@ -11,6 +11,8 @@
 #define UART_FR 0x018u
 #define UART_FR_RXFE (1u << 4)
 #define UART_FR_TXFF (1u << 5)
+#define UART_FR_TXFE (1u << 7)
+#define UART_FIFO 32u /* the PL011's transmit FIFO, bytes */
 #define UART_CR 0x030u
 #define UART_IMSC 0x038u
 #define UART_IMSC_RX 0x50u /* RXIM | RTIM: receive and receive timeout */
@@ -42,21 +44,34 @@ int plat_uart_getc(void)
  * time, until the modelled FIFO has room, as uart_putc's TXFF poll would.
  * The flown build never defines PLAT_UART_MODEL_BAUD.
  */
-#define UART_MODEL_FIFO 32u
 static uint64_t uart_model_empty_at; /* counter value the modelled FIFO drains at */
+
+static uint64_t uart_model_per_byte(void)
+{
+    return sysreg_read(cntfrq_el0) * 10u / PLAT_UART_MODEL_BAUD;
+}
+
+/* Bytes queued in the modelled FIFO now. */
+static uint64_t uart_model_level(void)
+{
+    uint64_t now = sysreg_read(cntpct_el0);
+    uint64_t per_byte = uart_model_per_byte();
+    if (uart_model_empty_at <= now) {
+        return 0;
+    }
+    return (uart_model_empty_at - now + per_byte - 1u) / per_byte;
+}
 
 static void uart_model_wait(void)
 {
-    uint64_t per_byte = sysreg_read(cntfrq_el0) * 10u / PLAT_UART_MODEL_BAUD;
     uint64_t now = sysreg_read(cntpct_el0);
     if (uart_model_empty_at < now) {
         uart_model_empty_at = now;
     }
     /* Bounded: the FIFO drains one byte every per_byte ticks. */
-    while (uart_model_empty_at - now >= UART_MODEL_FIFO * per_byte) {
-        now = sysreg_read(cntpct_el0);
+    while (uart_model_level() >= UART_FIFO) {
     }
-    uart_model_empty_at += per_byte;
+    uart_model_empty_at += uart_model_per_byte();
 }
 #endif
 
@@ -72,6 +87,19 @@ static void uart_putc(char ch)
         }
     }
     mmio_write32(PLAT_UART_BASE + UART_DR, (uint32_t)(unsigned char)ch);
+}
+
+/* An empty FIFO takes UART_FIFO bytes, one that is not full at least one. */
+uint32_t plat_uart_room(void)
+{
+    uint32_t fr = mmio_read32(PLAT_UART_BASE + UART_FR);
+    uint32_t room = ((fr & UART_FR_TXFE) != 0u) ? UART_FIFO : ((fr & UART_FR_TXFF) != 0u) ? 0u : 1u;
+#ifdef PLAT_UART_MODEL_BAUD
+    uint64_t level = uart_model_level();
+    uint32_t model = (level >= UART_FIFO) ? 0u : UART_FIFO - (uint32_t)level;
+    room = (model < room) ? model : room;
+#endif
+    return room;
 }
 
 void plat_uart_write(const char *s, size_t n)

@@ -154,19 +154,14 @@ static void con_drain_step(uint32_t id)
 {
     struct con_part *cp = &con_state[id];
     uint32_t room = 0;
-    for (uint32_t k = 0; k < CONSOLE_DRAIN_STEP; k++) {
-        if (cp->q_len == 0u) {
-            break;
-        }
-        if (con_wire != id && (con_wire != CON_NONE || !con_may_begin(id))) {
-            break;
-        }
+    for (uint32_t k = 0; k < CONSOLE_DRAIN_STEP && cp->q_len != 0u; k++) {
+        bool mine = con_wire == id || (con_wire == CON_NONE && con_may_begin(id));
         /* The UART driver sends a '\n' as CR LF. */
         uint32_t cost = (cp->queue[cp->q_head] == '\n') ? 2u : 1u;
-        if (room < cost) {
+        if (mine && room < cost) {
             room = arch_console_room();
         }
-        if (room < cost) {
+        if (!mine || room < cost) {
             break;
         }
         room -= cost;

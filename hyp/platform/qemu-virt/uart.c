@@ -89,11 +89,19 @@ static void uart_putc(char ch)
     mmio_write32(PLAT_UART_BASE + UART_DR, (uint32_t)(unsigned char)ch);
 }
 
-/* An empty FIFO takes UART_FIFO bytes, one that is not full at least one. */
+/* An empty FIFO takes UART_FIFO bytes, one that is not full at least one.
+ * Implements: LLR-CON-021 */
 uint32_t plat_uart_room(void)
 {
     uint32_t fr = mmio_read32(PLAT_UART_BASE + UART_FR);
-    uint32_t room = ((fr & UART_FR_TXFE) != 0u) ? UART_FIFO : ((fr & UART_FR_TXFF) != 0u) ? 0u : 1u;
+    uint32_t room = 1u;
+    if ((fr & UART_FR_TXFE) != 0u) {
+        room = UART_FIFO;
+    } else if ((fr & UART_FR_TXFF) != 0u) {
+        room = 0u;
+    } else {
+        /* not full: at least one byte */
+    }
 #ifdef PLAT_UART_MODEL_BAUD
     uint64_t level = uart_model_level();
     uint32_t model = (level >= UART_FIFO) ? 0u : UART_FIFO - (uint32_t)level;

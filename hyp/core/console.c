@@ -71,12 +71,19 @@ static char con_sanitise(char c)
 void console_init(void)
 {
     uint64_t now = arch_now();
-    bh_memset(con_state, 0, sizeof(con_state));
+    /* Field by field: the queues' bytes (70 KiB) are read only below
+     * q_len, so they are left as they are rather than zeroed at boot. */
     for (uint32_t i = 0; i < BH_MAX_PARTS; i++) {
-        con_state[i].out.tokens = CONSOLE_BURST_LINES;
-        con_state[i].out.refill_tick = now;
-        con_state[i].hyp.tokens = CONSOLE_HYP_BURST_LINES;
-        con_state[i].hyp.refill_tick = now;
+        struct con_part *cp = &con_state[i];
+        cp->len = 0;
+        cp->out.tokens = CONSOLE_BURST_LINES;
+        cp->out.refill_tick = now;
+        cp->dropped = 0;
+        cp->hyp.tokens = CONSOLE_HYP_BURST_LINES;
+        cp->hyp.refill_tick = now;
+        cp->suppressed = 0;
+        cp->q_head = 0;
+        cp->q_len = 0;
     }
     con_wire = CON_NONE;
     con_turn = CON_NONE;

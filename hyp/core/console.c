@@ -117,7 +117,7 @@ static void con_put_next(uint32_t id)
     struct con_part *cp = &con_state[id];
     char c = cp->queue[cp->q_head];
     cp->q_head = (cp->q_head + 1u) % CONSOLE_QUEUE_SIZE;
-    cp->q_len--;
+    __atomic_store_n(&cp->q_len, cp->q_len - 1u, __ATOMIC_RELAXED); /* console_drain peeks */
     arch_console_write(&c, 1u);
     if (c != '\n') {
         con_wire = id;
@@ -128,9 +128,10 @@ static void con_put_next(uint32_t id)
 }
 
 /*
- * Implements: LLR-CON-019, LLR-CON-020. Finish the line on the UART, waiting for it: its owner queued the line
+ * Finish the line on the UART, waiting for it: its owner queued the line
  * whole (con_queue), so the rest, up to and including its '\n', is in the
  * owner's queue (at most CON_LOG_LINE bytes). Caller holds con_lock.
+ * Implements: LLR-CON-019, LLR-CON-020
  */
 static void con_finish_wire(void)
 {
@@ -188,7 +189,7 @@ static bool con_queue(struct con_part *cp, const char *s, size_t n)
         cp->queue[tail] = s[i];
         tail = (tail + 1u) % CONSOLE_QUEUE_SIZE;
     }
-    cp->q_len += (uint32_t)n;
+    __atomic_store_n(&cp->q_len, cp->q_len + (uint32_t)n, __ATOMIC_RELAXED); /* console_drain peeks */
     return true;
 }
 

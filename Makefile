@@ -16,6 +16,15 @@ endif
 TOOLCHAIN ?= clang
 
 B := build/$(TOOLCHAIN)
+# A test build whose UART is modelled at UART_BAUD (hyp/platform/qemu-virt/
+# uart.c), in its own directory so that it never mixes with the flown build:
+#   make UART_BAUD=115200 hostile-cases
+#   CASES_DIR=$PWD/build/clang-uart115200/hostile/cases \
+#     tests/system/run.sh clang-uart115200 hostile-<mode>
+UART_BAUD ?=
+ifneq ($(UART_BAUD),)
+  B := build/$(TOOLCHAIN)-uart$(UART_BAUD)
+endif
 H := build/host
 VERSION := 0.1.0
 
@@ -25,7 +34,7 @@ TCFLAGS_COMMON := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdlib 
   -mgeneral-regs-only -mstrict-align -fno-common -fno-stack-protector \
   -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
   -ffunction-sections -fdata-sections -fstack-usage -march=armv8-a+crc \
-  -DBH_VERSION='"$(VERSION)"'
+  -DBH_VERSION='"$(VERSION)"' $(if $(UART_BAUD),-DPLAT_UART_MODEL_BAUD=$(UART_BAUD)u)
 
 ifeq ($(TOOLCHAIN),gcc)
   TCC := aarch64-linux-gnu-gcc

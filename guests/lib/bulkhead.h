@@ -43,7 +43,7 @@ struct bh_sched_status {
     uint64_t frame_start;
 };
 
-/* Layout of the hypervisor's struct hm_event (24 bytes). */
+/* Layout of the hypervisor's struct hm_event (32 bytes; docs/hypercalls.md). */
 struct bh_hm_event {
     uint64_t time;
     uint64_t detail;
@@ -52,6 +52,8 @@ struct bh_hm_event {
     uint8_t vcpu;
     uint8_t error;
     uint8_t action;
+    uint32_t count;    /* occurrences folded into this record */
+    uint32_t reserved;
 };
 
 int64_t bh_sched_get(struct bh_sched_status *st);

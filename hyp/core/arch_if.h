@@ -22,8 +22,12 @@ typedef struct {
 void arch_lock(bh_lock_t *l);
 void arch_unlock(bh_lock_t *l);
 
-/* Write n bytes to the physical console. Caller serialises (console lock). */
+/* Write n bytes to the physical console, waiting for the UART when it is
+ * full; a '\n' is sent as CR LF. Caller serialises (console lock). */
 void arch_console_write(const char *s, size_t n);
+/* Bytes the physical console takes now without waiting (0 when it is full).
+ * Caller serialises (console lock). */
+uint32_t arch_console_room(void);
 
 /* Module time: the system counter, common to all CPUs, in ticks. */
 uint64_t arch_now(void);

@@ -62,8 +62,10 @@ struct vcpu;
 /* Largest piece of a CONSOLEIO_write handled per entry into the hypervisor.
  * A longer write is continued: the arguments are advanced and the guest
  * re-issues the call, so no hypercall holds the CPU for long and the
- * scheduler can preempt between pieces (Xen continues such calls too). */
-#define HCALL_CONSOLE_CHUNK 1024u
+ * scheduler can preempt between pieces (Xen continues such calls too).
+ * 64: a piece of 1-character lines is 32 lines, a few microseconds of EL2
+ * near a window's end (1,024 were up to ~50 us: issue 15, console_flood). */
+#define HCALL_CONSOLE_CHUNK 64u
 
 /* hcall_dispatch result: not a value for x0, but "re-issue the call with the
  * updated arguments" (the arch layer rewinds the PC to the HVC). */

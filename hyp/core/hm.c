@@ -1,6 +1,6 @@
 /*
  * Health monitor; see hm.h. The decision is a table lookup; the only state
- * is the log ring and each partition's restart count.
+ * is one log ring per partition and each partition's restart count.
  */
 #include "hm.h"
 
@@ -23,10 +23,18 @@ static const char *const hm_action_names[HM_NUM_ACTIONS] = {
     "IDLE", "IGNORE", "WARM_RESTART", "COLD_RESTART",
 };
 
+/* One partition's records, oldest overwritten first; written counts every
+ * record ever added, so the ring holds written - HM_LOG_PART_SIZE .. written
+ * - 1 (or 0 .. written - 1), in seq order. */
+struct hm_ring {
+    uint32_t written;
+    struct hm_event ev[HM_LOG_PART_SIZE];
+};
+
 static struct {
     bh_lock_t lock;
     uint32_t next_seq; /* seq of the next event; 1 for the first */
-    struct hm_event ring[HM_LOG_SIZE];
+    struct hm_ring part[BH_MAX_PARTS];
 } hm_log;
 
 static uint32_t hm_module_action;
@@ -52,8 +60,8 @@ void hm_module_error(const char *what)
 void hm_init(void)
 {
     hm_log.next_seq = 1;
-    for (uint32_t i = 0; i < HM_LOG_SIZE; i++) {
-        hm_log.ring[i].seq = 0;
+    for (uint32_t i = 0; i < BH_MAX_PARTS; i++) {
+        hm_log.part[i].written = 0;
     }
 }
 
@@ -84,17 +92,34 @@ enum hm_action hm_decide(const struct partition *p, uint32_t e)
     return (enum hm_action)a;
 }
 
+/*
+ * Implements: LLR-HM-008 (the record goes to the partition's own ring).
+ * Implements: LLR-HM-009 (a repeat of the partition's newest record is
+ * folded into it: count, time and seq updated, no record added).
+ * The partition id indexes part_table, so it is below BH_MAX_PARTS.
+ */
 static void hm_log_append(const struct vcpu *v, uint32_t e, uint64_t detail, enum hm_action a)
 {
     arch_lock(&hm_log.lock);
-    struct hm_event *ev = &hm_log.ring[hm_log.next_seq % HM_LOG_SIZE];
+    struct hm_ring *r = &hm_log.part[v->part->id];
+    struct hm_event *ev = &r->ev[(r->written + HM_LOG_PART_SIZE - 1u) % HM_LOG_PART_SIZE];
+    bool repeat = r->written != 0u && ev->vcpu == (uint8_t)v->vid && ev->error == (uint8_t)e &&
+                  ev->detail == detail && ev->action == (uint8_t)a && ev->count < HM_FOLD_MAX;
+    if (repeat) {
+        ev->count++;
+    } else {
+        ev = &r->ev[r->written % HM_LOG_PART_SIZE];
+        r->written++;
+        ev->detail = detail;
+        ev->part = (uint8_t)v->part->id;
+        ev->vcpu = (uint8_t)v->vid;
+        ev->error = (uint8_t)e;
+        ev->action = (uint8_t)a;
+        ev->count = 1;
+        ev->reserved = 0;
+    }
     ev->time = arch_now();
-    ev->detail = detail;
     ev->seq = hm_log.next_seq;
-    ev->part = (uint8_t)v->part->id;
-    ev->vcpu = (uint8_t)v->vid;
-    ev->error = (uint8_t)e;
-    ev->action = (uint8_t)a;
     hm_log.next_seq++;
     arch_unlock(&hm_log.lock);
 }
@@ -112,8 +137,8 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
     uint32_t ei = (e < (uint32_t)HM_NUM_ERRORS) ? e : (uint32_t)HM_ERR_MODE;
 
     hm_log_append(v, ei, detail, a);
-    console_log("partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
-                hm_error_names[ei], hm_action_names[a]);
+    console_log_part(p, "partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
+                     hm_error_names[ei], hm_action_names[a]);
     switch (a) {
     case HM_IGNORE:
         break;
@@ -140,16 +165,47 @@ bool hm_shutdown(struct vcpu *v, const char *reason)
     return true;
 }
 
-/* Implements: LLR-HM-004 */
+/* Index (counted like written) of r's first record with seq >= from_seq, or
+ * written when there is none. Caller holds the log lock. */
+static uint32_t hm_ring_first(const struct hm_ring *r, uint32_t from_seq)
+{
+    uint32_t k = (r->written > HM_LOG_PART_SIZE) ? r->written - HM_LOG_PART_SIZE : 0u;
+    while (k < r->written && r->ev[k % HM_LOG_PART_SIZE].seq < from_seq) { /* <= ring size */
+        k++;
+    }
+    return k;
+}
+
+/*
+ * Implements: LLR-HM-004, LLR-HM-010 (the partitions' rings merged in seq
+ * order: each ring is in seq order already, so each turn copies the
+ * smallest of the rings' next records).
+ */
 uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq)
 {
+    uint32_t next[BH_MAX_PARTS];
     uint32_t n = 0;
     arch_lock(&hm_log.lock);
-    uint32_t oldest = (hm_log.next_seq > HM_LOG_SIZE) ? hm_log.next_seq - HM_LOG_SIZE : 1u;
-    uint32_t seq = (from_seq > oldest) ? from_seq : oldest;
-    for (; seq < hm_log.next_seq && n < max; seq++) { /* at most HM_LOG_SIZE */
-        out[n] = hm_log.ring[seq % HM_LOG_SIZE];
-        n++;
+    for (uint32_t p = 0; p < BH_MAX_PARTS; p++) {
+        next[p] = hm_ring_first(&hm_log.part[p], from_seq);
+    }
+    /* At most BH_MAX_PARTS x HM_LOG_PART_SIZE turns: each copies a record. */
+    for (; n < max; n++) {
+        const struct hm_event *best = NULL;
+        uint32_t best_part = 0;
+        for (uint32_t p = 0; p < BH_MAX_PARTS; p++) {
+            const struct hm_ring *r = &hm_log.part[p];
+            const struct hm_event *ev = &r->ev[next[p] % HM_LOG_PART_SIZE];
+            if (next[p] < r->written && (best == NULL || ev->seq < best->seq)) {
+                best = ev;
+                best_part = p;
+            }
+        }
+        if (best == NULL) {
+            break;
+        }
+        out[n] = *best;
+        next[best_part]++;
     }
     arch_unlock(&hm_log.lock);
     return n;
@@ -159,9 +215,11 @@ uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq)
 uint32_t hm_fault(struct vcpu *v, const struct fault_report *r)
 {
     struct partition *p = v->part;
-    console_log("partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
-                "pc 0x%llx",
-                p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
-                (unsigned long long)r->esr, (unsigned long long)r->addr, (unsigned long long)r->pc);
+    console_log_part(p,
+                     "partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
+                     "pc 0x%llx",
+                     p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
+                     (unsigned long long)r->esr, (unsigned long long)r->addr,
+                     (unsigned long long)r->pc);
     return (uint32_t)hm_raise(v, r->hm_error, r->esr);
 }

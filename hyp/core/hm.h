@@ -1,8 +1,10 @@
 /*
  * Health monitor: what happens when a partition misbehaves. Every error the
  * hypervisor detects, and every error a partition reports about itself, is
- * looked up in that partition's configured table, logged to a ring the
- * system partition can read, announced on the console and acted on.
+ * looked up in that partition's configured table, logged to that
+ * partition's ring (the system partition reads all rings, merged in
+ * raising order), announced on the console (within the partition's
+ * hypervisor-line budget) and acted on.
  */
 #ifndef BH_HM_H
 #define BH_HM_H
@@ -34,19 +36,32 @@ enum hm_action {
     HM_NUM_ACTIONS = 4,
 };
 
-/* One entry of the health-monitor log (guest ABI of BH_HC_HM_LOG_READ). */
+/*
+ * One record of the health-monitor log (guest ABI of BH_HC_HM_LOG_READ). A
+ * record stands for count occurrences of one error: a repeat of the
+ * partition's newest record (same vCPU, error, detail and action) is folded
+ * into it, which then takes the repeat's time and a new seq, so a reader
+ * going on from its last seq sees the record again with the new count.
+ */
 struct hm_event {
-    uint64_t time;   /* module time, counter ticks */
-    uint64_t detail; /* e.g. ESR, faulting address or the reported code */
-    uint32_t seq;    /* 1, 2, ... in order of raising; never reused */
-    uint8_t part;    /* partition id */
-    uint8_t vcpu;    /* vCPU index in the partition */
-    uint8_t error;   /* enum hm_error */
-    uint8_t action;  /* enum hm_action taken */
+    uint64_t time;     /* module time of the latest occurrence, counter ticks */
+    uint64_t detail;   /* e.g. ESR, faulting address or the reported code */
+    uint32_t seq;      /* of the latest occurrence: 1, 2, ... never reused */
+    uint8_t part;      /* partition id */
+    uint8_t vcpu;      /* vCPU index in the partition */
+    uint8_t error;     /* enum hm_error */
+    uint8_t action;    /* enum hm_action taken */
+    uint32_t count;    /* occurrences folded into this record, 1 .. HM_FOLD_MAX */
+    uint32_t reserved; /* 0 */
 };
-_Static_assert(sizeof(struct hm_event) == 24u, "hm_event layout");
+_Static_assert(sizeof(struct hm_event) == 32u, "hm_event layout");
 
-#define HM_LOG_SIZE 64u /* entries kept; older ones are overwritten */
+/* Records kept per partition; a partition's older ones are overwritten by
+ * its own newer ones only, so no partition can evict another's. */
+#define HM_LOG_PART_SIZE 16u
+/* Occurrences one record stands for at most; the next starts a record, so
+ * a reader sees an endless repeat advance and count never overflows. */
+#define HM_FOLD_MAX 65535u
 
 /* Clear the log. Implements: LLR-HM-001. */
 void hm_init(void);
@@ -60,8 +75,9 @@ void hm_init(void);
 enum hm_action hm_decide(const struct partition *p, uint32_t e);
 
 /*
- * Raise error e, with detail, for vCPU v: decide, log, announce
- * ("partition <name> vcpu <n> health monitor: <error> -> <action>") and act.
+ * Raise error e, with detail, for vCPU v: decide, log (folding a repeat,
+ * LLR-HM-009), announce ("partition <name> vcpu <n> health monitor: <error>
+ * -> <action>", within the partition's budget of hypervisor lines) and act.
  * Returns the action taken, so the caller knows whether to skip a faulting
  * instruction (HM_IGNORE) or not. Implements: LLR-HM-003.
  */
@@ -78,8 +94,9 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail);
 bool hm_shutdown(struct vcpu *v, const char *reason);
 
 /*
- * Copy up to max log entries with seq >= from_seq, oldest first, to out.
- * Returns the number copied. Implements: LLR-HM-004.
+ * Copy up to max records with seq >= from_seq, of every partition, in seq
+ * order (oldest first), to out. Returns the number copied.
+ * Implements: LLR-HM-004, LLR-HM-010.
  */
 uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq);
 

@@ -267,7 +267,8 @@ static bool part_any_running(void)
  * way is abandoned: its reload step sees the state and does nothing more.
  * Every vCPU is set OFF under the life lock, so no RUNNABLE or BLOCKED store
  * of another CPU (which compare-and-swap from the state they saw) can undo
- * it. Implements: LLR-PART-003, LLR-PART-007, LLR-PART-010
+ * it. Implements: LLR-PART-003, LLR-PART-007, LLR-PART-010, LLR-CON-019,
+ * LLR-CON-020
  */
 void part_stop(struct partition *p, const char *reason)
 {
@@ -281,15 +282,17 @@ void part_stop(struct partition *p, const char *reason)
     part_vcpus_off(p);
     arch_unlock(&p->life);
     console_guest_flush(p);
-    console_log("partition %s stopped: %s", p->name, (reason != NULL) ? reason : "unknown");
+    console_log_owned(p, "partition %s stopped: %s", p->name,
+                      (reason != NULL) ? reason : "unknown");
     part_wake_vcpus(p);
     if (!part_any_running()) {
+        console_flush_all(); /* LLR-CON-020: no window is left to drain in */
         console_log("all partitions stopped; system off");
         arch_system_off();
     }
 }
 
-/* Implements: LLR-PART-004, LLR-PART-010 */
+/* Implements: LLR-PART-004, LLR-PART-010, LLR-CON-019 */
 bool part_restart(struct partition *p, bool cold, bool from_idle)
 {
     arch_lock(&p->life);
@@ -308,7 +311,7 @@ bool part_restart(struct partition *p, bool cold, bool from_idle)
     arch_unlock(&p->life);
     if (accept) {
         console_guest_flush(p);
-        console_log("partition %s restarting (%s)", p->name, cold ? "cold" : "warm");
+        console_log_owned(p, "partition %s restarting (%s)", p->name, cold ? "cold" : "warm");
         part_wake_vcpus(p); /* each leaves its CPU; vCPU 0's CPU reloads */
     }
     return accept;

@@ -12,6 +12,7 @@
 #include "sched.h"
 
 #include "arch_if.h"
+#include "console.h"
 #include "evtchn.h"
 #include "part.h"
 #include "passthru.h"
@@ -272,7 +273,7 @@ static void sched_vcpu_cas(struct vcpu *v, enum vcpu_state from, enum vcpu_state
                                       __ATOMIC_SEQ_CST);
 }
 
-/* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004 */
+/* Implements: LLR-SCHED-002, LLR-SCHED-003, LLR-SCHED-004, LLR-CON-017 */
 struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
 {
     uint64_t boundary;
@@ -294,6 +295,9 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     v = sched_window_at(&sched_plans[sched_tl.cur], cpu, now, sched_tl.cur_epoch, &boundary);
     boundary = sched_switch_bound(cpu, boundary);
     sched_set_owner(cpu, v);
+    if (v != NULL) {
+        console_drain(v->part); /* its queued output, in its own window */
+    }
     if (v != NULL && v->part->state == PART_RESTARTING && v == v->part->vcpus[0] &&
         !part_reload_step(v->part, now, boundary)) {
         /* The restart goes on in this window: look again soon, or at its end. */

@@ -21,11 +21,13 @@ $(HOSTILE_IDLE_IMG): config/attack-idle.dts $(IMAGE_INPUTS)
 HOSTILE_INPUTS := config/hostile.dts.in tests/system/hostile-modes tests/system/hostile-gen.sh \
   $(IMAGE_INPUTS)
 $(B)/hostile/cases.stamp: $(HOSTILE_INPUTS)
-	tests/system/hostile-gen.sh $(TOOLCHAIN) $(BULKHEAD)
+	tests/system/hostile-gen.sh $(notdir $(B)) $(BULKHEAD)
 	@touch $@
 $(B)/hostile/cases-long.stamp: $(HOSTILE_INPUTS)
-	tests/system/hostile-gen.sh $(TOOLCHAIN) $(BULKHEAD) long
+	tests/system/hostile-gen.sh $(notdir $(B)) $(BULKHEAD) long
 	@touch $@
+hostile-cases: $(B)/hostile/cases.stamp
+.PHONY: hostile-cases
 
 hostile: deps
 	@$(MAKE) --no-print-directory all $(HOSTILE_IDLE_IMG) $(B)/hostile/cases-long.stamp

@@ -18,6 +18,7 @@ void fake_arch_reset(void)
 {
     memset(&fake, 0, sizeof(fake));
     fake.ticks_per_sec = 62500000u;
+    fake.console_room = FAKE_ROOM_ANY;
     fake_lock_target = NULL;
     fake_lock_hook = NULL;
 }
@@ -54,6 +55,11 @@ void arch_console_write(const char *s, size_t n)
     memcpy(&fake.console[fake.console_len], s, k);
     fake.console_len += k;
     fake.console[fake.console_len] = '\0';
+}
+
+uint32_t arch_console_room(void)
+{
+    return fake.console_room;
 }
 
 uint64_t arch_now(void)

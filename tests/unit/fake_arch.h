@@ -9,6 +9,7 @@
 
 #define FAKE_CONSOLE_SIZE 65536u
 #define FAKE_MAX_MAPS 64u
+#define FAKE_ROOM_ANY 0x40000000u /* a console that never fills */
 
 struct fake_s2_map {
     uint32_t part_id;
@@ -20,6 +21,7 @@ struct fake_s2_map {
 struct fake_arch_state {
     char console[FAKE_CONSOLE_SIZE]; /* everything written, NUL-terminated */
     size_t console_len;
+    uint32_t console_room;           /* arch_console_room(); FAKE_ROOM_ANY after reset */
     uint64_t now;                    /* value arch_now() returns */
     uint64_t now_step;               /* added to now after each arch_now() */
     uint64_t ticks_per_sec;

@@ -123,6 +123,7 @@ static void test_guest_split_long_line(void **state)
     memset(s, 'a', 250);
     s[250] = '\n';
     console_guest_write(&alpha, s, sizeof(s));
+    console_flush_all(); /* more than one drain step */
     assert_int_equal(count_lines(fake.console), 3);
     const char *l1 = fake.console;
     const char *l2 = strchr(l1, '\n') + 1;
@@ -141,6 +142,7 @@ static void test_guest_exact_line_not_split(void **state)
     memset(s, 'b', CONSOLE_LINE_MAX);
     s[CONSOLE_LINE_MAX] = '\n';
     console_guest_write(&alpha, s, sizeof(s));
+    console_flush_all(); /* more than one drain step */
     assert_int_equal(count_lines(fake.console), 1);
     assert_int_equal(fake.console_len, 8 + CONSOLE_LINE_MAX + 1);
     /* Without a newline, a full line waits for the next character. */
@@ -148,6 +150,7 @@ static void test_guest_exact_line_not_split(void **state)
     console_guest_write(&alpha, s, CONSOLE_LINE_MAX);
     assert_int_equal(fake.console_len, 0);
     put(&alpha, "c");
+    console_flush_all();
     assert_int_equal(count_lines(fake.console), 1);
     console_guest_flush(&alpha);
     assert_string_equal(strchr(fake.console, '\n') + 1, "[alpha] c\n");
@@ -319,10 +322,12 @@ static void test_rate_limit_split_lines_count(void **state)
     char s[CONSOLE_LINE_MAX * 70u];
     memset(s, 'z', sizeof(s));
     console_guest_write(&alpha, s, sizeof(s)); /* 69 full lines emitted, 1 pending */
+    console_flush_all();
     assert_int_equal(count_lines(fake.console), CONSOLE_BURST_LINES);
     fake.now += TICKS_PER_LINE;
     fake_console_clear();
     console_guest_flush(&alpha);
+    console_flush_all(); /* two lines: more than one drain step */
     assert_memory_equal(fake.console, "[alpha] (5 lines dropped)\n[alpha] zzz", 37);
     assert_int_equal(count_lines(fake.console), 2);
 }
@@ -341,6 +346,234 @@ static void test_init_resets(void **state)
     put(&beta, "fresh\n");
     assert_string_equal(fake.console, "[beta] fresh\n");
     assert_int_equal(fake.console_len, strlen("[beta] fresh\n"));
+}
+
+/* Ticks that earn one hypervisor line at the fake's 62.5 MHz. */
+#define TICKS_PER_HYP_LINE (62500000u / CONSOLE_HYP_LINES_PER_SEC)
+
+/* Verifies: LLR-CON-014 (hypervisor lines about a partition: a burst of
+ * CONSOLE_HYP_BURST_LINES, the rest counted, refilled at
+ * CONSOLE_HYP_LINES_PER_SEC; each partition has its own budget; a line about
+ * no known partition is not limited), LLR-CON-015 (the count reported once
+ * before the next printed line) */
+static void test_hyp_lines_limited(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 5u; i++) {
+        console_log_part(&alpha, "fault %u", i);
+    }
+    assert_int_equal(count_lines(fake.console), CONSOLE_HYP_BURST_LINES);
+    assert_non_null(strstr(fake.console, "(bulkhead) fault 0\n"));
+    assert_null(strstr(fake.console, "suppressed"));
+    /* another partition's budget is its own */
+    fake_console_clear();
+    console_log_part(&beta, "beta fault");
+    assert_string_equal(fake.console, "(bulkhead) beta fault\n");
+    /* no partition (or none known): printed, whatever */
+    struct partition stranger;
+    memset(&stranger, 0, sizeof(stranger));
+    stranger.id = BH_MAX_PARTS;
+    fake_console_clear();
+    console_log_part(NULL, "no partition");
+    console_log_part(&stranger, "stranger");
+    assert_string_equal(fake.console, "(bulkhead) no partition\n(bulkhead) stranger\n");
+    /* one line's worth of time: the count, then the line */
+    fake_console_clear();
+    fake.now += TICKS_PER_HYP_LINE - 1u;
+    console_log_part(&alpha, "still suppressed");
+    assert_string_equal(fake.console, "");
+    fake.now += 1u;
+    console_log_part(&alpha, "again");
+    assert_string_equal(fake.console,
+                        "(bulkhead) partition alpha: 6 hypervisor lines suppressed\n"
+                        "(bulkhead) again\n");
+    fake_console_clear();
+    fake.now += TICKS_PER_HYP_LINE;
+    console_log_part(&alpha, "next");
+    assert_string_equal(fake.console, "(bulkhead) next\n");
+    /* the guest's own line budget is untouched by hypervisor lines */
+    fake_console_clear();
+    put(&alpha, "own line\n");
+    assert_string_equal(fake.console, "[alpha] own line\n");
+}
+
+/* Verifies: LLR-CON-015 (suppressed hypervisor lines reported by
+ * console_guest_flush - the partition stops or restarts - whatever the
+ * budget, once) */
+static void test_hyp_lines_report_on_flush(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 2u; i++) {
+        console_log_part(&beta, "hm %u", i);
+    }
+    fake_console_clear();
+    console_guest_flush(&beta);
+    assert_string_equal(fake.console, "(bulkhead) partition beta: 2 hypervisor lines suppressed\n");
+    fake_console_clear();
+    console_guest_flush(&beta);
+    assert_string_equal(fake.console, "");
+}
+
+/* A partition in the table slot after alpha (id 1), for turn order. */
+static struct partition gamma_;
+
+static void setup_gamma(void)
+{
+    memset(&gamma_, 0, sizeof(gamma_));
+    gamma_.id = 1;
+    strcpy(gamma_.name, "gamma");
+}
+
+/* Verifies: LLR-CON-016 (lines queued whole in the partition's queue; one
+ * that does not fit is dropped, counted and reported when the report fits;
+ * a hypervisor line or report that does not fit is counted as suppressed) */
+static void test_queue_full(void **state)
+{
+    (void)state;
+    fake.console_room = 0; /* a UART that takes nothing: every line waits */
+    char s[CONSOLE_LINE_MAX + 1u];
+    memset(s, 'q', CONSOLE_LINE_MAX);
+    s[CONSOLE_LINE_MAX] = '\n';
+    uint32_t fit = CONSOLE_QUEUE_SIZE / (8u + CONSOLE_LINE_MAX + 1u); /* "[alpha] " */
+    for (uint32_t i = 0; i < fit + 2u; i++) {
+        fake.now += TICKS_PER_LINE; /* never short of tokens */
+        console_guest_write(&alpha, s, sizeof(s));
+    }
+    /* fit lines; the 1st lost one's report "[alpha] (1 lines dropped)" went
+     * in, the 2nd is counted; its report now fills the queue further */
+    console_guest_flush(&alpha);
+    assert_int_equal(fake.console_len, 0);
+    assert_true(CONSOLE_QUEUE_SIZE - fit * 129u - 2u * 26u < 26u);
+    console_log_part(&alpha, "fault"); /* no room: suppressed */
+    fake.now += TICKS_PER_LINE;
+    console_guest_write(&alpha, s, sizeof(s)); /* no room: dropped */
+    fake.now += TICKS_PER_LINE;
+    console_guest_write(&alpha, s, sizeof(s)); /* no room for the report */
+    console_guest_flush(&alpha);               /* nor now: kept */
+    console_log_part(&alpha, "again");         /* its report does not fit */
+    fake.console_room = FAKE_ROOM_ANY;
+    console_flush_all();
+    assert_int_equal(count_lines(fake.console), fit + 2u);
+    fake_console_clear();
+    fake.now += TICKS_PER_LINE;
+    put(&alpha, "after\n");
+    console_log_part(&alpha, "next");
+    assert_string_equal(fake.console, "[alpha] (2 lines dropped)\n[alpha] after\n"
+                                      "(bulkhead) partition alpha: 2 hypervisor lines suppressed\n"
+                                      "(bulkhead) next\n");
+}
+
+/* Verifies: LLR-CON-017 (a drain step writes what the UART takes, a '\n'
+ * counting two, at most CONSOLE_DRAIN_STEP bytes; a line begun holds the
+ * UART until its '\n'; sched-time drains of an empty or unknown queue do
+ * nothing) */
+static void test_drain_step(void **state)
+{
+    (void)state;
+    fake.console_room = 1; /* a byte at a time: no room for CR LF */
+    put(&alpha, "x\n");
+    assert_string_equal(fake.console, "[alpha] x");
+    put(&beta, "y\n"); /* alpha's line holds the UART */
+    assert_string_equal(fake.console, "[alpha] x");
+    fake.console_room = FAKE_ROOM_ANY;
+    console_drain(&beta);
+    assert_string_equal(fake.console, "[alpha] x");
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "[alpha] x\n");
+    console_drain(&beta);
+    assert_string_equal(fake.console, "[alpha] x\n[beta] y\n");
+    console_drain(&beta); /* empty */
+    console_drain(NULL);
+    assert_string_equal(fake.console, "[alpha] x\n[beta] y\n");
+    /* a long line: CONSOLE_DRAIN_STEP bytes a step */
+    fake_console_clear();
+    char s[CONSOLE_LINE_MAX + 1u];
+    memset(s, 'w', CONSOLE_LINE_MAX);
+    s[CONSOLE_LINE_MAX] = '\n';
+    console_guest_write(&alpha, s, sizeof(s));
+    assert_int_equal(fake.console_len, CONSOLE_DRAIN_STEP);
+    console_drain(&alpha);
+    assert_int_equal(fake.console_len, 8u + CONSOLE_LINE_MAX + 1u);
+}
+
+/* Verifies: LLR-CON-018 (after a line, the next goes to the next partition
+ * round the table with bytes queued; a turn not taken within a second is
+ * no one's) */
+static void test_drain_turns(void **state)
+{
+    (void)state;
+    setup_gamma();
+    fake.console_room = 0;
+    put(&alpha, "a1\na2\n");
+    put(&beta, "b1\n");
+    put(&gamma_, "g1\n");
+    fake.console_room = FAKE_ROOM_ANY;
+    console_drain(&alpha); /* a1; the turn goes to gamma (id 1) */
+    assert_string_equal(fake.console, "[alpha] a1\n");
+    console_drain(&alpha);
+    console_drain(&beta);
+    assert_string_equal(fake.console, "[alpha] a1\n");
+    console_drain(&gamma_); /* g1; then beta (id 3) */
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "[alpha] a1\n[gamma] g1\n");
+    console_drain(&beta); /* b1; then alpha, the only one left */
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "[alpha] a1\n[gamma] g1\n[beta] b1\n[alpha] a2\n");
+    /* a turn its holder does not take for a second passes */
+    fake_console_clear();
+    fake.console_room = 0;
+    put(&alpha, "a3\na4\n");
+    put(&beta, "b2\n");
+    fake.console_room = FAKE_ROOM_ANY;
+    console_drain(&alpha); /* a3; beta's turn */
+    fake.now += 62500000u - 1u;
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "[alpha] a3\n");
+    fake.now += 1u;
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "[alpha] a3\n[alpha] a4\n");
+    console_drain(&beta);
+    assert_string_equal(fake.console, "[alpha] a3\n[alpha] a4\n[beta] b2\n");
+}
+
+/* Verifies: LLR-CON-019 (console_log finishes the line on the UART, then
+ * writes its own at once; console_log_owned queues without the bucket;
+ * console_log_part for no known partition writes at once) */
+static void test_log_finishes_line(void **state)
+{
+    (void)state;
+    fake.console_room = 1;
+    put(&alpha, "x\n");
+    console_log("boot %u", 1u);
+    assert_string_equal(fake.console, "[alpha] x\n(bulkhead) boot 1\n");
+    fake_console_clear();
+    put(&alpha, "z\n");
+    console_log_part(NULL, "nobody");
+    assert_string_equal(fake.console, "[alpha] z\n(bulkhead) nobody\n");
+    fake.console_room = FAKE_ROOM_ANY;
+    fake_console_clear();
+    for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 1u; i++) {
+        console_log_part(&beta, "hm");
+    }
+    fake_console_clear();
+    console_log_owned(&beta, "partition %s stopped", beta.name);
+    assert_string_equal(fake.console, "(bulkhead) partition beta: 1 hypervisor lines suppressed\n"
+                                      "(bulkhead) partition beta stopped\n");
+}
+
+/* Verifies: LLR-CON-020 (every queue written out, the line on the UART
+ * first) */
+static void test_flush_all(void **state)
+{
+    (void)state;
+    fake.console_room = 1;
+    put(&beta, "b\n");
+    put(&alpha, "a\n");
+    assert_string_equal(fake.console, "[beta] b");
+    console_flush_all();
+    assert_string_equal(fake.console, "[beta] b\n[alpha] a\n");
+    console_flush_all();
+    assert_string_equal(fake.console, "[beta] b\n[alpha] a\n");
 }
 
 int main(void)
@@ -365,6 +598,13 @@ int main(void)
         cmocka_unit_test_setup(test_rate_limit_slow_counter_and_time_backwards, setup),
         cmocka_unit_test_setup(test_rate_limit_split_lines_count, setup),
         cmocka_unit_test_setup(test_init_resets, setup),
+        cmocka_unit_test_setup(test_hyp_lines_limited, setup),
+        cmocka_unit_test_setup(test_hyp_lines_report_on_flush, setup),
+        cmocka_unit_test_setup(test_queue_full, setup),
+        cmocka_unit_test_setup(test_drain_step, setup),
+        cmocka_unit_test_setup(test_drain_turns, setup),
+        cmocka_unit_test_setup(test_log_finishes_line, setup),
+        cmocka_unit_test_setup(test_flush_all, setup),
     };
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
 }

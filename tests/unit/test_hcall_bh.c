@@ -99,8 +99,8 @@ static void assert_ram_unchanged(void)
 
 static uint32_t log_count(void)
 {
-    static struct hm_event ev[HM_LOG_SIZE];
-    return hm_log_read(ev, HM_LOG_SIZE, 0);
+    static struct hm_event ev[BH_HM_LOG_READ_MAX];
+    return hm_log_read(ev, BH_HM_LOG_READ_MAX, 0);
 }
 
 /* Verifies: LLR-HC-010 (BH_HC_SCHED_GET writes the status, for any caller,

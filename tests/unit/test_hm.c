@@ -341,29 +341,91 @@ static void test_log_read(void **state)
     assert_int_equal(ev[0].seq, 1);
 }
 
-/* Verifies: LLR-HM-004 (the ring keeps the last HM_LOG_SIZE events; older
- * ones are gone, seq keeps counting) */
+/* Verifies: LLR-HM-004, LLR-HM-008, LLR-HM-010 (each partition's ring keeps
+ * its last HM_LOG_PART_SIZE records; a partition that overflows its own
+ * ring evicts none of another's; the read merges the rings in seq order) */
 static void test_log_wrap(void **state)
 {
     (void)state;
-    static struct hm_event ev[HM_LOG_SIZE + 8u];
+    static struct hm_event ev[2u * HM_LOG_PART_SIZE + 8u];
     set_action(HM_ERR_REPORTED, HM_IGNORE);
-    uint32_t total = HM_LOG_SIZE + 6u;
+    blob.cfg.parts[0].hm_action[HM_ERR_REPORTED] = HM_IGNORE;
+    (void)hm_raise(&vcpu_table[0], HM_ERR_REPORTED, 0xA1); /* alpha, seq 1 */
+    uint32_t total = HM_LOG_PART_SIZE + 6u;
     for (uint32_t k = 1; k <= total; k++) {
-        (void)hm_raise(&vcpu_table[1], HM_ERR_REPORTED, k);
+        (void)hm_raise(&vcpu_table[1], HM_ERR_REPORTED, k); /* beta, seq k + 1 */
     }
-    assert_int_equal(hm_log_read(ev, HM_LOG_SIZE + 8u, 0), HM_LOG_SIZE);
-    for (uint32_t k = 0; k < HM_LOG_SIZE; k++) {
-        assert_int_equal(ev[k].seq, 7u + k);
-        assert_int_equal(ev[k].detail, 7u + k);
+    (void)hm_raise(&vcpu_table[0], HM_ERR_REPORTED, 0xA2); /* alpha, seq total + 2 */
+    assert_int_equal(hm_log_read(ev, 2u * HM_LOG_PART_SIZE + 8u, 0), HM_LOG_PART_SIZE + 2u);
+    assert_int_equal(ev[0].seq, 1);
+    assert_int_equal(ev[0].detail, 0xA1);
+    for (uint32_t k = 0; k < HM_LOG_PART_SIZE; k++) {
+        assert_int_equal(ev[1u + k].part, 1);
+        assert_int_equal(ev[1u + k].detail, 7u + k);
+        assert_int_equal(ev[1u + k].seq, 8u + k);
     }
-    assert_int_equal(hm_log_read(ev, HM_LOG_SIZE, 3), HM_LOG_SIZE);
-    assert_int_equal(ev[0].seq, 7);
-    assert_int_equal(hm_log_read(ev, 4, total - 1u), 2);
-    assert_int_equal(ev[0].seq, total - 1u);
-    assert_int_equal(ev[1].seq, total);
-    assert_int_equal(hm_log_read(ev, 4, 10), 4);
-    assert_int_equal(ev[3].seq, 13);
+    assert_int_equal(ev[HM_LOG_PART_SIZE + 1u].seq, total + 2u);
+    assert_int_equal(ev[HM_LOG_PART_SIZE + 1u].detail, 0xA2);
+    /* from a seq inside beta's overwritten range: its oldest held record */
+    assert_int_equal(hm_log_read(ev, 3, 3), 3);
+    assert_int_equal(ev[0].seq, 8);
+    assert_int_equal(hm_log_read(ev, 4, total), 3);
+    assert_int_equal(ev[0].seq, total);
+    assert_int_equal(ev[1].seq, total + 1u);
+    assert_int_equal(ev[2].seq, total + 2u);
+}
+
+/* Verifies: LLR-HM-009 (a repeat of the partition's newest record - same
+ * vCPU, error, detail and action - is folded into it: count, time and seq
+ * updated; any difference, another partition's record in between excepted,
+ * starts a record; a record holds at most HM_FOLD_MAX occurrences) */
+static void test_log_fold(void **state)
+{
+    (void)state;
+    static struct hm_event ev[16];
+    set_action(HM_ERR_REPORTED, HM_IGNORE);
+    set_action(HM_ERR_UNDEF, HM_IGNORE);
+    blob.cfg.parts[0].hm_action[HM_ERR_REPORTED] = HM_IGNORE;
+    fake.now = 100;
+    (void)hm_raise(&vcpu_table[1], HM_ERR_REPORTED, 5); /* seq 1 */
+    fake.now = 200;
+    (void)hm_raise(&vcpu_table[0], HM_ERR_REPORTED, 5); /* alpha, seq 2 */
+    fake.now = 300;
+    (void)hm_raise(&vcpu_table[1], HM_ERR_REPORTED, 5); /* folded: seq 3 */
+    assert_int_equal(hm_log_read(ev, 16, 0), 2);
+    assert_int_equal(ev[0].part, 0);
+    assert_int_equal(ev[0].count, 1);
+    assert_int_equal(ev[0].reserved, 0);
+    assert_int_equal(ev[1].part, 1);
+    assert_int_equal(ev[1].seq, 3);
+    assert_int_equal(ev[1].time, 300);
+    assert_int_equal(ev[1].count, 2);
+    /* a reader going on from seq 3 sees the record again, counted on */
+    (void)hm_raise(&vcpu_table[1], HM_ERR_REPORTED, 5); /* folded: seq 4 */
+    assert_int_equal(hm_log_read(ev, 16, 4), 1);
+    assert_int_equal(ev[0].count, 3);
+    /* another vCPU, error, detail or action each start a record */
+    (void)hm_raise(&vcpu_table[2], HM_ERR_REPORTED, 5);
+    (void)hm_raise(&vcpu_table[2], HM_ERR_UNDEF, 5);
+    (void)hm_raise(&vcpu_table[2], HM_ERR_UNDEF, 6);
+    set_action(HM_ERR_UNDEF, HM_WARM_RESTART);
+    (void)hm_raise(&vcpu_table[2], HM_ERR_UNDEF, 6);
+    assert_int_equal(hm_log_read(ev, 16, 5), 4);
+    for (uint32_t i = 0; i < 4u; i++) {
+        assert_int_equal(ev[i].count, 1);
+        assert_int_equal(ev[i].seq, 5u + i);
+    }
+    /* HM_FOLD_MAX occurrences fill a record; the next starts one */
+    hm_init();
+    fake.now = 0;
+    for (uint32_t k = 0; k <= HM_FOLD_MAX; k++) {
+        (void)hm_raise(&vcpu_table[0], HM_ERR_REPORTED, 9);
+    }
+    assert_int_equal(hm_log_read(ev, 16, 0), 2);
+    assert_int_equal(ev[0].count, HM_FOLD_MAX);
+    assert_int_equal(ev[0].seq, HM_FOLD_MAX);
+    assert_int_equal(ev[1].count, 1);
+    assert_int_equal(ev[1].seq, HM_FOLD_MAX + 1u);
 }
 
 /* Verifies: LLR-HM-005 (a decoded fault line, then the configured action on
@@ -471,6 +533,7 @@ int main(void)
         cmocka_unit_test_setup(test_shutdown, setup),
         cmocka_unit_test_setup(test_log_read, setup),
         cmocka_unit_test_setup(test_log_wrap, setup),
+        cmocka_unit_test_setup(test_log_fold, setup),
         cmocka_unit_test_setup(test_fault, setup),
         cmocka_unit_test_setup(test_module_error, setup),
         cmocka_unit_test_setup(test_names, setup),

@@ -135,6 +135,25 @@ static void test_window_owner(void **state)
     assert_true(vcpu_table[1].in_window);
 }
 
+/* Verifies: LLR-CON-017 (sched_pick takes a drain step of the partition
+ * whose vCPU owns the window, running or not; another window's pick writes
+ * none of it) */
+static void test_window_drains_console(void **state)
+{
+    (void)state;
+    console_init();
+    strcpy(part_table[0].name, "p0");
+    fake.console_room = 0;
+    console_guest_write(&part_table[0], "hi\n", 3);
+    assert_int_equal(fake.console_len, 0);
+    fake.console_room = FAKE_ROOM_ANY;
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]); /* partition 1 */
+    assert_int_equal(fake.console_len, 0);
+    sched_block(&vcpu_table[0]);
+    assert_null(pick(0, EPOCH + 1100, EPOCH + 1400));
+    assert_string_equal(fake.console, "[p0] hi\n");
+}
+
 /* Verifies: LLR-SCHED-002, LLR-SCHED-007 (before the epoch nothing runs;
  * CPU numbers out of range) */
 static void test_before_epoch_and_bad_cpu(void **state)
@@ -434,6 +453,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_window_owner, setup),
+        cmocka_unit_test_setup(test_window_drains_console, setup),
         cmocka_unit_test_setup(test_window_lookup, setup),
         cmocka_unit_test_setup(test_before_epoch_and_bad_cpu, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),

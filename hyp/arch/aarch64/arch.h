@@ -92,6 +92,7 @@ void guest_resume(struct arch_regs *frame) __attribute__((noreturn));
 /* Platform UART (hyp/platform/<board>/uart.c). */
 void plat_uart_init(void);
 void plat_uart_write(const char *s, size_t n);
+uint32_t plat_uart_room(void);
 int plat_uart_getc(void); /* next received byte, -1 when none */
 
 #define SGI_KICK 0u

@@ -50,6 +50,11 @@ void arch_console_write(const char *s, size_t n)
     plat_uart_write(s, n);
 }
 
+uint32_t arch_console_room(void)
+{
+    return plat_uart_room();
+}
+
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 

@@ -194,7 +194,8 @@ HOSTILE_MODE(hcall_fuzz, "hypercall fuzzer: random numbers, sub-operations, valu
     static const uint64_t numbers[] = {17u, 18u, 29u, 32u, 0x100u, 0x101u, 0x102u, 0x104u, 0x105u,
                                        0x106u};
     fuzz_state = bh_arg(args, "seed", 0, 0x9E3779B97F4A7C15ull) | 1u;
-    uint64_t n = bh_arg(args, "calls", 0, 20000);
+    /* long=1 (make hostile): 50 times as many, 10^6 with calls=20000. */
+    uint64_t n = bh_arg(args, "calls", 0, 20000) * (bh_arg(args, "long", 0, 0) != 0u ? 50u : 1u);
     gprintf("seed 0x%lx, %lu calls\n", (unsigned long)fuzz_state, (unsigned long)n);
     uint64_t errors = 0;
     for (uint64_t i = 0; i < n; i++) {

@@ -144,7 +144,7 @@ HOSTILE_MODE(mmio_fuzz, "random accesses over the emulated device windows")
     static const uint64_t base[] = {GICD_BASE, GICR_BASE, GICR_BASE + GICR_STRIDE, VUART_BASE};
     static const uint64_t size[] = {0x10000u, GICR_STRIDE, GICR_STRIDE, 0x1000u};
     mmio_rng = bh_arg(args, "seed", 0, 0x2545F4914F6CDD1Dull) | 1u;
-    uint64_t n = bh_arg(args, "accesses", 0, 20000);
+    uint64_t n = bh_arg(args, "accesses", 0, 20000) * (bh_arg(args, "long", 0, 0) != 0u ? 20u : 1u);
     gprintf("seed 0x%lx, %lu accesses\n", (unsigned long)mmio_rng, (unsigned long)n);
     for (uint64_t i = 0; i < n; i++) {
         uint64_t r = mmio_next();

@@ -32,6 +32,10 @@ struct hostile_mode {
                                                                         hostile_run_##id};         \
     static void hostile_run_##id(const char *args)
 
+/* The next value of a seeded xorshift64 generator (*state never 0): the
+ * fuzzers' randomness, reproducible from the seed they print. */
+uint64_t hostile_rand(uint64_t *state);
+
 /* "ok - <text>" or "not ok - <text>" as cond says; returns cond. */
 bool hostile_check(bool cond, const char *text);
 

@@ -8,6 +8,16 @@
 extern const struct hostile_mode __hostile_modes_start[];
 extern const struct hostile_mode __hostile_modes_end[];
 
+uint64_t hostile_rand(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    return x;
+}
+
 bool hostile_check(bool cond, const char *text)
 {
     gprintf("%s - %s\n", cond ? "ok" : "not ok", text);

@@ -160,12 +160,7 @@ static uint64_t fuzz_state;
 
 static uint64_t fuzz_next(void)
 {
-    uint64_t x = fuzz_state; /* xorshift64 */
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    fuzz_state = x;
-    return x;
+    return hostile_rand(&fuzz_state);
 }
 
 static uint8_t fuzz_buf[8192] __attribute__((aligned(4096)));

@@ -131,12 +131,7 @@ static uint64_t mmio_rng;
 
 static uint64_t mmio_next(void)
 {
-    uint64_t x = mmio_rng; /* xorshift64 */
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    mmio_rng = x;
-    return x;
+    return hostile_rand(&mmio_rng);
 }
 
 HOSTILE_MODE(mmio_fuzz, "random accesses over the emulated device windows")

@@ -29,6 +29,17 @@
  * which takes it and reports it against this vCPU. Clobbers x1.
  * Implements: LLR-ARCH-094
  */
+/* Store x19..x29, which the HVC path leaves in the CPU, into the frame at
+ * \frame (offsets of struct arch_regs). */
+.macro store_x19_x29 frame
+    stp     x19, x20, [\frame, #152]
+    stp     x21, x22, [\frame, #168]
+    stp     x23, x24, [\frame, #184]
+    stp     x25, x26, [\frame, #200]
+    stp     x27, x28, [\frame, #216]
+    str     x29, [\frame, #232]
+.endm
+
 .macro serror_check pending
     dsb     sy
     isb
@@ -175,12 +186,7 @@ hvc_entry:
 hvc_full:
     cmp     x1, #HVC_FULL_RESET
     b.eq    guest_resume
-    stp     x19, x20, [x2, #152]
-    stp     x21, x22, [x2, #168]
-    stp     x23, x24, [x2, #184]
-    stp     x25, x26, [x2, #200]
-    stp     x27, x28, [x2, #216]
-    str     x29, [x2, #232]
+    store_x19_x29 x2
     b       guest_resume
 
 /*
@@ -198,12 +204,7 @@ hvc_full:
  * current. Implements: LLR-ARCH-094, LLR-ARCH-095
  */
 .Lserror_exit_hvc:
-    stp     x19, x20, [x0, #152]
-    stp     x21, x22, [x0, #168]
-    stp     x23, x24, [x0, #184]
-    stp     x25, x26, [x0, #200]
-    stp     x27, x28, [x0, #216]
-    str     x29, [x0, #232]
+    store_x19_x29 x0
     b       .Lserror_hvc_back
 .Lserror_exit_sync:
     mrs     x1, esr_el2

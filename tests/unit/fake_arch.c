@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "arch_inline.h"
+#include "console.h"
 #include "part.h"
 
 struct fake_arch_state fake;
@@ -25,6 +26,7 @@ void fake_arch_reset(void)
 
 void fake_console_clear(void)
 {
+    console_flush_all(); /* what was queued is cleared too */
     fake.console_len = 0;
     fake.console[0] = '\0';
 }
@@ -55,6 +57,12 @@ void arch_console_write(const char *s, size_t n)
     memcpy(&fake.console[fake.console_len], s, k);
     fake.console_len += k;
     fake.console[fake.console_len] = '\0';
+}
+
+const char *fake_console(void)
+{
+    console_flush_all();
+    return fake.console;
 }
 
 uint32_t arch_console_room(void)

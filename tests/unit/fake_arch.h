@@ -69,7 +69,12 @@ extern void (*fake_lock_hook)(bh_lock_t *l);
 /* Clear all recorded state (and the lock hook); now = 0, ticks_per_sec = 62500000. */
 void fake_arch_reset(void);
 
-/* Clear only the console capture. */
+/* Clear the console capture, partitions' queued output included. */
 void fake_console_clear(void);
+
+/* Everything written so far, after writing out every partition's queued
+ * output (console_flush_all): what the UART shows once the queues drain.
+ * Tests of how a queue drains read fake.console instead. */
+const char *fake_console(void);
 
 #endif

@@ -70,8 +70,8 @@ static void test_boot_valid(void **state)
 {
     (void)state;
     boot_primary("testboard", &plat, &blob, sizeof(blob));
-    assert_non_null(strstr(fake.console, "(bulkhead) Bulkhead "));
-    assert_non_null(strstr(fake.console, " on testboard: 2 CPUs, 2048 MiB RAM, 1 partitions\n"));
+    assert_non_null(strstr(fake_console(), "(bulkhead) Bulkhead "));
+    assert_non_null(strstr(fake_console(), " on testboard: 2 CPUs, 2048 MiB RAM, 1 partitions\n"));
     assert_int_equal(boot_num_cpus(), 2);
     assert_int_equal(part_count, 1);
     assert_int_equal(fake.s2_count, 1);
@@ -98,9 +98,9 @@ static void test_boot_refuses(void **state)
     }
     fake_halt_jmp = NULL;
     assert_int_equal(fake.halted, 1);
-    assert_non_null(strstr(fake.console, "(bulkhead) config error: header.magic: "));
-    assert_non_null(strstr(fake.console, "(bulkhead) refusing to start: configuration invalid\n"));
-    assert_null(strstr(fake.console, "Bulkhead 0"));
+    assert_non_null(strstr(fake_console(), "(bulkhead) config error: header.magic: "));
+    assert_non_null(strstr(fake_console(), "(bulkhead) refusing to start: configuration invalid\n"));
+    assert_null(strstr(fake_console(), "Bulkhead 0"));
     assert_int_equal(fake.s2_count, 0);
     assert_int_equal(part_count, 0);
 }
@@ -121,8 +121,8 @@ static void test_boot_many_errors(void **state)
         fail_msg("boot_primary returned on a bad blob");
     }
     fake_halt_jmp = NULL;
-    assert_non_null(strstr(fake.console, " more not shown\n"));
-    assert_non_null(strstr(fake.console, "refusing to start"));
+    assert_non_null(strstr(fake_console(), " more not shown\n"));
+    assert_non_null(strstr(fake_console(), "refusing to start"));
 }
 
 int main(void)

@@ -97,7 +97,7 @@ static void test_switch(void **state)
     assert_int_equal(conin_focus(), 0);
     conin_byte(CONIN_SWITCH_CHAR);
     assert_int_equal(conin_focus(), 1);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) console input: p1 (Ctrl-B three times to switch)\n");
     conin_byte('b');
     assert_int_equal(rx(1), 'b');
@@ -173,7 +173,7 @@ static void test_defensive(void **state)
         conin_byte(CONIN_SWITCH_CHAR);
     }
     assert_int_equal(conin_focus(), 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     part_count = 2;
     part_table[0].num_vcpus = BH_MAX_VCPUS_PER_PART + 1u; /* extra entries NULL */
     conin_byte('h');

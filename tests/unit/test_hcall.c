@@ -89,7 +89,7 @@ static void test_unknown(void **state)
     assert_int_equal(call(0, XEN_HC_SCHED_OP, 3, GPA0, 0), -XEN_ENOSYS);
     assert_int_equal(call(0, XEN_HC_SCHED_OP, 0xFFFFFFFFu, GPA0, 0), -XEN_ENOSYS);
     assert_ram_unchanged();
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-HC-001 (event_channel_op is routed to the event channels:
@@ -183,18 +183,18 @@ static void test_console_write(void **state)
     (void)state;
     memcpy(at(GPA0 + 0x301u), "hello\n", 6);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 6, GPA0 + 0x301u), 0);
-    assert_string_equal(fake.console, "[g0] hello\n");
+    assert_string_equal(fake_console(), "[g0] hello\n");
 
     fake_console_clear();
     memcpy(at(END0 - 3u), "ab\n", 3);
     /* Upper 32 bits of the count are not part of Xen's ABI. */
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, (7ull << 32) | 3u, END0 - 3u), 0);
-    assert_string_equal(fake.console, "[g0] ab\n");
+    assert_string_equal(fake_console(), "[g0] ab\n");
 
     fake_console_clear();
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, END0), 0);
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, GPA0), 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-HC-005 (ranges partly or wholly outside the caller's RAM,
@@ -212,7 +212,7 @@ static void test_console_write_bad(void **state)
     /* Nothing to read: any address will do, as in Xen. */
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 0, END0 + 1u), 0);
     console_guest_flush(&part_table[0]);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-HC-005 (one entry takes at most HCALL_CONSOLE_CHUNK bytes;
@@ -237,7 +237,7 @@ static void test_console_chunk(void **state)
     console_flush_all();
     size_t count = 0;
     for (size_t i = 0; i < fake.console_len; i++) {
-        count += (fake.console[i] == 'a') ? 1u : 0u;
+        count += (fake_console()[i] == 'a') ? 1u : 0u;
     }
     assert_int_equal(count, 3000u);
 }
@@ -260,7 +260,7 @@ static void test_console_chunk_checked(void **state)
     console_flush_all();
     size_t count = 0;
     for (size_t i = 0; i < fake.console_len; i++) {
-        count += (fake.console[i] == 'b') ? 1u : 0u;
+        count += (fake_console()[i] == 'b') ? 1u : 0u;
     }
     assert_int_equal(count, 2u * HCALL_CONSOLE_CHUNK);
 
@@ -273,7 +273,7 @@ static void test_console_chunk_checked(void **state)
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 16, GPA0 + 0xFF8u), -XEN_EFAULT);
     fake.xlate_fail_after = 0;
     console_guest_flush(&part_table[0]);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-HC-006 (CONSOLEIO_read returns 0: no input) */
@@ -313,13 +313,13 @@ static void test_shutdown_stop(void **state)
 {
     (void)state;
     assert_int_equal(shutdown(0, GPA0 + 0x401u, SHUTDOWN_POWEROFF), 0);
-    assert_string_equal(fake.console, "(bulkhead) partition g0 stopped: poweroff\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition g0 stopped: poweroff\n");
     assert_int_equal(part_table[0].state, PART_STOPPED);
     assert_int_equal(part_table[1].state, PART_RUNNING);
 
     setup(NULL);
     assert_int_equal(shutdown(1, END0 - 4u, SHUTDOWN_CRASH), 0);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition g0 vcpu 1 health monitor: crash -> IDLE\n"
                         "(bulkhead) partition g0 stopped: crash\n");
     assert_int_equal(vcpu_table[0].state, VCPU_OFF);
@@ -334,7 +334,7 @@ static void test_shutdown_reboot(void **state)
     memset(ram[0], 0, IMG_SIZE);
     assert_int_equal(shutdown(0, GPA0 + 0x800u, SHUTDOWN_REBOOT), GPA0 + 0x2000u);
     fx_restart_finish(&part_table[0]);
-    assert_string_equal(fake.console, "(bulkhead) partition g0 restarting (cold)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition g0 restarting (cold)\n");
     assert_int_equal(ram[0][0], 0x3C);
     assert_int_equal(part_table[0].state, PART_RUNNING);
     assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);
@@ -382,7 +382,7 @@ static void test_shutdown_refused(void **state)
     assert_ram_unchanged();
     assert_int_equal(part_table[0].state, PART_RUNNING);
     assert_int_equal(part_table[1].state, PART_RUNNING);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-HC-008 (poweroff of the last running partition turns the

@@ -188,7 +188,7 @@ static void test_hm_report(void **state)
     fake.now = 77;
     assert_int_equal(call(2, BH_HC_HM_REPORT, 0xC0DE, 0, 0), 0);
     assert_string_equal(
-        fake.console, "(bulkhead) partition app vcpu 0 health monitor: reported error -> IGNORE\n");
+        fake_console(), "(bulkhead) partition app vcpu 0 health monitor: reported error -> IGNORE\n");
     struct hm_event ev;
     assert_int_equal(hm_log_read(&ev, 1, 0), 1);
     assert_int_equal(ev.error, HM_ERR_REPORTED);
@@ -198,7 +198,7 @@ static void test_hm_report(void **state)
     /* sys's table says IDLE: reporting stops it, yet the call returns 0. */
     fake_console_clear();
     assert_int_equal(call(1, BH_HC_HM_REPORT, 1, 0, 0), 0);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition sys vcpu 1 health monitor: reported error -> IDLE\n"
                         "(bulkhead) partition sys stopped: reported error\n");
     assert_int_equal(part_table[0].state, PART_STOPPED);
@@ -273,7 +273,7 @@ static void test_unknown(void **state)
         assert_int_equal(call(0, nr[i], GPA0, 0, 0), -XEN_ENOSYS);
     }
     assert_ram_unchanged();
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     assert_int_equal(log_count(), 0);
 }
 
@@ -294,7 +294,7 @@ static void test_hm_flag(void **state)
     assert_int_equal(ev[0].action, HM_IGNORE);
     assert_int_equal(ev[1].detail, 0x1FF);
     assert_int_equal(ev[2].detail, XEN_HC_XEN_VERSION);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition app vcpu 0 health monitor: illegal hypercall -> "
                         "IGNORE\n(bulkhead) partition app vcpu 0 health monitor: illegal "
                         "hypercall -> IGNORE\n(bulkhead) partition app vcpu 0 health monitor: "
@@ -324,7 +324,7 @@ static void test_hm_flag_idle(void **state)
     blob.cfg.parts[1].hm_action[HM_ERR_HCALL] = HM_IDLE;
     assert_int_equal(call(2, BH_HC_SCHED_SWITCH, 0, 0, 0), -XEN_EPERM);
     assert_string_equal(
-        fake.console, "(bulkhead) partition app vcpu 0 health monitor: illegal hypercall -> IDLE\n"
+        fake_console(), "(bulkhead) partition app vcpu 0 health monitor: illegal hypercall -> IDLE\n"
                       "(bulkhead) partition app stopped: illegal hypercall\n");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(part_table[0].state, PART_RUNNING);

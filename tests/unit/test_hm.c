@@ -165,7 +165,7 @@ static void test_raise_idle(void **state)
     for (uint32_t e = 0; e < HM_NUM_ERRORS; e++) {
         setup(state);
         assert_int_equal(hm_raise(&vcpu_table[2], e, 0x77), HM_IDLE);
-        assert_string_equal(fake.console, line[e]);
+        assert_string_equal(fake_console(), line[e]);
         assert_int_equal(beta->state, PART_STOPPED);
         assert_int_equal(beta->mode, PART_MODE_IDLE);
         assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -177,7 +177,7 @@ static void test_raise_idle(void **state)
     setup(state);
     fake.now = 99;
     assert_int_equal(hm_raise(&vcpu_table[1], 200, 5), HM_IDLE);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 0 health monitor: unexpected mode -> IDLE\n"
                         "(bulkhead) partition beta stopped: fault\n");
     struct hm_event ev;
@@ -196,7 +196,7 @@ static void test_raise_ignore(void **state)
     memset(ram[1], 0x11, RAM_SIZE);
     assert_int_equal(hm_raise(&vcpu_table[1], HM_ERR_REPORTED, 42), HM_IGNORE);
     assert_string_equal(
-        fake.console,
+        fake_console(),
         "(bulkhead) partition beta vcpu 0 health monitor: reported error -> IGNORE\n");
     assert_int_equal(beta->state, PART_RUNNING);
     assert_int_equal(beta->mode, PART_MODE_COLD_START);
@@ -216,7 +216,7 @@ static void test_raise_restart(void **state)
     memset(ram[1], 0x11, RAM_SIZE);
     assert_int_equal(hm_raise(&vcpu_table[2], HM_ERR_CRASH, 0), HM_WARM_RESTART);
     fx_restart_finish(beta);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 1 health monitor: crash -> WARM_RESTART\n"
                         "(bulkhead) partition beta restarting (warm)\n");
     assert_int_equal(beta->restarts, 1);
@@ -230,7 +230,7 @@ static void test_raise_restart(void **state)
     fake_console_clear();
     assert_int_equal(hm_raise(&vcpu_table[1], HM_ERR_STAGE2, 0), HM_COLD_RESTART);
     fx_restart_finish(beta);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 0 health monitor: stage-2 violation -> "
                         "COLD_RESTART\n(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(beta->restarts, 2);
@@ -240,7 +240,7 @@ static void test_raise_restart(void **state)
 
     fake_console_clear();
     assert_int_equal(hm_raise(&vcpu_table[1], HM_ERR_CRASH, 0), HM_IDLE);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 0 health monitor: crash -> IDLE\n"
                         "(bulkhead) partition beta stopped: crash\n");
     assert_int_equal(beta->restarts, 2);
@@ -255,7 +255,7 @@ static void test_shutdown(void **state)
     struct hm_event ev[4];
     (void)state;
     assert_false(hm_shutdown(&vcpu_table[2], "poweroff (test)"));
-    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: poweroff (test)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta stopped: poweroff (test)\n");
     assert_int_equal(beta->state, PART_STOPPED);
     assert_int_equal(hm_log_read(ev, 4, 0), 0);
 
@@ -263,7 +263,7 @@ static void test_shutdown(void **state)
     set_action(HM_ERR_SHUTDOWN, HM_COLD_RESTART);
     assert_true(hm_shutdown(&vcpu_table[1], "poweroff"));
     fx_restart_finish(beta);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 0 health monitor: shutdown -> "
                         "COLD_RESTART\n(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(beta->restarts, 1);
@@ -278,7 +278,7 @@ static void test_shutdown(void **state)
     fx_restart_finish(beta);
     fake_console_clear();
     assert_false(hm_shutdown(&vcpu_table[1], "poweroff"));
-    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: poweroff\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta stopped: poweroff\n");
     assert_int_equal(hm_log_read(ev, 4, 0), 2);
 
     /* IGNORE (refused by the boot check) still stops the partition */
@@ -444,7 +444,7 @@ static void test_fault(void **state)
         .pc = 0x80001004,
     };
     assert_int_equal(hm_fault(&vcpu_table[2], &r), HM_IGNORE);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 1 fault: undefined instruction, ESR class "
                         "0x0, ESR 0x2000000, address 0x80001004, pc 0x80001004\n"
                         "(bulkhead) partition beta vcpu 1 health monitor: undefined or trapped "
@@ -462,7 +462,7 @@ static void test_fault(void **state)
     r.addr = 0x12345000ull;
     r.pc = 0x80001008ull;
     assert_int_equal(hm_fault(&vcpu_table[1], &r), HM_IDLE);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition beta vcpu 0 fault: unknown, ESR class 0x24, ESR "
                         "0x93c08007, address 0x12345000, pc 0x80001008\n"
                         "(bulkhead) partition beta vcpu 0 health monitor: stage-2 violation -> "
@@ -489,14 +489,14 @@ static void test_module_error(void **state)
 {
     (void)state;
     assert_int_equal(module_error("hypervisor exception"), 1);
-    assert_string_equal(fake.console, "(bulkhead) module error: hypervisor exception -> HALT\n");
+    assert_string_equal(fake_console(), "(bulkhead) module error: hypervisor exception -> HALT\n");
     assert_int_equal(fake.halted, 1);
     assert_int_equal(fake.resets_module, 0);
 
     fake_console_clear();
     hm_set_module_action(BH_CFG_MODULE_RESET);
     assert_int_equal(module_error("boom"), 3);
-    assert_string_equal(fake.console, "(bulkhead) module error: boom -> RESET\n");
+    assert_string_equal(fake_console(), "(bulkhead) module error: boom -> RESET\n");
     assert_int_equal(fake.resets_module, 1);
     assert_int_equal(fake.halted, 1);
 
@@ -504,7 +504,7 @@ static void test_module_error(void **state)
     fake_console_clear();
     hm_set_module_action(7);
     assert_int_equal(module_error("x"), 1);
-    assert_string_equal(fake.console, "(bulkhead) module error: x -> HALT\n");
+    assert_string_equal(fake_console(), "(bulkhead) module error: x -> HALT\n");
     assert_int_equal(fake.halted, 2);
 }
 

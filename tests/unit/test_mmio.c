@@ -48,7 +48,7 @@ static void test_uart(void **state)
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VUART_BASE, 1, true, &val), MMIO_HANDLED);
     val = '\n';
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VUART_BASE, 1, true, &val), MMIO_HANDLED);
-    assert_string_equal(fake.console, "[m0] k\n");
+    assert_string_equal(fake_console(), "[m0] k\n");
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VUART_BASE + 0x18u, 2, false, &val),
                      MMIO_BAD_ACCESS);
 }
@@ -67,7 +67,7 @@ static void test_gic(void **state)
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICD_BASE, 2, false, &val),
                      MMIO_BAD_ACCESS);
     assert_int_equal(mmio_dispatch(&vcpu_table[0], VGIC_GICR_BASE, 4, false, &val), MMIO_HANDLED);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-MMIO-001 (an address no device claims is reported as such) */

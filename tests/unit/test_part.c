@@ -104,7 +104,7 @@ static void build_expect_halt(const char *msg)
     }
     fake_halt_jmp = NULL;
     assert_int_equal(fake.halted, 1);
-    assert_non_null(strstr(fake.console, msg));
+    assert_non_null(strstr(fake_console(), msg));
 }
 
 /* Verifies: LLR-PART-001 (guest ranges inside RAM translate, anything else,
@@ -338,7 +338,7 @@ static void test_stop(void **state)
     console_guest_write(&part_table[1], "bye", 3);
     fake.cpu_id = 0;
     part_stop(&part_table[1], "poweroff");
-    assert_string_equal(fake.console, "[beta] bye\n(bulkhead) partition beta stopped: poweroff\n");
+    assert_string_equal(fake_console(), "[beta] bye\n(bulkhead) partition beta stopped: poweroff\n");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
     assert_int_equal(vcpu_table[2].state, VCPU_OFF);
@@ -351,7 +351,7 @@ static void test_stop(void **state)
 
     fake_console_clear();
     part_stop(&part_table[1], "again");
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     /* The stopped partition's vCPUs are never picked again. */
     uint64_t next;
     assert_null(sched_pick(1, 1000, &next));
@@ -380,7 +380,7 @@ static void test_stop_last(void **state)
     build();
     fake.cpu_id = 1;
     part_stop(&part_table[0], NULL);
-    assert_string_equal(fake.console, "(bulkhead) partition alpha stopped: unknown\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition alpha stopped: unknown\n");
     assert_int_equal(fake.kicks, 1u << 0);
     fake_console_clear();
     jmp_buf jb;
@@ -393,7 +393,7 @@ static void test_stop_last(void **state)
     fake_halt_jmp = NULL;
     assert_int_equal(r, 2);
     assert_int_equal(fake.system_off, 1);
-    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: crash\n"
+    assert_string_equal(fake_console(), "(bulkhead) partition beta stopped: crash\n"
                                       "(bulkhead) all partitions stopped; system off\n");
 }
 
@@ -471,7 +471,7 @@ static void test_restart(void **state)
     assert_int_equal(p->restarts, restarts);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     fx_restart_finish(p);
-    assert_string_equal(fake.console, "[beta] partial\n(bulkhead) partition beta restarting (cold)\n");
+    assert_string_equal(fake_console(), "[beta] partial\n(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_int_equal(p->state, PART_RUNNING);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
@@ -500,7 +500,7 @@ static void test_restart_refused(void **state)
     fake.resets = 0;
     part_restart(&part_table[1], true, false);
     fx_restart_finish(&part_table[1]);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
     assert_int_equal(fake.resets, 0);
@@ -514,7 +514,7 @@ static void test_restart_refused(void **state)
         fail_msg("no system off");
     }
     fake_halt_jmp = NULL;
-    assert_string_equal(fake.console, "(bulkhead) partition alpha restarting (cold)\n"
+    assert_string_equal(fake_console(), "(bulkhead) partition alpha restarting (cold)\n"
                                       "(bulkhead) partition alpha stopped: reload failed\n"
                                       "(bulkhead) all partitions stopped; system off\n");
     assert_int_equal(fake.resets, 0);
@@ -528,7 +528,7 @@ static void test_restart_reload_fails(void **state)
     blob.cfg.parts[1].dtb_gpa = GPA1 + RAM_SIZE - 8u;
     part_restart(&part_table[1], true, false);
     fx_restart_finish(&part_table[1]);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n"
+    assert_string_equal(fake_console(), "(bulkhead) partition beta restarting (cold)\n"
                                       "(bulkhead) partition beta stopped: reload failed\n");
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -559,7 +559,7 @@ static void test_restart_warm(void **state)
     fake.cpu_id = 1;
     part_restart(p, false, false);
     fx_restart_finish(p);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta restarting (warm)\n");
     assert_int_equal(p->mode, PART_MODE_WARM_START);
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(ram[1][0x1000], 0x55);
@@ -591,10 +591,10 @@ static void test_restart_from_idle(void **state)
     part_restart(p, false, false);
     fx_restart_finish(p);
     assert_int_equal(p->state, PART_STOPPED);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     part_restart(p, false, true);
     fx_restart_finish(p);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta restarting (warm)\n");
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_WARM_START);
     assert_int_equal(ram[1][0x1000], 0x55);
@@ -623,7 +623,7 @@ static void test_mode_normal(void **state)
     assert_int_equal(part_set_mode(beta0, 1, PART_MODE_NORMAL), 0);
     assert_int_equal(part_table[1].mode, PART_MODE_NORMAL);
     assert_int_equal(fake.resets, 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 
     part_restart(&part_table[1], false, false);
     fx_restart_finish(&part_table[1]);
@@ -661,13 +661,13 @@ static void test_mode_transitions(void **state)
     fx_restart_finish(&part_table[1]);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (warm)\n"
+    assert_string_equal(fake_console(), "(bulkhead) partition beta restarting (warm)\n"
                                       "(bulkhead) partition beta restarting (warm)\n"
                                       "(bulkhead) partition beta restarting (cold)\n");
 
     fake_console_clear();
     assert_int_equal(part_set_mode(beta1, 1, PART_MODE_IDLE), 0);
-    assert_string_equal(fake.console, "(bulkhead) partition beta stopped: mode IDLE requested\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta stopped: mode IDLE requested\n");
     assert_int_equal(p->state, PART_STOPPED);
     assert_int_equal(p->mode, PART_MODE_IDLE);
     assert_int_equal(vcpu_table[1].state, VCPU_OFF);
@@ -695,7 +695,7 @@ static void test_mode_system(void **state)
     fake_console_clear();
     assert_int_equal(part_set_mode(sys, 1, PART_MODE_COLD_START), 0);
     fx_restart_finish(&part_table[1]);
-    assert_string_equal(fake.console, "(bulkhead) partition beta restarting (cold)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta restarting (cold)\n");
     assert_int_equal(p->state, PART_RUNNING);
     assert_int_equal(p->mode, PART_MODE_COLD_START);
     assert_memory_equal(&ram[1][0x1000], &blob.bytes[p->cfg->image_offset], IMG_SIZE);
@@ -747,7 +747,7 @@ static void test_mode_refused(void **state)
     assert_int_equal(part_set_mode(&vcpu_table[2], 1, PART_MODE_WARM_START), -XEN_EPERM);
     assert_int_equal(part_table[1].state, PART_STOPPED);
     assert_int_equal(fake.resets, 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     /* Reading its own mode is still allowed. */
     assert_int_equal(part_get_mode(&vcpu_table[2], 1, &mode), 0);
     assert_int_equal(mode, PART_MODE_IDLE);

@@ -138,7 +138,7 @@ static void test_old_incarnation_refused(void **state)
     assert_int_equal(hm_raise(b1, HM_ERR_CRASH, 0), HM_IGNORE);
     struct hm_event ev[2];
     assert_int_equal(hm_log_read(ev, 2, 0), 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     assert_int_equal(b->state, PART_RESTARTING);
 }
 
@@ -278,7 +278,7 @@ static void test_reload_outside_blob(void **state)
     }
     fake_halt_jmp = NULL;
     assert_int_equal(b->state, PART_STOPPED);
-    assert_non_null(strstr(fake.console, "partition b stopped: reload failed"));
+    assert_non_null(strstr(fake_console(), "partition b stopped: reload failed"));
 }
 
 /* Verifies: LLR-PART-011 (sched_pick does the reload in vCPU 0's window and

@@ -80,7 +80,7 @@ static void test_init_maps_and_routes(void **state)
     assert_int_equal(part_table[1].vgic.notify, 0);
     /* routed masked, and it stays so: no window has an owner yet */
     assert_true(masked(79));
-    assert_non_null(strstr(fake.console,
+    assert_non_null(strstr(fake_console(),
                            "partition disk: device 0xa003000+0x1000 passed through, SPI 79 as 33"));
 }
 
@@ -114,7 +114,7 @@ static void test_init_pool_exhausted_halts(void **state)
     fake_halt_jmp = NULL;
     assert_int_equal(fake.halted, 1);
     assert_non_null(
-        strstr(fake.console, "partition disk: stage-2 map of a device failed (table pool exhausted or range already mapped)"));
+        strstr(fake_console(), "partition disk: stage-2 map of a device failed (table pool exhausted or range already mapped)"));
 }
 
 /* Verifies: LLR-PT-011, LLR-PT-012, LLR-PT-026 */

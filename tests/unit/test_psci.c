@@ -80,7 +80,7 @@ static void test_versions_unknown(void **state)
         assert_int_equal(call(0, unknown[i], 0x80008000u, 0, 0), PSCI_NOT_SUPPORTED);
     }
     assert_int_equal(fake.resets, 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-PSCI-002 (PSCI_FEATURES: 0 for each function offered, NOT_SUPPORTED
@@ -209,7 +209,7 @@ static void test_cpu_off(void **state)
     assert_int_equal(part_table[0].state, PART_RUNNING);
     assert_int_equal(call(0, PSCI_FN64_CPU_ON, 1, GPA0 + 4u, 0), PSCI_SUCCESS);
     assert_int_equal(vcpu_table[1].state, VCPU_RUNNABLE);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-PSCI-006 (SYSTEM_OFF stops only the caller's partition) */
@@ -218,7 +218,7 @@ static void test_system_off(void **state)
     (void)state;
     assert_int_equal(call(0, PSCI_FN_SYSTEM_OFF, 0, 0, 0), PSCI_SUCCESS);
     fx_restart_finish(&part_table[0]);
-    assert_string_equal(fake.console,
+    assert_string_equal(fake_console(),
                         "(bulkhead) partition p0 stopped: poweroff (PSCI SYSTEM_OFF)\n");
     assert_int_equal(part_table[0].state, PART_STOPPED);
     assert_int_equal(vcpu_table[0].state, VCPU_OFF);
@@ -252,7 +252,7 @@ static void test_system_reset(void **state)
     memset(ram[0], 0, IMG_SIZE);
     assert_int_equal(call(0, PSCI_FN_SYSTEM_RESET, 0, 0, 0), (int64_t)DTB_GPA);
     fx_restart_finish(&part_table[0]);
-    assert_string_equal(fake.console, "(bulkhead) partition p0 restarting (cold)\n");
+    assert_string_equal(fake_console(), "(bulkhead) partition p0 restarting (cold)\n");
     assert_int_equal(ram[0][0], 0x3C);
     assert_int_equal(part_table[0].mode, PART_MODE_COLD_START);
     assert_int_equal(vcpu_table[0].state, VCPU_RUNNABLE);

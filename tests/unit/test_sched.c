@@ -151,7 +151,7 @@ static void test_window_drains_console(void **state)
     assert_int_equal(fake.console_len, 0);
     sched_block(&vcpu_table[0]);
     assert_null(pick(0, EPOCH + 1100, EPOCH + 1400));
-    assert_string_equal(fake.console, "[p0] hi\n");
+    assert_string_equal(fake_console(), "[p0] hi\n");
 }
 
 /* Verifies: LLR-SCHED-002, LLR-SCHED-007 (before the epoch nothing runs;

@@ -476,14 +476,14 @@ static void test_console_write_split(void **state)
     fake.xlate_from = GPA0 + 2u * PG;
     fake.xlate_shift = 3u * PG;
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 8, GPA0 + 2u * PG - 4u), 0);
-    assert_string_equal(fake.console, "[g0] abcdefg\n");
+    assert_string_equal(fake_console(), "[g0] abcdefg\n");
 
     fake_console_clear();
     fake.xlate_shift = 6u * PG; /* second page beyond RAM */
     assert_int_equal(call(0, XEN_HC_CONSOLE_IO, CONSOLEIO_WRITE, 8, GPA0 + 2u * PG - 4u),
                      -XEN_EFAULT);
     console_guest_flush(&part_table[0]);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 int main(void)

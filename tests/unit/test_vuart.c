@@ -51,10 +51,10 @@ static void test_dr_write(void **state)
     assert_int_equal(wr(0, 0x000, 1, 'h'), MMIO_HANDLED);
     assert_int_equal(wr(0, 0x000, 4, 0x1200u | 'i'), MMIO_HANDLED); /* only the low byte */
     assert_int_equal(wr(0, 0x000, 1, '\n'), MMIO_HANDLED);
-    assert_string_equal(fake.console, "[u0] hi\n");
+    assert_string_equal(fake_console(), "[u0] hi\n");
     assert_int_equal(wr(1, 0x000, 4, 'x'), MMIO_HANDLED);
     assert_int_equal(wr(1, 0x000, 4, '\n'), MMIO_HANDLED);
-    assert_string_equal(fake.console, "[u0] hi\n[u1] x\n");
+    assert_string_equal(fake_console(), "[u0] hi\n[u1] x\n");
 }
 
 /* Verifies: LLR-VUART-001, LLR-VUART-011 (empty FIFO: UARTDR reads 0, UARTFR reports TX and RX empty) */
@@ -123,7 +123,7 @@ static void test_irq_regs(void **state)
     val = 1;
     assert_int_equal(rd(0, 0x044, 4, &val), MMIO_HANDLED);
     assert_int_equal(val, 0);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-VUART-001 (peripheral and cell IDs of a PL011) */
@@ -152,7 +152,7 @@ static void test_reserved(void **state)
         assert_int_equal(rd(0, off[i], 4, &val), MMIO_HANDLED);
         assert_int_equal(val, 0);
     }
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
 }
 
 /* Verifies: LLR-VUART-001 (widths other than 32-bit, 8-bit only at UARTDR,
@@ -172,7 +172,7 @@ static void test_bad_access(void **state)
     assert_int_equal(rd(0, 0x031, 4, &val), MMIO_BAD_ACCESS);
     assert_int_equal(rd(0, 0x018, 0, &val), MMIO_BAD_ACCESS);
     assert_int_equal(val, 0x5a);
-    assert_string_equal(fake.console, "");
+    assert_string_equal(fake_console(), "");
     /* A refused write leaves the register as it was. */
     assert_int_equal(wr(0, 0x032, 4, 0), MMIO_BAD_ACCESS);
     assert_int_equal(rd(0, 0x030, 4, &val), MMIO_HANDLED);

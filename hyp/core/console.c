@@ -184,11 +184,12 @@ static bool con_queue(struct con_part *cp, const char *s, size_t n)
     if (n > CONSOLE_QUEUE_SIZE - cp->q_len) {
         return false;
     }
+    /* Two copies at most: up to the ring's end, then from its start. */
     uint32_t tail = (cp->q_head + cp->q_len) % CONSOLE_QUEUE_SIZE;
-    for (size_t i = 0; i < n; i++) {
-        cp->queue[tail] = s[i];
-        tail = (tail + 1u) % CONSOLE_QUEUE_SIZE;
-    }
+    size_t first = CONSOLE_QUEUE_SIZE - tail;
+    first = (n < first) ? n : first;
+    bh_memcpy(&cp->queue[tail], s, first);
+    bh_memcpy(&cp->queue[0], &s[first], n - first);
     __atomic_store_n(&cp->q_len, cp->q_len + (uint32_t)n, __ATOMIC_RELAXED); /* console_drain peeks */
     return true;
 }

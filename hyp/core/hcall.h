@@ -63,9 +63,10 @@ struct vcpu;
  * A longer write is continued: the arguments are advanced and the guest
  * re-issues the call, so no hypercall holds the CPU for long and the
  * scheduler can preempt between pieces (Xen continues such calls too).
- * 64: a piece of 1-character lines is 32 lines, a few microseconds of EL2
- * near a window's end (1,024 were up to ~50 us: issue 15, console_flood). */
-#define HCALL_CONSOLE_CHUNK 64u
+ * 32: a piece of 1-character lines is 16 lines, and its drain step 32
+ * bytes, about 6,000 instructions of EL2 near a window's end (1,024 were
+ * up to ~50 us, 64 up to 15,177 instructions: issue 15, console_flood). */
+#define HCALL_CONSOLE_CHUNK 32u
 
 /* hcall_dispatch result: not a value for x0, but "re-issue the call with the
  * updated arguments" (the arch layer rewinds the PC to the HVC). */

@@ -185,3 +185,58 @@ HOSTILE_MODE(mmio_fuzz, "random accesses over the emulated device windows")
     }
     hostile_check(true, "every random device access came back");
 }
+
+/* Attack 27: cache maintenance, stores, zeroing and exclusives on a page
+ * the witness shares with this partition read-only (config/hostile.dts.
+ * in). Each write is a stage-2 permission fault for this partition's
+ * health monitor (IGNORE here: the access is skipped); maintenance that
+ * only cleans is allowed and changes nothing. The witness checks its
+ * pattern at every tick, and this partition reads it back at the end. */
+#define RO_SHM 0x42000000ull
+#define RO_WORDS 1024u
+#define RO_PATTERN 0x5A000000u
+
+static bool ro_intact(const volatile uint32_t *w)
+{
+    for (uint32_t i = 0; i < RO_WORDS; i++) {
+        if (w[i] != (RO_PATTERN | i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+HOSTILE_MODE(ro_shared, "cache maintenance, stores and exclusives on a read-only shared page")
+{
+    uint32_t rounds = (uint32_t)bh_arg(args, "rounds", 0, 20);
+    volatile uint32_t *w = (volatile uint32_t *)(uintptr_t)RO_SHM;
+    /* The witness writes the pattern in its first window (within 2 ms). */
+    uint64_t deadline = timer_now() + timer_freq() / 10u;
+    while (!ro_intact(w) && timer_now() < deadline) {
+    }
+    if (!hostile_check(ro_intact(w), "the witness's pattern is readable")) {
+        return;
+    }
+    for (uint32_t n = 0; n < rounds; n++) {
+        for (uint64_t a = RO_SHM; a < RO_SHM + 0x1000u; a += 64u) {
+            uint64_t v = 0;
+            uint32_t status = 0;
+            __asm__ volatile("dc civac, %0\n\t"
+                             "dc cvac, %0\n\t"
+                             "dc ivac, %0\n\t"
+                             "dc cvau, %0\n\t"
+                             "dc zva, %0\n\t"
+                             "str xzr, [%0]\n\t"
+                             "ldxr %1, [%0]\n\t"
+                             "stxr %w2, %1, [%0]\n\t"
+                             "ldaxr %1, [%0]\n\t"
+                             "stlxr %w2, xzr, [%0]\n\t"
+                             "prfm pstl1keep, [%0]\n\t"
+                             "dsb sy"
+                             : "+r"(a), "+r"(v), "+r"(status)
+                             :
+                             : "memory");
+        }
+    }
+    hostile_check(ro_intact(w), "the read-only page is unchanged after the attack");
+}

@@ -33,18 +33,20 @@ WARN := -Wall -Wextra -Wconversion -Wshadow -Werror
 TCFLAGS_COMMON := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdlib \
   -mgeneral-regs-only -mstrict-align -fno-common -fno-stack-protector \
   -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
-  -ffunction-sections -fdata-sections -fstack-usage -march=armv8-a+crc \
+  -ffunction-sections -fdata-sections -fstack-usage -march=armv8-a+crc -fno-jump-tables \
   -DBH_VERSION='"$(VERSION)"' $(if $(UART_BAUD),-DPLAT_UART_MODEL_BAUD=$(UART_BAUD)u)
 
 ifeq ($(TOOLCHAIN),gcc)
   TCC := aarch64-linux-gnu-gcc
   TLD := aarch64-linux-gnu-ld
   TOBJCOPY := aarch64-linux-gnu-objcopy
+  TOBJDUMP := aarch64-linux-gnu-objdump
   TCFLAGS := $(TCFLAGS_COMMON) -fno-pie -mcmodel=small -mno-outline-atomics
 else
   TCC := clang-19
   TLD := ld.lld-19
   TOBJCOPY := llvm-objcopy-19
+  TOBJDUMP := llvm-objdump-19
   TCFLAGS := $(TCFLAGS_COMMON) --target=aarch64-none-elf -mcmodel=small
 endif
 TASFLAGS := $(filter-out -std=c11 -fstack-usage,$(TCFLAGS)) -D__ASSEMBLY__
@@ -70,7 +72,13 @@ $(B)/hyp/link.ld: hyp/arch/aarch64/link.ld.in hyp/platform/$(PLATFORM)/platform.
 	@mkdir -p $(dir $@)
 	cpp -P -D__ASSEMBLY__ -Ihyp/platform/$(PLATFORM) -x c $< -o $@
 
+# The hypervisor has no indirect branch (BR, BLR) for a partition to train
+# the branch predictor against (Spectre variant 2): no function pointers,
+# no jump tables (-fno-jump-tables). An image with one is not built.
+# Implements: LLR-ARCH-096
 $(B)/hyp/bulkhead.bin: $(B)/hyp/bulkhead.elf
+	@if $(TOBJDUMP) -d $< | grep -E '\s(br|blr|braa|brab|blraa|blrab)\s'; then \
+	  echo "error: $<: indirect branches in the hypervisor (above)"; exit 1; fi
 	$(TOBJCOPY) -O binary $< $@
 
 hyp: $(B)/hyp/bulkhead.bin

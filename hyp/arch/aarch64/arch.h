@@ -42,6 +42,7 @@ struct arch_cpu {
     uint64_t stack_top;    /* first: read by the vectors */
     uint32_t id;
     struct vcpu *current;  /* vCPU whose state is loaded, NULL if none */
+    const struct partition *last_part; /* whose code ran here last (bp.c) */
 };
 
 extern struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
@@ -75,6 +76,10 @@ bool vcpu_apply_resets(uint32_t cpu);
 uint32_t vcpu_reset_count(const struct vcpu *v);
 void vcpu_lrs_sync(struct vcpu *v);
 void vcpu_lrs_fill(struct vcpu *v);
+
+/* bp.c: branch predictors between partitions */
+void bp_init(void);             /* CPU 0, at boot, before the secondaries */
+void bp_partition_switch(void); /* the partition on this CPU changes */
 
 /* trap.c */
 struct arch_regs *arch_resume(struct arch_cpu *c);

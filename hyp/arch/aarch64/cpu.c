@@ -168,6 +168,7 @@ void arch_cpu_main(uint64_t cpu_arg)
         gic_init_dist();
         boot_config(footprint, image_size);
         mmu_s2_report();
+        bp_init();
         conin_reset();
         gic_enable_spi(PLAT_UART_INTID, 0u); /* console input, taken on CPU 0 */
         start_secondaries(boot_num_cpus());

@@ -255,6 +255,10 @@ void vcpu_switch(struct arch_cpu *c, struct vcpu *next)
     }
     c->current = next;
     if (next != NULL) {
+        if (next->part != c->last_part) {
+            bp_partition_switch(); /* LLR-ARCH-098 */
+            c->last_part = next->part;
+        }
         vcpu_load(next);
     }
 }

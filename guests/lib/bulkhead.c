@@ -8,6 +8,11 @@ int64_t bh_sched_get(struct bh_sched_status *st)
     return hypercall(BH_HC_SCHED_GET, (uint64_t)(uintptr_t)st, 0, 0, 0, 0);
 }
 
+int64_t bh_irq_time(struct bh_irq_time *t)
+{
+    return hypercall(BH_HC_IRQ_TIME, (uint64_t)(uintptr_t)t, 0, 0, 0, 0);
+}
+
 int64_t bh_sched_switch(uint32_t id)
 {
     return hypercall(BH_HC_SCHED_SWITCH, id, 0, 0, 0, 0);

@@ -15,6 +15,7 @@
 #define BH_HC_HM_REPORT 0x104u
 #define BH_HC_HM_LOG_READ 0x105u
 #define BH_HC_PART_ID 0x106u
+#define BH_HC_IRQ_TIME 0x107u
 #define BH_SELF 0xffffffffu
 
 #define BH_MODE_IDLE 0u
@@ -56,7 +57,15 @@ struct bh_hm_event {
     uint32_t reserved;
 };
 
+/* Layout of the hypervisor's struct irq_time (16 bytes): the physical
+ * interrupts the hypervisor took while this vCPU ran, and their ticks. */
+struct bh_irq_time {
+    uint64_t entries;
+    uint64_t ticks;
+};
+
 int64_t bh_sched_get(struct bh_sched_status *st);
+int64_t bh_irq_time(struct bh_irq_time *t);
 int64_t bh_sched_switch(uint32_t id);
 int64_t bh_mode_get(uint32_t part);
 int64_t bh_mode_set(uint32_t part, uint32_t mode);

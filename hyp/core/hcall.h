@@ -55,7 +55,15 @@ struct vcpu;
 #define BH_HC_HM_REPORT 0x104u    /* x0: code -> 0 (raises HM "reported error") */
 #define BH_HC_HM_LOG_READ 0x105u  /* x0: struct hm_event *, x1: max, x2: from seq -> count (system) */
 #define BH_HC_PART_ID 0x106u      /* -> the caller's partition id */
-#define BH_HC_LAST 0x106u
+#define BH_HC_IRQ_TIME 0x107u     /* x0: struct irq_time * (the caller's vCPU) -> 0 */
+#define BH_HC_LAST 0x107u
+
+/* What BH_HC_IRQ_TIME gives a vCPU about itself: the physical interrupts
+ * taken at EL2 while it ran, and the counter ticks they took. */
+struct irq_time {
+    uint64_t entries;
+    uint64_t ticks;
+};
 #define BH_SELF 0xffffffffu
 #define BH_HM_LOG_READ_MAX 64u
 

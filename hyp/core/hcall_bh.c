@@ -43,7 +43,17 @@ static int64_t hcall_hm_log_read(struct vcpu *v, const uint64_t args[5])
                                                                                : -XEN_EFAULT;
 }
 
-/* Implements: LLR-HC-009 .. LLR-HC-013 */
+/* The caller's own interrupt account (struct irq_time at guest address
+ * out). Implements: LLR-HC-014 */
+static int64_t hcall_irq_time(struct vcpu *v, uint64_t out)
+{
+    struct irq_time t;
+    t.entries = v->irq_entries;
+    t.ticks = v->irq_ticks;
+    return gmem_write(v, out, &t, sizeof(t)) ? 0 : -XEN_EFAULT;
+}
+
+/* Implements: LLR-HC-009 .. LLR-HC-014 */
 int64_t hcall_bulkhead(struct vcpu *v, uint64_t nr, uint64_t args[5])
 {
     uint32_t mode = 0;
@@ -67,6 +77,8 @@ int64_t hcall_bulkhead(struct vcpu *v, uint64_t nr, uint64_t args[5])
         return sys ? hcall_hm_log_read(v, args) : -XEN_EPERM;
     case BH_HC_PART_ID:
         return (int64_t)v->part->id;
+    case BH_HC_IRQ_TIME:
+        return hcall_irq_time(v, args[0]);
     default:
         return -XEN_ENOSYS;
     }

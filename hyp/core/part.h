@@ -60,6 +60,11 @@ struct vcpu {
     bool in_window;
     struct vtimer_state vtimer;
     struct vgic_cpu vgic;
+    /* Physical interrupts the hypervisor took while v was loaded and
+     * running, and the counter ticks from each entry to EL2 to the return
+     * (BH_HC_IRQ_TIME; updated by the arch layer on v's own CPU only). */
+    uint64_t irq_entries;
+    uint64_t irq_ticks;
 };
 
 /* Progress of a restart's reload (part_reload_step). */

@@ -253,6 +253,31 @@ static void test_hm_log_read(void **state)
     assert_ram_unchanged();
 }
 
+/* Verifies: LLR-HC-014 (BH_HC_IRQ_TIME writes the calling vCPU's own
+ * interrupt account, for any caller; -EFAULT outside its RAM, nothing
+ * written) */
+static void test_irq_time(void **state)
+{
+    (void)state;
+    vcpu_table[0].irq_entries = 3;
+    vcpu_table[0].irq_ticks = 1234;
+    vcpu_table[2].irq_entries = 7;
+    vcpu_table[2].irq_ticks = 99;
+    struct irq_time t;
+    assert_int_equal(call(2, BH_HC_IRQ_TIME, END1 - sizeof(t), 0, 0), 0);
+    memcpy(&t, at(END1 - sizeof(t)), sizeof(t));
+    assert_int_equal(t.entries, 7);
+    assert_int_equal(t.ticks, 99);
+    assert_int_equal(call(0, BH_HC_IRQ_TIME, GPA0, 0, 0), 0);
+    memcpy(&t, at(GPA0), sizeof(t));
+    assert_int_equal(t.entries, 3);
+    assert_int_equal(t.ticks, 1234);
+    memcpy(ram_before, ram, sizeof(ram));
+    assert_int_equal(call(2, BH_HC_IRQ_TIME, END1 - 8u, 0, 0), -XEN_EFAULT);
+    assert_int_equal(call(2, BH_HC_IRQ_TIME, GPA0, 0, 0), -XEN_EFAULT);
+    assert_ram_unchanged();
+}
+
 /* Verifies: LLR-HC-009 (BH_HC_PART_ID returns the caller's partition id) */
 static void test_part_id(void **state)
 {
@@ -339,6 +364,7 @@ int main(void)
         cmocka_unit_test_setup(test_hm_report, setup),
         cmocka_unit_test_setup(test_hm_log_read, setup),
         cmocka_unit_test_setup(test_part_id, setup),
+        cmocka_unit_test_setup(test_irq_time, setup),
         cmocka_unit_test_setup(test_unknown, setup),
         cmocka_unit_test_setup(test_hm_flag, setup),
         cmocka_unit_test_setup(test_hm_flag_idle, setup),

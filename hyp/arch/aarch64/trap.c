@@ -302,6 +302,27 @@ struct arch_regs *arch_resume(struct arch_cpu *c)
     return &arch_vcpus[v->gid].regs;
 }
 
+/*
+ * A physical interrupt taken from vCPU v: handled, then the choice of what
+ * runs next. The entry, and the counter ticks it took until the choice
+ * (which may wait, idle, for the next window), are charged to v's
+ * interrupt account (BH_HC_IRQ_TIME), which lets a
+ * partition see how much of its window the hypervisor took for
+ * interrupts, its own window's end included (the ARINC probe's and
+ * steal_meter's instrument; the PMU is trapped). Implements: LLR-ARCH-099.
+ */
+static struct arch_regs *trap_irq(struct arch_cpu *c, struct vcpu *v)
+{
+    uint64_t t0 = sysreg_read(cntpct_el0);
+    if (v->vgic.lr_count != 0u) {
+        vcpu_lrs_sync(v); /* marks v dirty: its list registers are refilled */
+    }
+    take_irqs(c);
+    v->irq_entries++;
+    v->irq_ticks += sysreg_read(cntpct_el0) - t0;
+    return arch_resume(c);
+}
+
 /* Called by the vectors with the saved frame of the current vCPU. */
 struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind);
 
@@ -309,6 +330,10 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
 {
     struct arch_cpu *c = (struct arch_cpu *)sysreg_read(tpidr_el2);
     struct vcpu *v = c->current;
+
+    if (kind == TRAP_IRQ) {
+        return trap_irq(c, v);
+    }
 
     /* Fast path: an emulated device access that leaves the choice of vCPU
      * and the virtual interrupt state unchanged returns straight to the
@@ -328,8 +353,6 @@ struct arch_regs *arch_trap(struct arch_regs *frame, uint64_t kind)
     }
     if (kind == TRAP_SYNC) {
         trap_sync(v, frame);
-    } else if (kind == TRAP_IRQ) {
-        take_irqs(c);
     } else {
         fault_report(v, HM_ERR_MODE, kind == TRAP_SERROR ? "SError" : "FIQ",
                      kind == TRAP_SERROR ? sysreg_read(esr_el2) : 0u, frame->pc, false);

@@ -16,6 +16,8 @@
    name a file somewhere in the tree, and every relative link resolves.
    Paths under build/ are outputs and are not checked; ../shared/tools/
    fresh-debian lives outside the repository.
+4. A figure the plans quote from the tree is still true: "N deviations, M
+   of them interim" against tools/evidence/misra-deviations.json.
 
 Prints "PASS evidence-test/plans-<check>" or "FAIL evidence-test/plans-<check>:
 reason"; exits 1 if any check fails.
@@ -25,6 +27,7 @@ reason"; exits 1 if any check fails.
 import argparse
 import fnmatch
 import glob
+import json
 import os
 import re
 import sys
@@ -44,6 +47,7 @@ COUNTS_RE = re.compile(r"Counts: (\d+) objectives; (\d+) met, (\d+) partly met, 
 FILE_RE = re.compile(r"^[\w*][\w*.-]*\.(md|mk|py|sh|json|dts|in|c|h|S|txt|pml)$")
 GATE_RE = re.compile(r"\b((?:%s)-[a-z0-9]+(?:-[a-z0-9]+)*)\b(?![/\w-]|\.\w)" % "|".join(
     GATE_TOOLS))
+DEVIATIONS_RE = re.compile(r"(\d+) deviations, (\d+) of them `?interim")
 RULE_RE = re.compile(r"^([A-Za-z0-9_./$()%-][^:=#]*?)\s*::?(?!=)")
 
 
@@ -219,6 +223,29 @@ class Checker:
             len(seen), counts["met"], counts["partly met"], counts["not yet met"]))
 
 
+def check_figures(c):
+    """Figures the plans quote from the tree must still be true."""
+    problems = []
+    try:
+        devs = json.load(open(os.path.join(c.root, "tools", "evidence",
+                                           "misra-deviations.json")))["deviations"]
+    except (OSError, ValueError, KeyError) as err:
+        c.result("figures", ["misra-deviations.json: %s" % err])
+        return
+    want = (len(devs), sum(1 for d in devs if d.get("kind") == "interim"))
+    for name in PLANS:
+        path = os.path.join(c.plans, name)
+        if not os.path.isfile(path):
+            continue
+        text = re.sub(r"\s+", " ", open(path, encoding="utf-8").read())
+        for m in DEVIATIONS_RE.finditer(text):
+            got = (int(m.group(1)), int(m.group(2)))
+            if got != want:
+                problems.append("%s says %d deviations, %d interim; "
+                                "tools/evidence/misra-deviations.json has %d, %d" % ((name,) + got + want))
+    c.result("figures", problems)
+
+
 def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -230,6 +257,7 @@ def main():
     c.check_files()
     c.check_table()
     c.check_names()
+    check_figures(c)
     return 0 if all(c.results) else 1
 
 

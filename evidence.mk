@@ -3,7 +3,8 @@
 #   make evidence-gate   trace, coverage, MISRA, coupling, stack and
 #                        source-to-object gates: "PASS evidence/<gate>" or
 #                        "FAIL evidence/<gate>: reason" lines; fails if any fails
-#   make evidence-test   tool-confidence tests of the evidence tools
+#   make evidence-test   tool-confidence tests of the evidence tools, and the
+#                        check of the plans in docs/plans (plans-check.py)
 # Thresholds: tools/evidence/gates.json; accepted coverage gaps:
 # tools/evidence/coverage-justifications.json; MISRA deviations:
 # tools/evidence/misra-deviations.json; allowed layering:

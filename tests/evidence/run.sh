@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tool-confidence tests of tools/evidence/trace.py: each case is the clean
 # fixture tree with an overlay (tests/evidence/fixtures/<case>/) copied over
-# it; trace.py must pass the clean tree and catch every seeded defect.
+# it; trace.py must pass the clean tree and catch every seeded defect. Then
+# the object-level analysers (run-analysers.sh) and the lifecycle plans
+# (plans-check.py, with defects seeded into a copy of docs/plans).
 # Prints "PASS evidence-test/<case>" or "FAIL evidence-test/<case>: reason";
 # exits 1 if any case failed.
 set -u
@@ -77,4 +79,43 @@ else
 fi
 # The object-level analysers (MISRA, coupling, stack, source to object).
 "$ROOT/tests/evidence/run-analysers.sh" || failed=$((failed + 1))
+
+# The lifecycle plans (docs/plans/): every file, make target and gate they
+# name exists, and the PSAC table covers Annex A. Then the check itself must
+# catch defects seeded into a copy of the plans.
+PLANS_CHECK="$ROOT/tests/evidence/plans-check.py"
+python3 "$PLANS_CHECK" --root "$ROOT" || failed=$((failed + 1))
+plans_seeded() { # name sed-expression file expected-regex
+    local dir="$WORK/plans-$1" out
+    rm -rf "$dir"
+    cp -r "$ROOT/docs/plans" "$dir"
+    sed -i -e "$2" "$dir/$3"
+    if cmp -s "$dir/$3" "$ROOT/docs/plans/$3"; then
+        echo "FAIL evidence-test/plans-seeded-$1: the seed changed nothing"
+        failed=$((failed + 1))
+        return
+    fi
+    out=$(python3 "$PLANS_CHECK" --root "$ROOT" --plans "$dir" 2>&1)
+    if [ $? -eq 1 ] && grep -qE -e "$4" <<<"$out"; then
+        echo "PASS evidence-test/plans-seeded-$1"
+    else
+        echo "FAIL evidence-test/plans-seeded-$1: no line matching: $4"
+        printf '%s\n' "$out" | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+}
+plans_seeded path 's#`tools/evidence/coverage.py`#`tools/evidence/covrage.py`#' psac.md \
+    "^FAIL evidence-test/plans-names: .*no such path 'tools/evidence/covrage.py'"
+plans_seeded target 's#`make evidence-gate`#`make evidence-gates`#' svp.md \
+    "^FAIL evidence-test/plans-names: .*no make target 'evidence-gates'"
+plans_seeded gate 's#(stack-sound)#(stack-bound)#' sdp.md \
+    "^FAIL evidence-test/plans-names: .*no evidence gate 'stack-bound'"
+plans_seeded row '/^| A-7.5 /d' psac.md \
+    '^FAIL evidence-test/plans-annex-a: .*A-7.5 missing'
+plans_seeded status 's#^\(| A-5.4 .*\)| partly met |#\1| mostly met |#' psac.md \
+    "^FAIL evidence-test/plans-annex-a: .*A-5.4: status 'mostly met'"
+plans_seeded figures 's#15 of them interim#16 of them interim#' sdp.md \
+    '^FAIL evidence-test/plans-figures: .*sdp.md says 31 deviations, 16 interim'
+plans_seeded reason 's#^\(| A-7.9 .*| partly met |\).*#\1 |#' psac.md \
+    '^FAIL evidence-test/plans-annex-a: .*A-7.9: partly met without a reason'
 [ "$failed" -eq 0 ]

@@ -31,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # EVIDENCE_TOOLS=DIR runs the campaign against another copy of the tools.
 EV = os.environ.get("EVIDENCE_TOOLS") or os.path.join(ROOT, "tools", "evidence")
 sys.path.insert(0, HERE)
+MIN_ROWS = 10  # seeded defects per tool (issue 18)
 
 
 class Tool:
@@ -175,6 +176,10 @@ def main():
         print("  campaign %-9s %3d/%3d seeded defects detected (%.1f%%), clean fixture %s" % (
             name, p["detected"], p["seeded"], p["rate_percent"], p.get("control", "?")))
     print("  campaign total     %3d/%3d detected in %.1f s" % (found, total, secs))
+    few = [k for k, p in sorted(per_tool.items()) if p["seeded"] < MIN_ROWS]
+    if few:
+        print("FAIL evidence-campaign/rows: fewer than %d seeded defects for %s" % (
+            MIN_ROWS, ", ".join(few)))
     res = {"tools": per_tool, "seeded": total, "detected": found,
            "rate_percent": round(100.0 * found / total, 1) if total else 0.0,
            "seconds": round(secs, 1), "tors": {t: ("FAIL" if "FAIL" in v else "PASS")
@@ -184,7 +189,7 @@ def main():
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json, "w") as fh:
             json.dump(res, fh, indent=1)
-    return 0 if all(x["status"] == "PASS" for x in results) else 1
+    return 0 if all(x["status"] == "PASS" for x in results) and not few else 1
 
 
 if __name__ == "__main__":

@@ -3,8 +3,12 @@
 #   make evidence-gate   trace, coverage, MISRA, coupling, stack and
 #                        source-to-object gates: "PASS evidence/<gate>" or
 #                        "FAIL evidence/<gate>: reason" lines; fails if any fails
-#   make evidence-test   tool-confidence tests of the evidence tools, and the
-#                        check of the plans in docs/plans (plans-check.py)
+#   make evidence-test   tool-confidence tests of the evidence tools, their
+#                        seeded-defect campaign (tests/evidence/campaign.py,
+#                        build/evidence/campaign.json), the check that every
+#                        Tool Operational Requirement (docs/tools/tor.md) has
+#                        a test, and the check of the plans in docs/plans
+#                        (plans-check.py)
 # Thresholds: tools/evidence/gates.json; accepted coverage gaps:
 # tools/evidence/coverage-justifications.json; MISRA deviations:
 # tools/evidence/misra-deviations.json; allowed layering:
@@ -38,9 +42,11 @@ evidence: $(B)/hyp/bulkhead.elf evidence-flight
 	@mkdir -p $(EVD)
 	@$(EVPY)/trace.py --json $(EVD)/trace.json --html $(EVD)/trace.html || true
 	@$(EVPY)/coverage.py --out $(EVD)/coverage.json || true
-	@$(EVPY)/size.py --elf $(B)/hyp/bulkhead.elf --json $(EVD)/size.json --html $(EVD)/size.html
+	@$(EVPY)/size.py --elf $(EV_ELF) --json $(EVD)/size.json --html $(EVD)/size.html || true
 	$(EV_FLAGS_FILE)
 	@rc=0; $(EV_OBJECTS) true
+	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json >$(EVD)/campaign.log 2>&1 || true
+	@grep -E '^  campaign' $(EVD)/campaign.log || true
 	@$(EVPY)/index.py --dir $(EVD)
 	@echo "evidence: $(EVD)/index.html"
 
@@ -50,11 +56,15 @@ evidence-gate: evidence-flight
 	@rc=0; \
 	$(EVPY)/trace.py --json $(EVD)/trace.json --html $(EVD)/trace.html || rc=1; \
 	$(EVPY)/coverage.py --out $(EVD)/coverage.json || rc=1; \
+	$(EVPY)/size.py --elf $(EV_ELF) --json $(EVD)/size.json --html $(EVD)/size.html \
+	  >$(EVD)/size.log || rc=1; grep -E '^(PASS|FAIL) ' $(EVD)/size.log; \
 	$(EV_OBJECTS) \
 	exit $$rc
 
 evidence-test:
 	@tests/evidence/run.sh
+	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json
+	@python3 tests/evidence/tor-check.py --results $(EVD)/campaign.json
 
 # Seeded defects (untested requirement, uncovered condition, layering
 # violation, recursion) in copies of the real tree must each fail a gate.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tool-confidence tests of the object-level evidence tools (misra.py,
-# coupling.py, stack.py, s2o.py) on small fixtures with known answers
+# coupling.py, stack.py, s2o.py, and size.py's counts) on small fixtures with known answers
 # (tests/evidence/analysers/), each with seeded defects the tool must catch.
 # Prints "PASS evidence-test/<case>" or "FAIL evidence-test/<case>: reason";
 # exits 1 if any case failed.
@@ -65,7 +65,7 @@ assert edges == [("arch_entry", "hi_g"), ("arch_x", "arch_internal"), ("hi_g", "
 acc = [(x["function"], x["global"], x["kind"]) for x in r["accesses"]]
 assert acc == [("hi_g", "hi_state", "writes")], acc
 PY
-then echo "PASS evidence-test/coupling-graph"
+then echo "PASS evidence-test/coupling-graph (TOR-COUP-008)"
 else echo "FAIL evidence-test/coupling-graph: call edges or data accesses of the clean fixture wrong"
     failed=$((failed + 1))
 fi
@@ -100,7 +100,7 @@ assert e["path"][:3] == ["entry", "mid", "leaf"], e["path"]
 assert e["bytes"] == want, (e["bytes"], want)
 assert r["stack_size"] == 0x400
 PY
-then echo "PASS evidence-test/stack-bound"
+then echo "PASS evidence-test/stack-bound (TOR-STACK-007)"
 else echo "FAIL evidence-test/stack-bound: worst path or its bound of the fixture wrong"
     failed=$((failed + 1))
 fi
@@ -122,6 +122,16 @@ misra() {
     expect "misra-$name" "$want" $? "$d/out" "$@"
 }
 misra deviated deviations.json 0 '^PASS evidence/misra-deviated$' 'misra: 1 findings, 1 rules'
+if python3 - "$WORK/misra-deviated/m.json" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["per_rule"] == {"15.5": 1}, r["per_rule"]
+assert [(f["file"], f["line"], f["deviation"]) for f in r["findings"]] == [("fix.c", 5, "DEV-FIX-1")]
+PY
+then echo "PASS evidence-test/misra-per-rule (TOR-MISRA-006)"
+else echo "FAIL evidence-test/misra-per-rule: findings per rule of the fixture wrong"
+    failed=$((failed + 1))
+fi
 misra unjustified none.json 1 '^FAIL evidence/misra-deviated: 1 finding\(s\) without a deviation: fix.c:5 rule 15.5'
 misra wrong-scope wrongscope.json 1 '^FAIL evidence/misra-deviated: 1 .*fix.c:5 rule 15.5' \
     '^FAIL evidence/misra-deviations-valid: DEV-FIX-1: no kind|^PASS evidence/misra-deviations-valid'
@@ -139,6 +149,38 @@ s2o() {
     expect "s2o-$name" "$want" $? "$d/out" "$@"
 }
 s2o mapped -g 0 '^PASS evidence/s2o-line-table$' 's2o: [0-9]+ instructions, [0-9]+ mapped, 0 without a line'
+if python3 - "$WORK/s2o-mapped/o.json" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+files = sorted(r["per_file"])
+assert any(f.endswith("main.c") for f in files) and any(f.endswith("helper.S") for f in files), files
+assert r["mapped"] + len(r["unmapped"]) + len(r["padding"]) == r["instructions"] > 0, r
+assert sum(r["per_file"].values()) == r["mapped"], r["per_file"]
+PY
+then echo "PASS evidence-test/s2o-per-file (TOR-S2O-005)"
+else echo "FAIL evidence-test/s2o-per-file: per-file counts of the fixture wrong"
+    failed=$((failed + 1))
+fi
 s2o no-line "" 1 '^FAIL evidence/s2o-line-table: 2 instruction\(s\) outside every DWARF line sequence \(limit 0\) in helper'
+
+# --- size: the trace fixture's hyp/core/fix.c has 9 lines of code (and
+# comments and blank lines); no ELF, no budgets.
+d="$WORK/size"
+mkdir -p "$d"
+cp -r "$ROOT/tests/evidence/fixtures/clean/." "$d/"
+python3 "$EV/size.py" --root "$d" --elf none.elf --json "$d/z.json" --html "$d/z.html" >"$d/out" 2>&1
+if [ $? -eq 0 ] && python3 - "$d/z.json" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = {x["name"]: (x["sloc"], x["files"]) for x in r["components"]}
+assert c["hyp/core"] == (9, 1), c
+assert r["hyp_sloc"] == 9 and r["image"] is None, r
+assert [x["level"] for x in r["estimate"]] == ["A", "B", "C", "D", "E"]
+assert r["estimate"][0]["hours"] == round(9 * 0.67), r["estimate"][0]
+PY
+then echo "PASS evidence-test/size-count (TOR-SIZE-005)"
+else echo "FAIL evidence-test/size-count: SLOC or estimate of the fixture wrong"
+    failed=$((failed + 1))
+fi
 
 [ "$failed" -eq 0 ]

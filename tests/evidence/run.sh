@@ -72,7 +72,7 @@ assert [w["kind"] for w in t["hlr"]["HLR-001"]["tests"]] == ["system"]
 assert [w["site"] for w in t["llr"]["LLR-FIX-001"]["tests"]] == ["test_init"]
 PY
 then
-    echo "PASS evidence-test/clean-json"
+    echo "PASS evidence-test/clean-json (TOR-TRACE-012)"
 else
     echo "FAIL evidence-test/clean-json: trace JSON of the clean tree is wrong"
     failed=$((failed + 1))

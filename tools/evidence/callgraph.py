@@ -205,7 +205,8 @@ def parse_asm_obj(obj, src, regions):
                 tm = TARGET_RE.search(ops)
                 if tm:
                     target = node(tm.group(1), int(tm.group(2) or "0", 16))
-            if target and target != n:
+            # A branch to its own node is a loop; a call (bl) to it recurses.
+            if target and (target != n or mn == "bl"):
                 f["calls"].append(target)
         elif reloc and reloc.split("+")[0] not in ("",):
             f["refs"].add(reloc.split("+")[0])

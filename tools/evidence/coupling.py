@@ -5,7 +5,8 @@ Builds the program model (callgraph.py: flight-flag LLVM IR for C, the
 objects for assembly), maps each function and global to a module by its
 defining file, and checks every call edge and every global access against
 the allowed layering (layering.json, which mirrors docs/architecture.md).
-Indirect calls are reported too: the layering cannot be checked through them.
+Indirect calls are reported too: the layering cannot be checked through them;
+so are calls to functions the program model does not define (coupling-resolved).
 Prints "PASS evidence/coupling-<gate>" or "FAIL evidence/coupling-<gate>:
 reason"; exits 1 if any gate fails. Writes JSON and an HTML page.
 
@@ -200,6 +201,12 @@ def main():
             "reason": "%d violation(s): %s" % (len(v), "; ".join(
                 "%s %s -> %s (%s)" % (x["kind"], x["from"], x["to"], x["why"]) for x in v[:8]))
             if v else ""}
+        unres = res["unresolved"]
+        res["gates"]["coupling-resolved"] = {
+            "status": "FAIL" if unres else "PASS",
+            "reason": "%d call(s) to functions outside the analysed program: %s" % (
+                len(unres), ", ".join("%s -> %s" % (x["function"], x["callee"])
+                                      for x in unres[:8])) if unres else ""}
         res["gates"]["coupling-indirect-calls"] = {
             "status": "FAIL" if len(ind) > lim.get("max_indirect_calls", 0) else "PASS",
             "reason": "%d function(s) call through a pointer: %s" % (

@@ -123,7 +123,9 @@ def zero_lines(root, cov, bins):
     r = subprocess.run([LLVM_COV, "show", "-instr-profile=" + pdata] + objs + srcs,
                        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True)
-    out, cur = {}, None
+    out = {}
+    # With one source file llvm-cov show prints no "<file>:" header.
+    cur = os.path.relpath(srcs[0], root) if len(srcs) == 1 else None
     for line in r.stdout.splitlines():
         m = re.match(r"^(/\S+\.c):$", line)
         if m:
@@ -139,20 +141,21 @@ def uncovered_items(f, rel, zeros):
     """Uncovered lines, branch outcomes and MC/DC conditions of one file."""
     items = []
     for line in zeros.get(rel, []):
-        items.append({"file": rel, "line": line, "kind": "line",
+        items.append({"file": rel, "line": line, "kind": "line", "missed": 1,
                       "what": "line not executed"})
     for b in f["branches"]:
         line, col, true_n, false_n = b[0], b[1], b[4], b[5]
         if true_n == 0 or false_n == 0:
             side = "true" if true_n == 0 else "false"
             items.append({"file": rel, "line": line, "col": col, "kind": "branch",
+                          "missed": (true_n == 0) + (false_n == 0),
                           "what": "branch outcome %s never taken" % side})
     for m in f.get("mcdc_records", []):
         conds = m[-1] if isinstance(m[-1], list) else []
         missing = [i for i, ok in enumerate(conds) if not ok]
         if missing:
             items.append({"file": rel, "line": m[0], "col": m[1], "kind": "mcdc",
-                          "what": "MC/DC: condition(s) %s of %d not shown independent"
+                          "missed": len(missing), "what": "MC/DC: condition(s) %s of %d not shown independent"
                           % (",".join(str(i + 1) for i in missing), len(conds))})
     return items
 
@@ -175,6 +178,7 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
+    os.chdir(root)  # the globs and the build directory are relative to the root
     gates = json.load(open(os.path.join(root, a.gates)))["coverage"]
     just = json.load(open(os.path.join(root, a.justifications)))["accepted"]
     result = {"tool": "%s source-based coverage with MC/DC" % CC, "files": {},
@@ -245,6 +249,14 @@ def main():
             got = v[key]["percent"]
             floor = float(floors.get(path, {}).get(key, gates["min_percent"][key]))
             unjust = [i for i in still if i["file"] == path and kind_metric[i["kind"]] == key]
+            # Every missed line, branch outcome or condition must be a listed
+            # item; a shortfall the items do not account for fails too.
+            listed = sum(i["missed"] for i in result["uncovered"]
+                         if i["file"] == path and kind_metric[i["kind"]] == key)
+            unlisted = v[key]["count"] - v[key]["covered"] - listed
+            if unlisted > 0:
+                unjust = unjust + [{"file": path, "line": 0, "kind": key,
+                                    "what": "%d missed but not listed" % unlisted}]
             if got < floor and (unjust or data is None):
                 low.append("%s %.2f%% < %.2f%%" % (path, got, floor))
             elif got < float(gates["min_percent"][key]) and unjust:

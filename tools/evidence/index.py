@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Front page of the certification evidence.
 
-Reads build/evidence/{trace,coverage,size,misra,coupling,stack,s2o}.json (any may be missing) and
-writes build/evidence/index.html (one row per objective, status and link),
-build/evidence/coverage.html (per-file figures, uncovered items) and
+Reads build/evidence/{trace,coverage,size,misra,coupling,stack,s2o,
+campaign}.json (any may be missing) and writes build/evidence/index.html (one row per objective, status and link),
+build/evidence/coverage.html (per-file figures, uncovered items),
+build/evidence/campaign.html (the evidence tools' seeded-defect campaign) and
 build/evidence/summary.json.
 
   index.py [--dir build/evidence]
@@ -85,6 +86,35 @@ def coverage_page(cov):
     return "\n".join(h)
 
 
+def campaign_page(camp):
+    h = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>Tool qualification</title>',
+         STYLE, "</head><body><h1>Seeded-defect campaign of the evidence tools</h1>",
+         '<p><a href="index.html">evidence index</a>. Tool Operational Requirements: '
+         "docs/tools/tor.md. Each row seeds one defect into a clean fixture of the tool's "
+         "inputs (tests/evidence/campaign.py) and expects the tool to fail with the line "
+         "shown. %d/%d detected in %.1f s.</p>" % (camp["detected"], camp["seeded"],
+                                                   camp["seconds"]),
+         "<table><tr><th>tool</th><th>seeded</th><th>detected</th><th>rate</th>"
+         "<th>clean fixture</th></tr>"]
+    for k, v in sorted(camp["tools"].items()):
+        h.append("<tr><td>%s</td><td class=num>%d</td><td class=num>%d</td>"
+                 "<td class=num>%.1f%%</td><td class=%s>%s</td></tr>" % (
+                     e(k), v["seeded"], v["detected"], v["rate_percent"],
+                     v.get("control", "FAIL"), v.get("control", "?")))
+    h.append("</table><table><tr><th>tool</th><th>ID</th><th>defect</th><th>TOR</th>"
+             "<th>how seeded</th><th>expected</th><th>result</th></tr>")
+    for r in camp["rows"]:
+        if r["control"]:
+            continue
+        h.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                 "<td><code>%s</code></td><td class=%s>%s</td></tr>" % (
+                     e(r["tool"]), e(r["id"]), e(r["kind"]), e(", ".join(r["tor"])),
+                     e(r["how"]), e(" ".join(r["expect"])), r["status"],
+                     r["status"] + (": " + e(r["why"]) if r["why"] else "")))
+    h.append("</table></body></html>")
+    return "\n".join(h)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default="build/evidence")
@@ -113,11 +143,13 @@ def main():
                            "link": "coverage.html",
                            "detail": why or ("%.2f%% total (%d/%d)" % (
                                tot["percent"], tot["covered"], tot["count"]) if tot else "")})
-    objectives.append({"name": "Size and certification cost", "status":
-                       "PASS" if size else "FAIL", "link": "size.html", "detail":
-                       "trusted hyp/ %d SLOC, Level A estimate $%s" % (
-                           size["hyp_sloc"], format(size["estimate"][0]["cost_usd"], ","))
-                       if size else "not run"})
+    st, why = status_of(size.get("gates") or {"size": {"status": "PASS"}}) if size else \
+        ("FAIL", "not run")
+    objectives.append({"name": "Size and certification cost", "status": st,
+                       "link": "size.html", "detail": (why + ": " if why else "") + (
+                           "trusted hyp/ %d SLOC, Level A estimate $%s" % (
+                               size["hyp_sloc"], format(size["estimate"][0]["cost_usd"], ","))
+                           if size else "not run")})
     objs = {n: load(a.dir, n + ".json") for n in ("misra", "coupling", "stack", "s2o")}
     m, c2, st2, so = objs["misra"], objs["coupling"], objs["stack"], objs["s2o"]
     details = {
@@ -146,6 +178,22 @@ def main():
             d = ""
         objectives.append({"name": name, "status": st, "link": key + ".html" if r else None,
                            "detail": (why + ": " if why else "") + d if r else "not run"})
+    camp = load(a.dir, "campaign.json")
+    if camp:
+        bad = [k for k, v in sorted(camp["tools"].items())
+               if v["detected"] < v["seeded"] or v.get("control") != "PASS"]
+        st = "FAIL" if bad or camp.get("tors", {}) and "FAIL" in camp["tors"].values() else "PASS"
+        detail = "%d/%d seeded defects detected (%.1f%%): %s" % (
+            camp["detected"], camp["seeded"], camp["rate_percent"], ", ".join(
+                "%s %d/%d" % (k, v["detected"], v["seeded"]) for k, v in sorted(camp["tools"].items())))
+    else:
+        st, detail = "FAIL", "not run"
+    objectives.append({"name": "Tool qualification (DO-330 TQL-5): seeded-defect campaign",
+                       "status": st, "link": "campaign.html" if camp else None,
+                       "detail": detail})
+    if camp:
+        with open(os.path.join(a.dir, "campaign.html"), "w") as fh:
+            fh.write(campaign_page(camp))
     for name, what in PLACEHOLDERS:
         objectives.append({"name": name, "status": "NOTBUILT", "link": None,
                            "detail": "not yet built: " + what})
@@ -169,7 +217,14 @@ def main():
                                              for x in st2.get("entries", [])]},
                "s2o": so and {"gates": so["gates"], "instructions": so["instructions"],
                               "unmapped": len(so["unmapped"]),
-                              "no_sequence": so.get("no_sequence", 0)}}
+                              "no_sequence": so.get("no_sequence", 0)},
+               "tool_qualification": camp and {
+                   "tors": "docs/tools/tor.md", "seeded": camp["seeded"],
+                   "detected": camp["detected"], "rate_percent": camp["rate_percent"],
+                   "seconds": camp["seconds"],
+                   "per_tool": {k: {"seeded": v["seeded"], "detected": v["detected"],
+                                    "rate_percent": v["rate_percent"]}
+                                for k, v in camp["tools"].items()}}}
     with open(os.path.join(a.dir, "summary.json"), "w") as fh:
         json.dump(summary, fh, indent=1)
 

@@ -6,9 +6,13 @@ counter of its own, reads text/data/bss of the hypervisor ELF with
 llvm-size-19, and estimates the certification effort of the trusted code
 (hyp/) per DO-178C level from hours-per-line figures, beside the same
 estimate for a 30,000-line hypervisor. Writes JSON and an HTML page with an
-inline SVG bar chart.
+inline SVG bar chart. Gates (budgets in gates.json "size"): size-image
+(text+rodata+data bytes), size-bss (bss+noinit bytes), size-sloc (trusted
+hyp/ SLOC); each prints "PASS evidence/size-<gate>" or "FAIL ...: reason"
+and a failure makes the exit status 1.
 
-  size.py [--root DIR] [--elf build/clang/hyp/bulkhead.elf] [--json OUT] [--html OUT]
+  size.py [--root DIR] [--elf build/clang/hyp/bulkhead.elf] [--gates FILE]
+          [--json OUT] [--html OUT]
 """
 import argparse
 import html
@@ -35,15 +39,36 @@ RATE = 100
 REFERENCE_LINES = 30000
 
 
+def strip_c_comments(text):
+    """The text with /* */ and // comments blanked (newlines kept). String
+    and character literals are skipped whole, so a "/*" inside a string
+    does not hide the code after it."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append("\n" * text.count("\n", i, j))
+            i = j
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] not in (c, "\n"):
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1] if j < n and text[j] == c else text[i:j])
+            i = j + 1 if j < n and text[j] == c else j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 def sloc_c(text):
     """Non-blank lines left after removing /* */ and // comments."""
-    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
-    n = 0
-    for line in text.splitlines():
-        s = re.sub(r"//.*$", "", line).strip()
-        if s:
-            n += 1
-    return n
+    return sum(1 for line in strip_c_comments(text).splitlines() if line.strip())
 
 
 def sloc_hash(text):
@@ -80,26 +105,56 @@ def count(root, directory, exclude=()):
     return total, files
 
 
+SEC_RE = re.compile(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)"
+                    r"\s+[0-9a-f]+\s+([A-Za-z]*)\s+\d+")
+
+
 def elf_size(root, elf):
+    """Bytes of the ELF's allocated sections by their flags (llvm-readelf-19
+    -S): executable or read-only (text+rodata), writable with contents
+    (data), writable without contents (bss/noinit), whatever their names."""
     path = os.path.join(root, elf)
     if not os.path.exists(path):
         return None
-    r = subprocess.run(["llvm-size-19", "-A", path], stdout=subprocess.PIPE,
+    r = subprocess.run(["llvm-readelf-19", "-S", "-W", path], stdout=subprocess.PIPE,
                        universal_newlines=True)
     text = data = bss = 0
+    sections = []
     for line in r.stdout.splitlines():
-        parts = line.split()
-        if len(parts) < 3 or not parts[1].isdigit():
+        m = SEC_RE.match(line)
+        if not m or "A" not in m.group(4):
             continue
-        name, size = parts[0], int(parts[1])
-        if name.startswith(".text") or name.startswith(".rodata"):
-            text += size
-        elif name.startswith(".data"):
-            data += size
-        elif name.startswith(".bss") or name.startswith(".noinit"):
+        name, typ, size, flags = m.group(1), m.group(2), int(m.group(3), 16), m.group(4)
+        if typ == "NOBITS":
             bss += size
+            kind = "bss"
+        elif "W" in flags:
+            data += size
+            kind = "data"
+        else:
+            text += size
+            kind = "text"
+        sections.append({"name": name, "kind": kind, "bytes": size})
     return {"elf": elf, "text_rodata": text, "data": data, "bss_noinit": bss,
-            "text_plus_data": text + data}
+            "text_plus_data": text + data, "sections": sections}
+
+
+def apply_gates(r, cfg):
+    """Budgets of gates.json "size": image and trusted SLOC."""
+    img = r["image"] or {}
+    checks = [("size-image", "max_text_plus_data", img.get("text_plus_data"),
+               "text+rodata+data bytes"),
+              ("size-bss", "max_bss_noinit", img.get("bss_noinit"), "bss+noinit bytes"),
+              ("size-sloc", "max_hyp_sloc", r["hyp_sloc"], "trusted hyp/ SLOC")]
+    gates = {}
+    for name, key, got, what in checks:
+        if key not in cfg:
+            continue
+        ok = got is not None and got <= cfg[key]
+        gates[name] = {"status": "PASS" if ok else "FAIL",
+                       "reason": "" if ok else "%s %s over budget %d" % (
+                           what, "no ELF" if got is None else got, cfg[key])}
+    return gates
 
 
 def estimate(lines):
@@ -134,6 +189,9 @@ def render_html(r):
          "margin-bottom:1.5em}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
          "th{background:#eee}td:first-child{text-align:left}</style></head><body>",
          '<h1>Size and certification cost</h1><p><a href="index.html">evidence index</a></p>',
+         "<h2>Budgets (gates.json size)</h2><ul>%s</ul>" % "".join(
+             "<li>%s: %s %s</li>" % (e(k), g["status"], e(g["reason"]))
+             for k, g in r.get("gates", {}).items()),
          "<h2>Source lines (non-blank, non-comment)</h2><table><tr><th>component</th>"
          "<th>files</th><th>SLOC</th></tr>"]
     for c in r["components"]:
@@ -178,6 +236,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=".")
     ap.add_argument("--elf", default="build/clang/hyp/bulkhead.elf")
+    ap.add_argument("--gates", default=None, help="default: <root>/tools/evidence/gates.json")
     ap.add_argument("--json", default=None)
     ap.add_argument("--html", default=None)
     a = ap.parse_args()
@@ -195,6 +254,10 @@ def main():
          "rate_usd_per_hour": RATE, "novice_factor": list(NOVICE),
          "estimate": estimate(hyp), "reference_lines": REFERENCE_LINES,
          "reference_estimate": estimate(REFERENCE_LINES)}
+    gpath = a.gates or os.path.join(root, "tools/evidence/gates.json")
+    cfg = json.load(open(gpath)).get("size", {}) if os.path.exists(gpath) else {}
+    r["budget"] = cfg
+    r["gates"] = apply_gates(r, cfg)
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         json.dump(r, open(a.json, "w"), indent=1)
@@ -209,7 +272,10 @@ def main():
         format(r["estimate"][0]["novice_cost_usd"][1], ",")))
     if r["image"]:
         print("image text+data  %6d bytes" % r["image"]["text_plus_data"])
-    return 0
+    for k, g in r["gates"].items():
+        print("PASS evidence/%s" % k if g["status"] == "PASS" else
+              "FAIL evidence/%s: %s" % (k, g["reason"]))
+    return 0 if all(g["status"] == "PASS" for g in r["gates"].values()) else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ HLR -> LLR -> code -> tests, and code/tests -> requirements.
 Gates (thresholds in tools/evidence/gates.json, "trace"): HLRs verified by
 test without a system test, LLRs without code, LLRs without a test, tags
 naming unknown IDs, hyp/ source files without any Implements tag, LLRs
-without a Refines naming a known HLR. Prints "PASS evidence/trace-<gate>" or
+without a Refines naming a known HLR, requirement IDs defined twice, HLRs
+refined by no LLR, and external functions of hyp/ C files without an
+Implements tag directly above them. Prints "PASS evidence/trace-<gate>" or
 "FAIL evidence/trace-<gate>: reason"; exits 1 when a gate fails.
 """
 import argparse
@@ -42,6 +44,10 @@ GATES = [
     ("unknown-ids", "unknown_ids", "tag(s) naming an unknown requirement"),
     ("hyp-files-tagged", "hyp_files_without_tag", "hyp/ source file(s) without an Implements tag"),
     ("llr-refines", "llr_without_refines", "LLR(s) refining no known HLR"),
+    ("unique-ids", "duplicate_ids", "requirement ID(s) defined twice"),
+    ("hlr-refined", "hlr_without_llr", "HLR(s) refined by no LLR"),
+    ("functions-tagged", "hyp_functions_without_tag",
+     "external hyp/ function(s) without an Implements tag above them"),
 ]
 
 
@@ -95,6 +101,29 @@ def site_after(lines, idx):
         m = FUNC_RE.match(s)
         return m.group(1) if m else None
     return None
+
+
+def external_functions(root, rel):
+    """Names of the non-static functions a hyp/ C file defines, with the
+    line of each (the signature starts in column 0, its body follows)."""
+    try:
+        lines = open(os.path.join(root, rel), encoding="utf-8", errors="replace").read().splitlines()
+    except OSError:
+        return []
+    out = []
+    for i, s in enumerate(lines):
+        if s.startswith((" ", "\t", "*", "/", "#", "static ", "typedef ")) or not s.strip():
+            continue
+        m = FUNC_RE.match(s)
+        if not m:
+            continue
+        for j in range(i, min(i + 8, len(lines))):
+            if lines[j].rstrip().endswith(";"):
+                break
+            if lines[j].startswith("{") or lines[j].rstrip().endswith("{"):
+                out.append((m.group(1), i + 1))
+                break
+    return out
 
 
 def scan(root, globs, kind_of, word):
@@ -163,6 +192,11 @@ def build(root, req_dir):
             and not any(t["file"] == f for t in code_tags)),
         "llr_without_refines": sorted(
             l for l, r in llr.items() if not [h for h in r["refines_ids"] if h in hlr]),
+        "hyp_functions_without_tag": sorted(
+            "%s:%s" % (f, name) for k, f in code_files
+            if f.startswith("hyp/") and f.endswith(".c")
+            for name, _ in external_functions(root, f)
+            if not any(t["file"] == f and t["site"] == name for t in code_tags)),
         "duplicate_ids": sorted(d1 + d2),
         "hlr_without_llr": sorted(h for h, r in hlr.items() if not r["llrs"]),
     }

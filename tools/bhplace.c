@@ -123,4 +123,35 @@ void bhp_print(const struct bhd_system *s, FILE *out)
         }
         fprintf(out, " (%s)\n", s->parts[i].auto_cpus ? "automatic" : "bulkhead,cpus");
     }
+    bhp_print_default_schedule(s, out);
+}
+
+/* Implements: LLR-TOOL-089 (without a schedules node, the default schedule
+ * listed: on each CPU the vCPUs pinned there in partition then vCPU order,
+ * one slice each, and the rotation's length). */
+void bhp_print_default_schedule(const struct bhd_system *s, FILE *out)
+{
+    if (s->sys.num_scheds != 0u) {
+        return;
+    }
+    fprintf(out, "default schedule (no schedules node): on each CPU one %u us slice per vCPU "
+                 "pinned there, in turn\n", s->sys.slice_us);
+    for (uint32_t c = 0; c < s->sys.num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint32_t turns = 0;
+        fprintf(out, "  cpu%u:", c);
+        for (uint32_t i = 0; i < s->sys.num_parts && i < BH_CFG_MAX_PARTS; i++) {
+            const struct sys_part_desc *pd = &s->sys.parts[i];
+            for (uint32_t v = 0; v < pd->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+                if (pd->cpus[v] == c) {
+                    fprintf(out, "%s %s vcpu%u", turns++ == 0u ? "" : ",", s->parts[i].name, v);
+                }
+            }
+        }
+        if (turns == 0u) {
+            fprintf(out, " idle\n");
+        } else {
+            fprintf(out, " (rotation of %llu us)\n",
+                    (unsigned long long)turns * (unsigned long long)s->sys.slice_us);
+        }
+    }
 }

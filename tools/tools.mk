@@ -6,7 +6,7 @@ TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
 BHI_SRC := tools/bhimage.c tools/bhimage_dt.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
-BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
+BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c tools/bhimport.c tools/bhimport_read.c
 BULKHEAD_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BULKHEAD_SRC))
 BULKHEAD := $(H)/tools/bulkhead
 
@@ -26,8 +26,9 @@ tools: $(BULKHEAD)
 .PHONY: tools
 
 # Host tool tests: library unit tests (C), the bulkhead command against fake
-# hypervisor and guest images, and the corpus of broken configurations in
-# tests/tools/bad/; one "PASS/FAIL tools/<name>" line each.
+# hypervisor and guest images, the corpus of broken configurations in
+# tests/tools/bad/ and the ImageBuilder import (tests/tools/imagebuilder/);
+# one "PASS/FAIL tools/<name>" line each.
 TOOLS_TEST_BIN := $(H)/tools/test_bhimage
 
 $(TOOLS_TEST_BIN): tests/tools/test_bhimage.c $(BHI_OBJ)
@@ -71,6 +72,7 @@ tools-test: $(SAN_TEST_BIN) $(SAN_BULKHEAD) $(TOOLS_TEST_BIN) $(BULKHEAD)
 	rc=0; $(SAN_TEST_BIN) || rc=1; \
 	tests/tools/test_bulkhead.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bulkhead-test || rc=1; \
 	tests/tools/test_bad.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bad-test || rc=1; \
+	tests/tools/test_imagebuilder.sh $(SAN_BULKHEAD) $(SAN_H)/tools/imagebuilder-test || rc=1; \
 	if [ -z "$$(ls -A $(SAN_REPORTS))" ]; then echo "PASS tools/sanitizer_reports"; \
 	else echo "FAIL tools/sanitizer_reports: $$(ls $(SAN_REPORTS))"; cat $(SAN_REPORTS)/*; rc=1; fi; \
 	exit $$rc

@@ -83,6 +83,8 @@ static const struct rule rules[] = {
 
 /* ------------------------------------------------------ assignments --- */
 
+/* Implements: LLR-TOOL-084 (a variable read is assigned once), LLR-TOOL-085
+ * (per-domU variables take an index below 8). */
 static void assign_domu(struct import *m, unsigned line, const struct assign *a, unsigned v)
 {
     if (!a->indexed) {

@@ -187,8 +187,9 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
 }
 
 /* Implements: LLR-TOOL-083 (line syntax: blank lines, comments, NAME=VALUE
- * and NAME[INDEX]=VALUE, quoting; every error with its line number),
- * LLR-TOOL-084 (bounds: file size, line length, printable ASCII). */
+ * and NAME[INDEX]=VALUE, quoting; every error with its line number).
+ * Implements: LLR-TOOL-084 (bounds: file size, line length, value length,
+ * printable ASCII). */
 void bhm_read(struct import *m, const char *text, size_t size)
 {
     static struct assign a;

@@ -17,6 +17,7 @@ IB=$HERE/imagebuilder
 . "$HERE/fake_inputs.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 fake_tree "$WORK/tree"
 T=$WORK/tree
 failed=0
@@ -48,9 +49,9 @@ t_two() {
     "$BH" build "$s" -I "$T" -o "$WORK/two.img" --print-placement >"$log" 2>&1 || { cat "$log"; return 1; }
     grep -qE '^  domU0 +RAM 0x0040[0-9a-f]{6}\.\.0x[0-9a-f]{10} +16384 KiB \(automatic\), vCPUs on CPU 0 \(automatic\)$' "$log" &&
         grep -qE '^  domU1 +RAM .* 131072 KiB \(automatic\), vCPUs on CPU 1 \(automatic\)$' "$log" &&
-        grep -qxF 'default schedule (no schedules node): on each CPU one 10000 us slice per vCPU pinned there, in turn' "$log" &&
-        grep -qxF '  cpu0: domU0 vcpu0 (rotation of 10000 us)' "$log" &&
-        grep -qxF '  cpu1: domU1 vcpu0 (rotation of 10000 us)' "$log" || { cat "$log"; return 1; }
+        grep -qxF 'default schedule (no schedules node): major frame 10000 us, 1 slice of 10000 us' "$log" &&
+        grep -qxF '  cpu0: 0..10000 us domU0 vcpu0' "$log" &&
+        grep -qxF '  cpu1: 0..10000 us domU1 vcpu0' "$log" || { cat "$log"; return 1; }
     (cd "$IB" && "$BH" import-imagebuilder two-domus.cfg 2>/dev/null) >"$WORK/two-stdout.dts" &&
         cmp -s "$s" "$WORK/two-stdout.dts"
 }
@@ -58,8 +59,9 @@ t_two
 result imagebuilder_two_domus $?
 
 # Static memory: one range becomes bulkhead,ram-pa (and ram-gpa, direct map,
-# unless DOMU_DIRECT_MAP=0); a ramdisk becomes a ramdisk module; two vCPUs
-# share the default rotation. Verifies: LLR-TOOL-086, LLR-TOOL-087, LLR-TOOL-089
+# unless DOMU_DIRECT_MAP=0); a ramdisk becomes a ramdisk module; CPU 0
+# runs two vCPUs, so the default frame is two slices and CPU 1 idles in
+# the second. Verifies: LLR-TOOL-086, LLR-TOOL-087, LLR-TOOL-089
 t_static() {
     local s=$WORK/static.dts log=$WORK/static.log
     (cd "$IB" && "$BH" import-imagebuilder static-mem.cfg -o "$s") 2>"$log" && [ ! -s "$log" ] || { cat "$log"; return 1; }
@@ -70,7 +72,12 @@ t_static() {
     "$BH" build "$s" -I "$T" -o "$WORK/static.img" --print-placement >"$log" 2>&1 || { cat "$log"; return 1; }
     grep -qE '^  fixed +RAM 0x0050000000\.\.0x0050ffffff +16384 KiB \(bulkhead,ram-pa\)' "$log" &&
         grep -qE '^  domU1 +RAM 0x0060000000\.\.0x0060ffffff +16384 KiB \(bulkhead,ram-pa\), vCPUs on CPU 1, 0 \(automatic\)$' "$log" &&
-        grep -qxF '  cpu0: fixed vcpu0, domU1 vcpu1 (rotation of 20000 us)' "$log"
+        grep -qxF 'default schedule (no schedules node): major frame 20000 us, 2 slices of 10000 us' "$log" &&
+        grep -qxF '  cpu0: 0..10000 us fixed vcpu0, 10000..20000 us domU1 vcpu1' "$log" &&
+        grep -qxF '  cpu1: 0..10000 us domU1 vcpu0, 10000..20000 us idle' "$log" || return 1
+    "$BH" show "$s" -I "$T" --out-dir "$WORK" >"$log" 2>/dev/null &&
+        grep -qF 'Schedule (default: one major frame of 20000 us, the rest of a CPU'"'"'s idle):' "$log" &&
+        grep -qxE ' +10000 us .. +20000 us  idle' "$log"
 }
 t_static
 result imagebuilder_static_mem $?

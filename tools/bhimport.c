@@ -35,8 +35,8 @@ struct rule {
 
 static const char why_uboot[] = "U-Boot boot-script setting: the Bulkhead image boots alone "
                                 "(QEMU -kernel): ignored";
-static const char why_host[] = "host device tree: Bulkhead's platform is built in (" PLAT_NAME
-                               "): ignored";
+static const char why_host[] =
+    "host device tree: Bulkhead's platform is built in (" PLAT_NAME "): ignored";
 static const char why_ptdt[] = "partial device-tree tooling: not read (pass devices through with "
                                "bulkhead,passthrough): ignored";
 
@@ -51,8 +51,9 @@ static const struct rule rules[] = {
     {"DOMU_NOBOOT", 0, 1,
      "Bulkhead starts every partition at boot and has no dom0 to start one later"},
     {"DOM0_", 1, 0, "dom0 setting: Bulkhead has no dom0: ignored"},
-    {"XEN", 1, 0, "Xen's own setting: the hypervisor is Bulkhead's (hyp/bulkhead.bin, or --hyp): "
-                  "ignored"},
+    {"XEN", 1, 0,
+     "Xen's own setting: the hypervisor is Bulkhead's (hyp/bulkhead.bin, or --hyp): "
+     "ignored"},
     {"MEMORY_START", 0, 0, "U-Boot's load range: Bulkhead places every image itself: ignored"},
     {"MEMORY_END", 0, 0, "U-Boot's load range: Bulkhead places every image itself: ignored"},
     {"DEVICE_TREE", 0, 0, why_host},
@@ -92,8 +93,8 @@ static void assign_domu(struct import *m, unsigned line, const struct assign *a,
         return;
     }
     if (a->index >= BH_CFG_MAX_PARTS) {
-        bhm_err(m, line, a->name, "bad index %u: Bulkhead runs at most %u partitions (0..%u)", a->index,
-            BH_CFG_MAX_PARTS, BH_CFG_MAX_PARTS - 1u);
+        bhm_err(m, line, a->name, "bad index %u: Bulkhead runs at most %u partitions (0..%u)",
+                a->index, BH_CFG_MAX_PARTS, BH_CFG_MAX_PARTS - 1u);
         return;
     }
     struct value *val = &m->domu[a->index][v];
@@ -170,20 +171,20 @@ static unsigned num_domus(struct import *m)
 {
     if (m->num_domus.line == 0u) {
         bhm_err(m, 0, "NUM_DOMUS", "missing: how many domUs (1..%u) the configuration has",
-            BH_CFG_MAX_PARTS);
+                BH_CFG_MAX_PARTS);
         return 0;
     }
     long n = decimal(m->num_domus.text, 1, BH_CFG_MAX_PARTS);
     if (n < 0) {
         bhm_err(m, m->num_domus.line, "NUM_DOMUS",
-            "\"%s\" is not 1..%u: Bulkhead runs at most %u partitions", m->num_domus.text,
-            BH_CFG_MAX_PARTS, BH_CFG_MAX_PARTS);
+                "\"%s\" is not 1..%u: Bulkhead runs at most %u partitions", m->num_domus.text,
+                BH_CFG_MAX_PARTS, BH_CFG_MAX_PARTS);
         return 0;
     }
     for (unsigned i = (unsigned)n; i < BH_CFG_MAX_PARTS; i++) {
         if (m->index_line[i] != 0u) {
-            bhm_err(m, m->index_line[i], m->index_var[i], "bad index %u: not below NUM_DOMUS=%ld (line %u)",
-                i, n, m->num_domus.line);
+            bhm_err(m, m->index_line[i], m->index_var[i],
+                    "bad index %u: not below NUM_DOMUS=%ld (line %u)", i, n, m->num_domus.line);
         }
     }
     return (unsigned)n;
@@ -207,8 +208,10 @@ static void check_name(struct import *m, unsigned i, struct domu *d)
         ok &= bhm_is_name_char(name[k], 0) || name[k] == '-';
     }
     if (name != NULL && !ok) {
-        bhm_err(m, v->line, "DOMU_NAME", "[%u] \"%s\": a partition name is 1..%u characters of "
-            "[A-Za-z0-9_-]", i, name, BH_CFG_NAME_LEN - 1u);
+        bhm_err(m, v->line, "DOMU_NAME",
+                "[%u] \"%s\": a partition name is 1..%u characters of "
+                "[A-Za-z0-9_-]",
+                i, name, BH_CFG_NAME_LEN - 1u);
         name = NULL;
     }
     if (name != NULL) {
@@ -243,18 +246,24 @@ static void check_static(struct import *m, unsigned i, struct domu *d, long mem_
         ok = ok && *end == '\0';
     }
     if (!ok || strchr(sm->text, '-') != NULL) {
-        bhm_err(m, sm->line, "DOMU_STATIC_MEM", "[%u] \"%s\": Bulkhead gives a partition one RAM "
-            "range: expected \"BASE SIZE\" (two numbers)", i, sm->text);
+        bhm_err(m, sm->line, "DOMU_STATIC_MEM",
+                "[%u] \"%s\": Bulkhead gives a partition one RAM "
+                "range: expected \"BASE SIZE\" (two numbers)",
+                i, sm->text);
         return;
     }
     if (size == 0u || size % 1024u != 0u || size / 1024u > UINT32_MAX) {
-        bhm_err(m, sm->line, "DOMU_STATIC_MEM", "[%u] size 0x%llx: not a whole number of KiB in "
-            "1 KiB..4 TiB", i, (unsigned long long)size);
+        bhm_err(m, sm->line, "DOMU_STATIC_MEM",
+                "[%u] size 0x%llx: not a whole number of KiB in "
+                "1 KiB..4 TiB",
+                i, (unsigned long long)size);
         return;
     }
     if (mem_mb >= 0 && (uint64_t)mem_mb * 1024u * 1024u != size) {
-        bhm_err(m, m->domu[i][V_MEM].line, "DOMU_MEM", "[%u] %ld MB is not DOMU_STATIC_MEM[%u]'s size "
-            "0x%llx (line %u)", i, mem_mb, i, (unsigned long long)size, sm->line);
+        bhm_err(m, m->domu[i][V_MEM].line, "DOMU_MEM",
+                "[%u] %ld MB is not DOMU_STATIC_MEM[%u]'s size "
+                "0x%llx (line %u)",
+                i, mem_mb, i, (unsigned long long)size, sm->line);
         return;
     }
     d->has_static = 1;
@@ -276,26 +285,29 @@ static void check_domu(struct import *m, unsigned i, struct domu *d)
     check_name(m, i, d);
     if (v[V_KERNEL].line == 0u || v[V_KERNEL].text[0] == '\0') {
         bhm_err(m, v[V_KERNEL].line != 0u ? v[V_KERNEL].line : m->num_domus.line, "DOMU_KERNEL",
-            "[%u] missing: each of the NUM_DOMUS=%s domUs needs its kernel", i, m->num_domus.text);
+                "[%u] missing: each of the NUM_DOMUS=%s domUs needs its kernel", i,
+                m->num_domus.text);
     }
     static const unsigned paths[] = {V_KERNEL, V_RAMDISK};
     for (unsigned k = 0; k < 2; k++) {
         if (strlen(v[paths[k]].text) >= BHD_PATH_LEN) {
-            bhm_err(m, v[paths[k]].line, domu_vars[paths[k]], "[%u] a path is at most %u characters",
-                i, BHD_PATH_LEN - 1u);
+            bhm_err(m, v[paths[k]].line, domu_vars[paths[k]],
+                    "[%u] a path is at most %u characters", i, BHD_PATH_LEN - 1u);
         }
     }
     if (strlen(v[V_CMD].text) >= BHD_ARGS_LEN) {
         bhm_err(m, v[V_CMD].line, "DOMU_CMD", "[%u] a command line is at most %u characters", i,
-            BHD_ARGS_LEN - 1u);
+                BHD_ARGS_LEN - 1u);
     }
     const long ram_mb = (long)(PLAT_RAM_SIZE >> 20);
     long mem = -1;
     if (v[V_MEM].line != 0u && v[V_MEM].text[0] != '\0') {
         mem = decimal(v[V_MEM].text, 1, ram_mb);
         if (mem < 0) {
-            bhm_err(m, v[V_MEM].line, "DOMU_MEM", "[%u] \"%s\": MB, a decimal number in 1..%ld (the "
-                "platform's RAM)", i, v[V_MEM].text, ram_mb);
+            bhm_err(m, v[V_MEM].line, "DOMU_MEM",
+                    "[%u] \"%s\": MB, a decimal number in 1..%ld (the "
+                    "platform's RAM)",
+                    i, v[V_MEM].text, ram_mb);
         }
     }
     d->mem_kib = (uint64_t)(mem > 0 ? mem : (long)DEFAULT_MEM_MB) * 1024u;
@@ -304,7 +316,7 @@ static void check_domu(struct import *m, unsigned i, struct domu *d)
         d->vcpus = decimal(v[V_VCPUS].text, 1, BH_CFG_MAX_VCPUS);
         if (d->vcpus < 0) {
             bhm_err(m, v[V_VCPUS].line, "DOMU_VCPUS", "[%u] \"%s\": a decimal number in 1..%u", i,
-                v[V_VCPUS].text, BH_CFG_MAX_VCPUS);
+                    v[V_VCPUS].text, BH_CFG_MAX_VCPUS);
         }
     }
     check_static(m, i, d, mem);
@@ -346,7 +358,8 @@ static void out_module(struct import *m, const char *node, const char *compat,
     if (cmd != NULL) {
         out(m, "\t\t\t\tbootargs = ");
         out_str(m, cmd->line != 0u ? cmd->text : DEFAULT_CMD);
-        out(m, cmd->line != 0u ? "; /* line %u */\n" : "; /* ImageBuilder's default */\n", cmd->line);
+        out(m, cmd->line != 0u ? "; /* line %u */\n" : "; /* ImageBuilder's default */\n",
+            cmd->line);
     }
     out(m, "\t\t\t};\n");
 }
@@ -360,8 +373,9 @@ static void write_domu(struct import *m, unsigned i, const struct domu *d)
     out(m, "\t\t\t#address-cells = <2>;\n\t\t\t#size-cells = <2>;\n");
     out(m, "\t\t\tmemory = <0x%x 0x%x>; /* KiB: %llu MiB", (unsigned)(d->mem_kib >> 32),
         (unsigned)(d->mem_kib & 0xffffffffu), (unsigned long long)(d->mem_kib >> 10));
-    out(m, d->has_static ? ", DOMU_STATIC_MEM */\n"
-                         : (v[V_MEM].line != 0u ? ", DOMU_MEM */\n" : ", ImageBuilder's default */\n"));
+    out(m, d->has_static
+               ? ", DOMU_STATIC_MEM */\n"
+               : (v[V_MEM].line != 0u ? ", DOMU_MEM */\n" : ", ImageBuilder's default */\n"));
     out(m, "\t\t\tcpus = <%ld>;\n\t\t\tvpl011;\n", d->vcpus);
     if (d->has_static) {
         out(m, "\t\t\tbulkhead,ram-pa = <0x%x 0x%x>; /* DOMU_STATIC_MEM, line %u */\n",
@@ -401,8 +415,8 @@ unsigned bhm_import_text(const char *config, const char *text, size_t size, FILE
         check_domu(&m, i, &d[i]);
         for (unsigned k = 0; k < i; k++) {
             if (strcmp(d[k].name, d[i].name) == 0) {
-                bhm_err(&m, m.domu[i][V_NAME].line, "DOMU_NAME", "[%u] \"%s\" is also domU %u's name",
-                    i, d[i].name, k);
+                bhm_err(&m, m.domu[i][V_NAME].line, "DOMU_NAME",
+                        "[%u] \"%s\" is also domU %u's name", i, d[i].name, k);
             }
         }
     }

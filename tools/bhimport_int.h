@@ -51,8 +51,8 @@ struct assign {
 };
 
 /* Report an error at line (0: none) of the configuration, on variable var. */
-__attribute__((format(printf, 4, 5))) void bhm_err(struct import *m, unsigned line,
-                                                   const char *var, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) void bhm_err(struct import *m, unsigned line, const char *var,
+                                                   const char *fmt, ...);
 
 /* Note name once (later ones counted), printed after the reading. */
 void bhm_note(struct import *m, unsigned line, const char *name, const char *why);

@@ -47,7 +47,6 @@ void bhm_note(struct import *m, unsigned line, const char *name, const char *why
 
 /* ------------------------------------------------------------ lexing --- */
 
-
 int bhm_is_name_char(char ch, int first)
 {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||
@@ -131,7 +130,7 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
         unsigned char ch = (unsigned char)*q;
         if ((ch < 0x20 && ch != '\t') || ch >= 0x7f) {
             bhm_err(m, line, "line", "character 0x%02x: only printable ASCII text is read%s", ch,
-                ch == '\r' ? " (convert the file to Unix line ends)" : "");
+                    ch == '\r' ? " (convert the file to Unix line ends)" : "");
             return -1;
         }
     }
@@ -147,8 +146,9 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
         a->name[n++] = *s++;
     }
     if (n == 0 || (s < end && bhm_is_name_char(*s, 0))) {
-        bhm_err(m, line, "line", "expected NAME=VALUE or NAME[INDEX]=VALUE (a variable name of 1..63 "
-                             "letters, digits and _ first)");
+        bhm_err(m, line, "line",
+                "expected NAME=VALUE or NAME[INDEX]=VALUE (a variable name of 1..63 "
+                "letters, digits and _ first)");
         return -1;
     }
     if (s < end && *s == '[') {
@@ -166,7 +166,9 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
         a->index = (unsigned)idx;
     }
     if (s >= end || *s != '=') {
-        bhm_err(m, line, a->name, "expected = right after the name (only NAME=VALUE lines are read, no spaces around =)");
+        bhm_err(
+            m, line, a->name,
+            "expected = right after the name (only NAME=VALUE lines are read, no spaces around =)");
         return -1;
     }
     s++;
@@ -179,8 +181,9 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
         s++;
     }
     if (s < end && *s != '#') {
-        bhm_err(m, line, a->name, "text after the value: only one NAME=VALUE a line (quote a value "
-                              "with spaces)");
+        bhm_err(m, line, a->name,
+                "text after the value: only one NAME=VALUE a line (quote a value "
+                "with spaces)");
         return -1;
     }
     return 1;
@@ -195,7 +198,7 @@ void bhm_read(struct import *m, const char *text, size_t size)
     static struct assign a;
     if (size > BHM_MAX_FILE) {
         bhm_err(m, 0, "file", "%zu bytes: an ImageBuilder configuration is at most %u bytes", size,
-            BHM_MAX_FILE);
+                BHM_MAX_FILE);
         return;
     }
     unsigned line = 0;

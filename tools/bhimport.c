@@ -357,9 +357,9 @@ static void out_module(struct import *m, const char *node, const char *compat,
     out(m, "; /* line %u */\n", path->line);
     if (cmd != NULL) {
         out(m, "\t\t\t\tbootargs = ");
-        out_str(m, cmd->line != 0u ? cmd->text : DEFAULT_CMD);
-        out(m, cmd->line != 0u ? "; /* line %u */\n" : "; /* ImageBuilder's default */\n",
-            cmd->line);
+        int given = cmd->line != 0u && cmd->text[0] != '\0'; /* empty: the default */
+        out_str(m, given ? cmd->text : DEFAULT_CMD);
+        out(m, given ? "; /* line %u */\n" : "; /* ImageBuilder's default */\n", cmd->line);
     }
     out(m, "\t\t\t};\n");
 }
@@ -373,9 +373,10 @@ static void write_domu(struct import *m, unsigned i, const struct domu *d)
     out(m, "\t\t\t#address-cells = <2>;\n\t\t\t#size-cells = <2>;\n");
     out(m, "\t\t\tmemory = <0x%x 0x%x>; /* KiB: %llu MiB", (unsigned)(d->mem_kib >> 32),
         (unsigned)(d->mem_kib & 0xffffffffu), (unsigned long long)(d->mem_kib >> 10));
-    out(m, d->has_static
-               ? ", DOMU_STATIC_MEM */\n"
-               : (v[V_MEM].line != 0u ? ", DOMU_MEM */\n" : ", ImageBuilder's default */\n"));
+    out(m, d->has_static ? ", DOMU_STATIC_MEM */\n"
+                         : (v[V_MEM].line != 0u && v[V_MEM].text[0] != '\0'
+                                ? ", DOMU_MEM */\n"
+                                : ", ImageBuilder's default */\n"));
     out(m, "\t\t\tcpus = <%ld>;\n\t\t\tvpl011;\n", d->vcpus);
     if (d->has_static) {
         out(m, "\t\t\tbulkhead,ram-pa = <0x%x 0x%x>; /* DOMU_STATIC_MEM, line %u */\n",

@@ -147,7 +147,8 @@ void bhp_print_default_schedule(const struct bhd_system *s, FILE *out)
         }
         busiest = n > busiest ? n : busiest;
     }
-    fprintf(out, "default schedule (no schedules node): major frame %llu us, %u slice%s of %llu us\n",
+    fprintf(out,
+            "default schedule (no schedules node): major frame %llu us, %u slice%s of %llu us\n",
             (unsigned long long)(busiest * slice), busiest, busiest == 1u ? "" : "s",
             (unsigned long long)slice);
     for (uint32_t c = 0; c < s->sys.num_cpus && c < BH_CFG_MAX_CPUS; c++) {

@@ -59,7 +59,7 @@ t_two
 result imagebuilder_two_domus $?
 
 # Static memory: one range becomes bulkhead,ram-pa (and ram-gpa, direct map,
-# unless DOMU_DIRECT_MAP=0); a ramdisk becomes a ramdisk module; CPU 0
+# unless DOMU_DIRECT_MAP=0); an empty DOMU_CMD is the default; a ramdisk becomes a ramdisk module; CPU 0
 # runs two vCPUs, so the default frame is two slices and CPU 1 idles in
 # the second. Verifies: LLR-TOOL-086, LLR-TOOL-087, LLR-TOOL-089
 t_static() {
@@ -68,6 +68,7 @@ t_static() {
     grep -qF 'bulkhead,ram-pa = <0x0 0x50000000>; /* DOMU_STATIC_MEM, line 7 */' "$s" &&
         grep -qF 'bulkhead,ram-gpa = <0x0 0x50000000>; /* direct map */' "$s" &&
         [ "$(grep -c 'bulkhead,ram-gpa' "$s")" -eq 1 ] &&
+        [ "$(grep -c 'bootargs = "console=ttyAMA0"; /\* ImageBuilder' "$s")" -eq 2 ] &&
         grep -qF 'compatible = "multiboot,ramdisk", "multiboot,module";' "$s" || return 1
     "$BH" build "$s" -I "$T" -o "$WORK/static.img" --print-placement >"$log" 2>&1 || { cat "$log"; return 1; }
     grep -qE '^  fixed +RAM 0x0050000000\.\.0x0050ffffff +16384 KiB \(bulkhead,ram-pa\)' "$log" &&

@@ -154,7 +154,7 @@ static int read_line(struct import *m, unsigned line, const char *s, const char 
     if (s < end && *s == '[') {
         unsigned long idx = 0;
         const char *d = ++s;
-        while (s < end && *s >= '0' && *s <= '9' && s - d < 4) {
+        while (s < end && *s >= '0' && *s <= '9' && s - d < 3) {
             idx = idx * 10u + (unsigned long)(*s++ - '0');
         }
         if (s == d || s >= end || *s != ']' || (s - d > 1 && *d == '0')) {

@@ -62,7 +62,17 @@ $(B)/images/dom0less.img: $(XEN_TREE) $(IMAGE_INPUTS)
 	$(BULKHEAD) build $< -I $(B) -o $@ --print-placement \
 	  --module 0x4a000000=$(B)/guests/test_hcall.bin --module 0x4a200000=$(B)/guests/witness.bin
 
-images: $(SYSTEM_IMAGES) $(BAD_IMAGES) $(B)/images/dom0less.img $(B)/hostile/cases.stamp
+# An ImageBuilder configuration taken as a Xen user writes it: imported
+# (bulkhead import-imagebuilder) into a source whose modules name their
+# files, found in $(B) as ImageBuilder finds them in its -d directory.
+IB_CONFIG := tests/tools/imagebuilder/two-domus.cfg
+$(B)/images/imagebuilder.img: $(IB_CONFIG) $(IMAGE_INPUTS)
+	@mkdir -p $(dir $@)
+	$(BULKHEAD) import-imagebuilder $< -o $(B)/images/imagebuilder.dts
+	$(BULKHEAD) build $(B)/images/imagebuilder.dts -I $(B) -o $@ --print-placement
+
+images: $(SYSTEM_IMAGES) $(BAD_IMAGES) $(B)/images/dom0less.img $(B)/images/imagebuilder.img \
+  $(B)/hostile/cases.stamp
 .PHONY: images
 
 # Draw the demo system (text on the terminal, SVG files in $(B)/show).

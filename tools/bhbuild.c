@@ -284,8 +284,9 @@ static void map_sched_error(const struct bhb_result *r, const struct cfg_error *
     bhd_err(d, r->s.sched_node[s], "", "%s (boot check %s)", e->msg, e->field);
 }
 
-/* The message with each "parts[j]" followed by that partition's name, so an
- * overlap names both partitions. Implements: LLR-TOOL-077. */
+/* The message with each "parts[j]" and "shms[j]" followed by that
+ * partition's or region's node, so an overlap names both.
+ * Implements: LLR-TOOL-077. */
 static void name_parts(const struct bhd_system *s, const char *msg, char *out, size_t len)
 {
     size_t used = 0;
@@ -293,9 +294,16 @@ static void name_parts(const struct bhd_system *s, const char *msg, char *out, s
     while (*msg != '\0' && used + 1u < len) {
         unsigned j = 0;
         int n = 0;
+        const char *node = NULL;
         if (sscanf(msg, "parts[%u]%n", &j, &n) == 1 && n > 0 && j < s->sys.num_parts &&
             j < BH_CFG_MAX_PARTS) {
-            int w = snprintf(out + used, len - used, "parts[%u] (%s)", j, s->parts[j].node);
+            node = s->parts[j].node;
+        } else if ((n = 0, sscanf(msg, "shms[%u]%n", &j, &n)) == 1 && n > 0 &&
+                   j < BH_CFG_MAX_SHMS && s->shm_node[j][0] != '\0') {
+            node = s->shm_node[j];
+        }
+        if (node != NULL) {
+            int w = snprintf(out + used, len - used, "%.*s (%s)", n, msg, node);
             used = w > 0 && (size_t)w < len - used ? used + (size_t)w : len - 1u;
             msg += n;
         } else {
@@ -371,7 +379,9 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
     used = 0;
     if (sscanf(e->field, "shms[%u]%n", &i, &used) == 1 && used > 0 && i < BH_CFG_MAX_SHMS &&
         r->s.shm_node[i][0] != '\0') {
-        bhd_err(d, r->s.shm_node[i], "", "%s (boot check %s)", e->msg, e->field);
+        char msg[CFG_MSG_LEN + 4u * BHD_PATH_LEN];
+        name_parts(&r->s, e->msg, msg, sizeof(msg));
+        bhd_err(d, r->s.shm_node[i], "", "%s (boot check %s)", msg, e->field);
         return;
     }
     if (strcmp(e->field, "header.num_scheds") == 0 && r->s.scheds_node[0] != '\0') {

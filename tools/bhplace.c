@@ -123,4 +123,52 @@ void bhp_print(const struct bhd_system *s, FILE *out)
         }
         fprintf(out, " (%s)\n", s->parts[i].auto_cpus ? "automatic" : "bulkhead,cpus");
     }
+    bhp_print_default_schedule(s, out);
+}
+
+/* Implements: LLR-TOOL-089 (without a schedules node, the default schedule
+ * listed as the hypervisor builds it: one major frame, slice-us times the
+ * most vCPUs pinned to one CPU; on each CPU the vCPUs pinned there, in
+ * partition then vCPU order, one slice each from the frame's start; the
+ * rest of the frame idle). */
+void bhp_print_default_schedule(const struct bhd_system *s, FILE *out)
+{
+    if (s->sys.num_scheds != 0u) {
+        return;
+    }
+    const uint64_t slice = s->sys.slice_us;
+    uint32_t busiest = 1;
+    for (uint32_t c = 0; c < s->sys.num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < s->sys.num_parts && i < BH_CFG_MAX_PARTS; i++) {
+            for (uint32_t v = 0; v < s->sys.parts[i].num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+                n += s->sys.parts[i].cpus[v] == c ? 1u : 0u;
+            }
+        }
+        busiest = n > busiest ? n : busiest;
+    }
+    fprintf(out,
+            "default schedule (no schedules node): major frame %llu us, %u slice%s of %llu us\n",
+            (unsigned long long)(busiest * slice), busiest, busiest == 1u ? "" : "s",
+            (unsigned long long)slice);
+    for (uint32_t c = 0; c < s->sys.num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint64_t at = 0;
+        fprintf(out, "  cpu%u:", c);
+        for (uint32_t i = 0; i < s->sys.num_parts && i < BH_CFG_MAX_PARTS; i++) {
+            const struct sys_part_desc *pd = &s->sys.parts[i];
+            for (uint32_t v = 0; v < pd->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
+                if (pd->cpus[v] == c) {
+                    fprintf(out, "%s %llu..%llu us %s vcpu%u", at == 0u ? "" : ",",
+                            (unsigned long long)at, (unsigned long long)(at + slice),
+                            s->parts[i].name, v);
+                    at += slice;
+                }
+            }
+        }
+        if (at < busiest * slice) {
+            fprintf(out, "%s %llu..%llu us idle", at == 0u ? "" : ",", (unsigned long long)at,
+                    (unsigned long long)(busiest * slice));
+        }
+        fprintf(out, "\n");
+    }
 }

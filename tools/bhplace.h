@@ -29,4 +29,12 @@ void bhp_place_ram(struct bhd_system *s, uint64_t hyp_end, struct bhd_diag *d);
  * Implements: LLR-TOOL-076. */
 void bhp_print(const struct bhd_system *s, FILE *out);
 
+/* Without schedules (num_scheds 0), list the default schedule the
+ * hypervisor builds (hyp/core/sched.c): one major frame of slice-us times
+ * the most vCPUs pinned to one CPU; on each CPU one slice per vCPU pinned
+ * there, in partition and then vCPU order, the rest idle. Nothing with
+ * schedules.
+ * Implements: LLR-TOOL-089. */
+void bhp_print_default_schedule(const struct bhd_system *s, FILE *out);
+
 #endif

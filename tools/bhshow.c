@@ -183,7 +183,14 @@ static void text_schedules(const struct bh_cfg *cfg, FILE *out)
 static void text_rotation(const struct bh_cfg *cfg, FILE *out)
 {
     struct turn t[MAX_TURNS];
-    fprintf(out, "\nSchedule (one rotation):\n");
+    uint32_t busiest = 1;
+    for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
+        uint32_t n = cpu_turns(cfg, c, t);
+        busiest = n > busiest ? n : busiest;
+    }
+    const uint64_t frame = (uint64_t)busiest * cfg->slice_us;
+    fprintf(out, "\nSchedule (default: one major frame of %llu us, the rest of a CPU's idle):\n",
+            U64(frame));
     for (uint32_t c = 0; c < cfg->num_cpus && c < BH_CFG_MAX_CPUS; c++) {
         uint32_t n = cpu_turns(cfg, c, t);
         fprintf(out, "  cpu%u: %s", c, n == 0 ? "idle\n" : "");
@@ -194,6 +201,10 @@ static void text_rotation(const struct bh_cfg *cfg, FILE *out)
             fprintf(out, "    %8llu us .. %8llu us  %.15s vcpu%u\n", U64((uint64_t)k * cfg->slice_us),
                     U64((uint64_t)(k + 1u) * cfg->slice_us), cfg->parts[t[k].part].name,
                     t[k].vcpu);
+        }
+        if (n > 0 && (uint64_t)n * cfg->slice_us < frame) {
+            fprintf(out, "    %8llu us .. %8llu us  idle\n", U64((uint64_t)n * cfg->slice_us),
+                    U64(frame));
         }
     }
 }

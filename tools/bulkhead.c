@@ -14,6 +14,7 @@
 
 #include "bhbuild.h"
 #include "bhdecode.h"
+#include "bhimport.h"
 #include "bhplace.h"
 #include "bhshow.h"
 
@@ -61,7 +62,7 @@ static const char common_help[] =
     "  --module ADDR=FILE  load the module whose reg starts at ADDR (a Xen\n"
     "                    dom0less tree) from FILE (repeatable)\n";
 
-enum { CMD_CHECK, CMD_BUILD, CMD_SHOW, CMD_DECODE, CMD_RUN, CMD_COUNT };
+enum { CMD_CHECK, CMD_BUILD, CMD_SHOW, CMD_DECODE, CMD_RUN, CMD_IMPORT, CMD_COUNT };
 
 static const struct command commands[CMD_COUNT] = {
     {"check", OPT_I | OPT_HYP | OPT_MODULE,
@@ -91,6 +92,12 @@ static const struct command commands[CMD_COUNT] = {
      "run SYSTEM.dts [-I DIR]... [-o IMAGE] [--module ADDR=FILE]...",
      "Build (into IMAGE, default /tmp/bulkhead-<system>.img) and boot in QEMU\n"
      "(qemu-system-aarch64, or $QEMU).\n"},
+    {"import-imagebuilder", OPT_O, "import-imagebuilder CONFIG [-o SYSTEM.dts]",
+     "Read Xen ImageBuilder's configuration file CONFIG (NUM_DOMUS, DOMU_KERNEL[n],\n"
+     "DOMU_MEM[n], ...) as text, never running it, and write the same domUs as a\n"
+     "system source (to stdout without -o). Errors and notes are\n"
+     "CONFIG:LINE: VARIABLE: MESSAGE; nothing is written when there is an error.\n"
+     "  -o SYSTEM.dts     output source\n"},
 };
 
 static int usage_all(FILE *f)
@@ -190,7 +197,8 @@ static int parse(int argc, char **argv, const struct command *c, struct args *a)
         }
         *s = argv[++i];
     }
-    if (a->input == NULL || ((c->opts & OPT_O) != 0 && a->out == NULL && c != &commands[CMD_RUN])) {
+    if (a->input == NULL || ((c->opts & OPT_O) != 0 && a->out == NULL && c != &commands[CMD_RUN] &&
+                             c != &commands[CMD_IMPORT])) {
         fprintf(stderr, "bulkhead %s: missing argument\nusage: bulkhead %s\n", c->name, c->usage);
         return BHB_USAGE;
     }
@@ -344,6 +352,9 @@ int main(int argc, char **argv)
     int rc = parse(argc, argv, &commands[cmd], &a);
     if (rc != 0) {
         return rc < 0 ? BHB_OK : rc;
+    }
+    if (cmd == CMD_IMPORT) {
+        return bhm_import(a.input, a.out, stderr);
     }
     add_build_dirs(&a.b);
     return cmd == CMD_DECODE ? cmd_decode(&a) : cmd_build(&a, cmd);

@@ -6,7 +6,7 @@ TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
 BHI_SRC := tools/bhimage.c tools/bhimage_dt.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
-BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c
+BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c tools/bhimport.c tools/bhimport_read.c
 BULKHEAD_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BULKHEAD_SRC))
 BULKHEAD := $(H)/tools/bulkhead
 
@@ -26,8 +26,9 @@ tools: $(BULKHEAD)
 .PHONY: tools
 
 # Host tool tests: library unit tests (C), the bulkhead command against fake
-# hypervisor and guest images, and the corpus of broken configurations in
-# tests/tools/bad/; one "PASS/FAIL tools/<name>" line each.
+# hypervisor and guest images, the corpus of broken configurations in
+# tests/tools/bad/ and the ImageBuilder import (tests/tools/imagebuilder/);
+# one "PASS/FAIL tools/<name>" line each.
 TOOLS_TEST_BIN := $(H)/tools/test_bhimage
 
 $(TOOLS_TEST_BIN): tests/tools/test_bhimage.c $(BHI_OBJ)
@@ -71,6 +72,7 @@ tools-test: $(SAN_TEST_BIN) $(SAN_BULKHEAD) $(TOOLS_TEST_BIN) $(BULKHEAD)
 	rc=0; $(SAN_TEST_BIN) || rc=1; \
 	tests/tools/test_bulkhead.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bulkhead-test || rc=1; \
 	tests/tools/test_bad.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bad-test || rc=1; \
+	tests/tools/test_imagebuilder.sh $(SAN_BULKHEAD) $(SAN_H)/tools/imagebuilder-test || rc=1; \
 	if [ -z "$$(ls -A $(SAN_REPORTS))" ]; then echo "PASS tools/sanitizer_reports"; \
 	else echo "FAIL tools/sanitizer_reports: $$(ls $(SAN_REPORTS))"; cat $(SAN_REPORTS)/*; rc=1; fi; \
 	exit $$rc
@@ -83,9 +85,11 @@ tools-test: $(SAN_TEST_BIN) $(SAN_BULKHEAD) $(TOOLS_TEST_BIN) $(BULKHEAD)
 #          a tree parsed with them, errors printed with file:line
 #   image  the arm64 Image header and packing: the input as hypervisor
 #          (bhi_pack, then found and boot-checked) and as a kernel (placed)
+#   ib     the ImageBuilder import (bulkhead import-imagebuilder) on a
+#          configuration file's text
 # `make fuzz` runs each for its count in FUZZ_RUNS (libFuzzer -runs, so the
-# total is certain: 10^7 executions in all, 22 minutes measured on a shared
-# 2-core machine, figures in docs/configuration.md) and
+# total is certain: 1.1 x 10^7 executions in all, 23 minutes measured on a
+# shared 2-core machine, figures in docs/configuration.md) and
 # ends with "fuzz: N executions in all, M crashes"; `make fuzz-smoke` (in
 # `make test`) runs each for FUZZ_SMOKE_SECONDS. One line per target:
 # "PASS fuzz/<target> (N runs) in S s" or "FAIL fuzz/<target> ...".
@@ -95,9 +99,9 @@ FUZZ_DEPS := $(FUZZ_IGNORE) $(wildcard tools/*.h hyp/core/*.h hyp/include/bulkhe
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -fsanitize-coverage-ignorelist=$(FUZZ_IGNORE) \
   -Ihyp/include -Ihyp/core -Itools -Ihyp/platform/$(PLATFORM) -D_DEFAULT_SOURCE
-FUZZ_TARGETS := cfg dts src image
+FUZZ_TARGETS := cfg dts src image ib
 FUZZ_BINS := $(patsubst %,$(H)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_RUNS ?= cfg=1000000 dts=6000000 src=2000000 image=1000000
+FUZZ_RUNS ?= cfg=1000000 dts=6000000 src=2000000 image=1000000 ib=1000000
 FUZZ_SMOKE_SECONDS ?= 5
 
 $(H)/fuzz/fuzz_cfg: tests/tools/fuzz/fuzz_cfg.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c $(FUZZ_DEPS)
@@ -109,6 +113,10 @@ $(H)/fuzz/fuzz_dts: tests/tools/fuzz/fuzz_dts.c $(BULKHEAD_SRC) $(BHI_SRC) $(FUZ
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(TOOLS_LIBS)
 
 $(H)/fuzz/fuzz_src: tests/tools/fuzz/fuzz_src.c $(BULKHEAD_SRC) $(BHI_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(TOOLS_LIBS)
+
+$(H)/fuzz/fuzz_ib: tests/tools/fuzz/fuzz_ib.c tools/bhimport.c tools/bhimport_read.c $(BHI_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(TOOLS_LIBS)
 

@@ -5,7 +5,7 @@
 # Verifies: LLR-CFG-025 (ram-pa-s2-pool, s2-pool-overfull)
 # Verifies: LLR-TOOL-067 (the hypervisor-image-size-huge case)
 # Verifies: LLR-TOOL-070, LLR-TOOL-073 (host-*, num-cpus-host), LLR-TOOL-072 (xen-static-mem, *-unknown-prop)
-# Verifies: LLR-TOOL-074 (place-no-room), LLR-TOOL-077 (ram-pa-overlap), LLR-TOOL-078 (dom0-module)
+# Verifies: LLR-TOOL-074 (place-no-room), LLR-TOOL-077 (ram-pa-overlap, shm-overlaps-ram, shm-regions-overlap), LLR-TOOL-078 (dom0-module)
 # Verifies: LLR-TOOL-080 (module-reg-*, kernel-reg)
 # (each broken configuration gets its message in the form file:line: node: property: message)
 # The corpus of broken configurations: each tests/tools/bad/<case>.dts says

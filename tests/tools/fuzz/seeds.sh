@@ -3,14 +3,15 @@
 # with fake images: cfg), the compiled tree of every config/*.dts and every
 # bad case dtc accepts (dts), the path, `dtc -O dts -T` text and tree of
 # each of those sources (src: see fuzz_src.c), and arm64 Images with chosen
-# headers plus the build's hypervisor and guest programs (image).
+# headers plus the build's hypervisor and guest programs (image), and the
+# ImageBuilder configurations of tests/tools/imagebuilder/ (ib).
 #   tests/tools/fuzz/seeds.sh BULKHEAD OUTDIR
 set -uo pipefail
 BH=${1:?} OUT=${2:?}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/fake_inputs.sh"
-mkdir -p "$OUT/corpus-cfg" "$OUT/corpus-dts" "$OUT/corpus-src" "$OUT/corpus-image" "$OUT/tree"
+mkdir -p "$OUT/corpus-cfg" "$OUT/corpus-dts" "$OUT/corpus-src" "$OUT/corpus-image" "$OUT/corpus-ib" "$OUT/tree"
 fake_tree "$OUT/tree" # every run: config/ may name new programs
 for f in "$ROOT"/config/*.dts; do
     n=$(basename "$f" .dts)
@@ -39,5 +40,8 @@ PY
 for f in "$ROOT"/build/clang/hyp/bulkhead.bin "$ROOT"/build/clang/guests/*.bin; do
     [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 1048576 ] &&
         cp "$f" "$OUT/corpus-image/seed-build-$(basename "$f" .bin)"
+done
+for f in "$HERE"/imagebuilder/*.cfg "$HERE"/imagebuilder/bad/*.cfg; do
+    cp "$f" "$OUT/corpus-ib/seed-$(basename "$f" .cfg)"
 done
 exit 0

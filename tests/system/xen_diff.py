@@ -7,7 +7,9 @@ the order Xen numbers them: d1, d2, ...). Xen prefixes a guest's lines with
 "(dN) ", Bulkhead with "[name] "; both become the domain name, and each
 domain's lines are compared in order (domains print concurrently, so their
 lines interleave differently). Lines starting "xd-fig " are figures, printed
-side by side; "xd-info " lines are neither compared nor shown.
+side by side; "xd-info " lines are neither compared nor shown. The two
+sequences are aligned (difflib) first, so that a line missing on one side
+is one difference, not a shift of every line after it.
 
 A differing pair (or a line missing on one side, shown as "<none>") passes
 only when a row of the known-differences table of the compatibility document
@@ -16,6 +18,7 @@ columns id | domain | Xen line | Bulkhead line | why, each line column a
 Python regular expression in backquotes matched against the whole line.
 """
 import argparse
+import difflib
 import re
 import sys
 
@@ -72,6 +75,19 @@ def split(lines):
     return compared, figures
 
 
+def pairs(xl, bl):
+    """The two sequences aligned: ((xen line no, line), (bulkhead no, line))
+    pairs, line numbers from 1, '-' and NONE where one side has no line."""
+    out = []
+    sm = difflib.SequenceMatcher(None, xl, bl, autojunk=False)
+    for _, i1, i2, j1, j2 in sm.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            i, j = i1 + k, j1 + k
+            out.append(((i + 1, xl[i]) if i < i2 else ('-', NONE),
+                        (j + 1, bl[j]) if j < j2 else ('-', NONE)))
+    return out
+
+
 def listed(rows, domain, x, b):
     for rid, dom, xre, bre in rows:
         if dom in ('*', domain) and xre.fullmatch(x) and bre.fullmatch(b):
@@ -109,23 +125,20 @@ def main():
             if not xl or not bl:
                 print('xen-diff: %s/%s: no output from %s' % (sysname, d, 'Xen' if not xl else 'Bulkhead'))
                 bad += 1
-            for i in range(max(len(xl), len(bl))):
-                x = xl[i] if i < len(xl) else NONE
-                b = bl[i] if i < len(bl) else NONE
+            for (xi, x), (bi, b) in pairs(xl, bl):
                 total += 1
                 if x == b:
                     continue
                 diffs += 1
                 rid = listed(rows, d, x, b)
+                where = '%s/%s line %s/%s' % (sysname, d, xi, bi)
                 if rid:
-                    print('xen-diff: %s/%s line %d: %s (known)' % (sysname, d, i + 1, rid))
-                    print('    xen:      %s' % x)
-                    print('    bulkhead: %s' % b)
+                    print('xen-diff: %s: %s (known)' % (where, rid))
                 else:
                     bad += 1
-                    print('xen-diff: %s/%s line %d: UNLISTED difference' % (sysname, d, i + 1))
-                    print('    xen:      %s' % x)
-                    print('    bulkhead: %s' % b)
+                    print('xen-diff: %s: UNLISTED difference' % where)
+                print('    xen:      %s' % x)
+                print('    bulkhead: %s' % b)
             for k in sorted(set(xf) | set(bf)):
                 figs.append(('%s/%s %s' % (sysname, d, k), xf.get(k), bf.get(k)))
         unlisted += bad

@@ -4,8 +4,9 @@
  * program's output on Xen 4.17 and on Bulkhead can be compared line by line.
  * Hypercalls and sub-operations with valid and invalid arguments, the vGIC
  * identification registers, the virtual timer, PSCI with a second vCPU.
- * Lines starting "xd-fig " hold timings and are left out of the comparison.
- * Runs as domU "probe" with 2 vCPUs (tests/system/xen-diff/probe.dts).
+ * Lines starting "xd-fig " hold timings and are left out of the comparison;
+ * output is paced by say() (xdiff.h).
+ * Runs as domU "probe" with 2 vCPUs (tests/system/xen-diff/probe.chosen).
  */
 #include "fdt.h"
 #include "xdiff.h"

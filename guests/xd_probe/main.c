@@ -27,6 +27,9 @@ static uint32_t page0[EVTCHN_WORDS_PER_PAGE] __attribute__((aligned(4096)));
 static volatile bool timer_fired;
 static uint8_t vcpu_info[VCPU_INFO_SIZE] __attribute__((aligned(64)));
 static volatile uint32_t events;
+static uint8_t shared_page[4096] __attribute__((aligned(4096)));
+static uint8_t other_page[4096] __attribute__((aligned(4096)));
+static uint64_t runstate_area[6] __attribute__((aligned(8)));
 
 /* vCPU 1: entered by CPU_ON with the MMU off; sets a flag and stops. */
 volatile uint64_t secondary_ran;
@@ -106,6 +109,64 @@ static void probe_hypercalls(void)
     rc_line("hypercall 63", hypercall(63, 0, 0, 0, 0, 0));
     rc_line("hypercall 64", hypercall(64, 0, 0, 0, 0, 0));
     rc_line("hypercall 1000", hypercall(1000, 0, 0, 0, 0, 0));
+    rc_line("hypercall 0x106 (Bulkhead PART_ID)", hypercall(0x106, 0, 0, 0, 0, 0));
+}
+
+#define HC_MEMORY_OP 12u
+#define HC_GRANT_TABLE_OP 20u
+#define HC_HVM_OP 34u
+#define XENMEM_ADD_TO_PHYSMAP 7u
+#define VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA 5u
+/* struct xen_add_to_physmap: domid, size, space, idx, gpfn. */
+struct xatp {
+    uint16_t domid;
+    uint16_t size;
+    uint32_t space;
+    uint64_t idx;
+    uint64_t gpfn;
+};
+
+static int64_t add_to_physmap(uint16_t domid, uint32_t space, uint64_t idx, const void *page)
+{
+    struct xatp a = {domid, 0, space, idx, (uint64_t)(uintptr_t)page >> 12};
+
+    return hypercall(HC_MEMORY_OP, XENMEM_ADD_TO_PHYSMAP, (uint64_t)(uintptr_t)&a, 0, 0, 0);
+}
+
+/* The rest of the subset: console_io read, memory_op, vcpu_op, and calls
+ * Xen has that Bulkhead does not. */
+static void probe_more_hypercalls(void)
+{
+    char buf[16];
+    uint32_t q[4] = {0, 0, 0, 0};
+    uint64_t hp[2] = {0, 0};
+    uint32_t wc_version;
+    uint32_t wc_sec;
+
+    rc_line("console_io read 16 bytes (no input)",
+            hypercall(HC_CONSOLE_IO, CONSOLEIO_READ, sizeof(buf), (uint64_t)(uintptr_t)buf, 0, 0));
+    rc_line("memory_op add_to_physmap shared_info idx 1", add_to_physmap(DOMID_SELF, 0, 1, shared_page));
+    rc_line("memory_op add_to_physmap shared_info domain 5", add_to_physmap(5, 0, 0, shared_page));
+    rc_line("memory_op add_to_physmap space 9", add_to_physmap(DOMID_SELF, 9, 0, other_page));
+    rc_line("memory_op add_to_physmap grant_table", add_to_physmap(DOMID_SELF, 1, 0, other_page));
+    rc_line("memory_op add_to_physmap shared_info", add_to_physmap(DOMID_SELF, 0, 0, shared_page));
+    /* struct shared_info on Arm: 1 vcpu_info (64), pending and mask words
+     * (512 each), then wc_version and wc_sec. */
+    wc_version = *(volatile uint32_t *)(uintptr_t)&shared_page[1088];
+    wc_sec = *(volatile uint32_t *)(uintptr_t)&shared_page[1092];
+    say("shared_info wallclock set %s\n", wc_version != 0u || wc_sec != 0u ? "yes" : "no");
+    rc_line("vcpu_op register_runstate_memory_area",
+            hypercall(HC_VCPU_OP, VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA, 0, (uint64_t)(uintptr_t)&runstate_area, 0, 0));
+    rc_line("vcpu_op register_runstate_memory_area bad pointer",
+            hypercall(HC_VCPU_OP, VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA, 0, 0x7ffff000u, 0, 0));
+    rc_line("vcpu_op cmd 99", hypercall(HC_VCPU_OP, 99, 0, 0, 0, 0));
+    rc_line("vcpu_op vcpu 7", hypercall(HC_VCPU_OP, VCPUOP_REGISTER_VCPU_INFO, 7, 0, 0, 0));
+    /* GNTTABOP_query_size (6) for ourselves. */
+    q[0] = DOMID_SELF;
+    rc_line("grant_table_op query_size", hypercall(HC_GRANT_TABLE_OP, 6, (uint64_t)(uintptr_t)q, 1, 0, 0));
+    /* HVMOP_get_param (1): HVM_PARAM_STORE_EVTCHN (2). */
+    hp[0] = DOMID_SELF | (2ull << 32);
+    rc_line("hvm_op get_param STORE_EVTCHN", hypercall(HC_HVM_OP, 1, (uint64_t)(uintptr_t)hp, 0, 0, 0));
 }
 
 static void print_status(const char *what, uint16_t dom, uint32_t port)
@@ -288,6 +349,7 @@ int main(void)
         vct + timer_freq() / 1000u < pct ? "yes" : "no");
     probe_gic();
     probe_hypercalls();
+    probe_more_hypercalls();
     probe_timer();
     probe_evtchn();
     probe_psci();

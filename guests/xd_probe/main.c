@@ -239,6 +239,22 @@ static void probe_evtchn(void)
     rc_line("evtchn close port 5000", evtchn_close(5000));
 }
 
+/* The emulated PL011 at Xen's GUEST_PL011_BASE (the domU has vpl011): one
+ * line written byte by byte through UARTDR, then UARTFR's TXFE and BUSY. */
+static void probe_vpl011(void)
+{
+    static const char line[] = "written through the vPL011\n";
+    uint32_t fr;
+
+    gflush();
+    for (uint32_t i = 0; i + 1u < sizeof(line); i++) {
+        mmio_write8(0x22000000u, (uint8_t)line[i]);
+    }
+    delay_ticks(timer_freq() / 800u);
+    fr = mmio_read32(0x22000000u + 0x18u);
+    say("vPL011 UARTFR TXFE %u BUSY %u\n", (fr >> 7) & 1u, (fr >> 3) & 1u);
+}
+
 /* The device tree Xen hands over in x0: the memory node and /hypervisor. */
 static void probe_dtb(void)
 {
@@ -345,6 +361,7 @@ int main(void)
     say("xd: probe start\n");
     say("xd-fig boot_ns %lu\n", (unsigned long)boot);
     probe_dtb();
+    probe_vpl011();
     say("virtual counter behind physical by over 1 ms %s\n",
         vct + timer_freq() / 1000u < pct ? "yes" : "no");
     probe_gic();

@@ -4,7 +4,8 @@
 Used by tests/system/xen-diff.sh (make xen-diff). For each system SYS it reads
 DIR/SYS.xen.log, DIR/SYS.bulkhead.log and DIR/SYS.domains (the domain names in
 the order Xen numbers them: d1, d2, ...). Xen prefixes a guest's lines with
-"(dN) ", Bulkhead with "[name] "; both become the domain name, and each
+"(dN) " (console_io) or "(XEN) DOMN: " (vPL011), Bulkhead with "[name] ";
+all become the domain name, and each
 domain's lines are compared in order (domains print concurrently, so their
 lines interleave differently). Lines starting "xd-fig " are figures, printed
 side by side; "xd-info " lines are neither compared nor shown. The two
@@ -22,7 +23,8 @@ import difflib
 import re
 import sys
 
-XEN_RE = re.compile(r'^\(d(\d+)\) (.*)$')
+# A domU's console_io lines, and its vPL011 lines (Xen's own console).
+XEN_RE = re.compile(r'^(?:\(d(\d+)\) |\(XEN\) DOM(\d+): )(.*)$')
 BH_RE = re.compile(r'^\[([^\]]+)\] (.*)$')
 ROW_RE = re.compile(r'^\|\s*(XD-\d+)\s*\|\s*([^|]*?)\s*\|\s*`([^`]*)`\s*\|\s*`([^`]*)`\s*\|')
 NONE = '<none>'
@@ -51,7 +53,7 @@ def read_lines(path, domains, xen):
             if not m:
                 continue
             if xen:
-                i = int(m.group(1)) - 1
+                i = int(m.group(1) or m.group(2)) - 1
                 if i < 0 or i >= len(domains):
                     continue
                 name = domains[i]
@@ -59,7 +61,7 @@ def read_lines(path, domains, xen):
                 name = m.group(1)
                 if name not in per:
                     continue
-            per[name].append(m.group(2))
+            per[name].append(m.group(m.lastindex))
     return per
 
 

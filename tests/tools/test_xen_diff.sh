@@ -89,6 +89,10 @@ xen_log "(d1) hello"
 bh_log "[a] bye"
 check outside-section 1 'UNLISTED'
 
+xen_log "(XEN) DOM2: uart line" "(d2) ping"
+bh_log "[b] uart line" "[b] ping"
+check vpl011-prefix 0 'all listed$'
+
 xen_log "(d1) xd-info racy 1" "(d2) ping"
 bh_log "[a] xd-info racy 2" "[b] ping"
 check info-ignored 0 'all listed$'

@@ -87,17 +87,21 @@ static void probe_hypercalls(void)
 
     say("xen_version VERSION -> %ld.%ld\n", (long)(v >> 16), (long)(v & 0xFFFF));
     memset(extra, 0, sizeof(extra));
-    rc_line("xen_version EXTRAVERSION rc", hc_xen_version(XENVER_EXTRAVERSION, (uint64_t)(uintptr_t)extra));
-    rc_line("xen_version GET_FEATURES(0) rc", hc_xen_version(XENVER_GET_FEATURES, (uint64_t)(uintptr_t)&fi));
+    rc_line("xen_version EXTRAVERSION rc",
+            hc_xen_version(XENVER_EXTRAVERSION, (uint64_t)(uintptr_t)extra));
+    rc_line("xen_version GET_FEATURES(0) rc",
+            hc_xen_version(XENVER_GET_FEATURES, (uint64_t)(uintptr_t)&fi));
     say("xen_version GET_FEATURES(0) submap 0x%x\n", fi.submap);
     fi.submap_idx = 99;
-    rc_line("xen_version GET_FEATURES(99) rc", hc_xen_version(XENVER_GET_FEATURES, (uint64_t)(uintptr_t)&fi));
+    rc_line("xen_version GET_FEATURES(99) rc",
+            hc_xen_version(XENVER_GET_FEATURES, (uint64_t)(uintptr_t)&fi));
     say("xen_version GET_FEATURES(99) submap 0x%x\n", fi.submap);
     rc_line("xen_version cmd 2 (compile_info)", hc_xen_version(2, 0));
     rc_line("xen_version cmd 5 (platform_parameters)", hc_xen_version(5, 0));
     rc_line("xen_version cmd 7 (pagesize)", hc_xen_version(7, 0));
     rc_line("xen_version cmd 99", hc_xen_version(99, 0));
-    rc_line("xen_version EXTRAVERSION bad pointer", hc_xen_version(XENVER_EXTRAVERSION, 0x7ffff000u));
+    rc_line("xen_version EXTRAVERSION bad pointer",
+            hc_xen_version(XENVER_EXTRAVERSION, 0x7ffff000u));
     rc_line("console_io write 0 bytes", hc_console_write((uint64_t)(uintptr_t)extra, 0));
     rc_line("console_io cmd 7", hypercall(HC_CONSOLE_IO, 7, 0, 0, 0, 0));
     rc_line("sched_op yield", hc_yield());
@@ -145,7 +149,8 @@ static void probe_more_hypercalls(void)
 
     rc_line("console_io read 16 bytes (no input)",
             hypercall(HC_CONSOLE_IO, CONSOLEIO_READ, sizeof(buf), (uint64_t)(uintptr_t)buf, 0, 0));
-    rc_line("memory_op add_to_physmap shared_info idx 1", add_to_physmap(DOMID_SELF, 0, 1, shared_page));
+    rc_line("memory_op add_to_physmap shared_info idx 1",
+            add_to_physmap(DOMID_SELF, 0, 1, shared_page));
     rc_line("memory_op add_to_physmap shared_info domain 5", add_to_physmap(5, 0, 0, shared_page));
     rc_line("memory_op add_to_physmap space 9", add_to_physmap(DOMID_SELF, 9, 0, other_page));
     rc_line("memory_op add_to_physmap grant_table", add_to_physmap(DOMID_SELF, 1, 0, other_page));
@@ -156,17 +161,20 @@ static void probe_more_hypercalls(void)
     wc_sec = *(volatile uint32_t *)(uintptr_t)&shared_page[1092];
     say("shared_info wallclock set %s\n", wc_version != 0u || wc_sec != 0u ? "yes" : "no");
     rc_line("vcpu_op register_runstate_memory_area",
-            hypercall(HC_VCPU_OP, VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA, 0, (uint64_t)(uintptr_t)&runstate_area, 0, 0));
+            hypercall(HC_VCPU_OP, VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA, 0,
+                      (uint64_t)(uintptr_t)&runstate_area, 0, 0));
     rc_line("vcpu_op register_runstate_memory_area bad pointer",
             hypercall(HC_VCPU_OP, VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA, 0, 0x7ffff000u, 0, 0));
     rc_line("vcpu_op cmd 99", hypercall(HC_VCPU_OP, 99, 0, 0, 0, 0));
     rc_line("vcpu_op vcpu 7", hypercall(HC_VCPU_OP, VCPUOP_REGISTER_VCPU_INFO, 7, 0, 0, 0));
     /* GNTTABOP_query_size (6) for ourselves. */
     q[0] = DOMID_SELF;
-    rc_line("grant_table_op query_size", hypercall(HC_GRANT_TABLE_OP, 6, (uint64_t)(uintptr_t)q, 1, 0, 0));
+    rc_line("grant_table_op query_size",
+            hypercall(HC_GRANT_TABLE_OP, 6, (uint64_t)(uintptr_t)q, 1, 0, 0));
     /* HVMOP_get_param (1): HVM_PARAM_STORE_EVTCHN (2). */
     hp[0] = DOMID_SELF | (2ull << 32);
-    rc_line("hvm_op get_param STORE_EVTCHN", hypercall(HC_HVM_OP, 1, (uint64_t)(uintptr_t)hp, 0, 0, 0));
+    rc_line("hvm_op get_param STORE_EVTCHN",
+            hypercall(HC_HVM_OP, 1, (uint64_t)(uintptr_t)hp, 0, 0, 0));
 }
 
 static void print_status(const char *what, uint16_t dom, uint32_t port)
@@ -177,7 +185,7 @@ static void print_status(const char *what, uint16_t dom, uint32_t port)
     memset(&st, 0, sizeof(st));
     rc = evtchn_status(dom, port, &st);
     say("evtchn status %s -> %ld state %u vcpu %u\n", what, (long)rc, rc == 0 ? st.status : 99u,
-            rc == 0 ? st.vcpu : 99u);
+        rc == 0 ? st.vcpu : 99u);
 }
 
 static void probe_evtchn(void)
@@ -203,7 +211,8 @@ static void probe_evtchn(void)
     rc_line("vcpu_op register_vcpu_info", evtchn_register_vcpu_info(vcpu_info));
     rc_line("vcpu_op register_vcpu_info again", evtchn_register_vcpu_info(vcpu_info));
     rc_line("evtchn expand_array bad gfn", evtchn_expand_array(0x7ffffu));
-    say("evtchn control head[7] %u ready 0x%x\n", evtchn_control()->head[7], evtchn_control()->ready);
+    say("evtchn control head[7] %u ready 0x%x\n", evtchn_control()->head[7],
+        evtchn_control()->ready);
     print_status("port 0", DOMID_SELF, 0);
     print_status("port 1", DOMID_SELF, 1);
     print_status("port 5000", DOMID_SELF, 5000);
@@ -262,16 +271,22 @@ static void probe_dtb(void)
     const uint32_t *reg;
     uint32_t len = 0;
 
-    say("dtb in x0 inside RAM %s\n", guest_dtb >= 0x40000000u && guest_dtb < 0x41000000u ? "yes" : "no");
+    say("dtb in x0 inside RAM %s\n",
+        guest_dtb >= 0x40000000u && guest_dtb < 0x41000000u ? "yes" : "no");
     reg = fdt_find_prop(dtb, "memory@40000000", "reg", &len);
     if (reg != NULL && len == 16u) {
-        say("dtb /memory@40000000 reg 0x%lx size 0x%lx\n", (unsigned long)(((uint64_t)__builtin_bswap32(reg[0]) << 32) | __builtin_bswap32(reg[1])),
-            (unsigned long)(((uint64_t)__builtin_bswap32(reg[2]) << 32) | __builtin_bswap32(reg[3])));
+        say("dtb /memory@40000000 reg 0x%lx size 0x%lx\n",
+            (unsigned long)(((uint64_t)__builtin_bswap32(reg[0]) << 32) |
+                            __builtin_bswap32(reg[1])),
+            (unsigned long)(((uint64_t)__builtin_bswap32(reg[2]) << 32) |
+                            __builtin_bswap32(reg[3])));
     } else {
         say("dtb /memory@40000000 reg: none (length %u)\n", len);
     }
-    say("dtb /hypervisor %s\n", fdt_find_prop(dtb, "hypervisor", "compatible", &len) != NULL ? "present" : "absent");
-    say("dtb /psci %s\n", fdt_find_prop(dtb, "psci", "compatible", &len) != NULL ? "present" : "absent");
+    say("dtb /hypervisor %s\n",
+        fdt_find_prop(dtb, "hypervisor", "compatible", &len) != NULL ? "present" : "absent");
+    say("dtb /psci %s\n",
+        fdt_find_prop(dtb, "psci", "compatible", &len) != NULL ? "present" : "absent");
 }
 
 static void probe_gic(void)
@@ -309,7 +324,7 @@ static void probe_timer(void)
         irq_wait();
     }
     say("vtimer fired %s, not early %s\n", timer_fired ? "yes" : "no",
-            timer_now() >= t0 + timer_freq() / 1000u ? "yes" : "no");
+        timer_now() >= t0 + timer_freq() / 1000u ? "yes" : "no");
     say("CNTV_CTL after 0x%lx\n", (unsigned long)(vtimer_ctl() & 7u));
 }
 
@@ -326,14 +341,16 @@ static void probe_psci(void)
     rc_line("PSCI_FEATURES(SMCCC_VERSION)", psci_call(PSCI_FEATURES, SMCCC_VERSION, 0, 0));
     rc_line("PSCI_FEATURES(0x8400001F)", psci_call(PSCI_FEATURES, 0x8400001Fu, 0, 0));
     rc_line("SMCCC_VERSION", psci_call(SMCCC_VERSION, 0, 0, 0));
-    rc_line("SMCCC_ARCH_FEATURES(WORKAROUND_1)", psci_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0));
+    rc_line("SMCCC_ARCH_FEATURES(WORKAROUND_1)",
+            psci_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0));
     rc_line("PSCI_MIGRATE_INFO_TYPE", psci_call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0));
     rc_line("PSCI function 0x8400001F", psci_call(0x8400001Fu, 0, 0, 0));
     rc_line("AFFINITY_INFO(0)", psci_call(PSCI_AFFINITY_INFO, 0, 0, 0));
     rc_line("AFFINITY_INFO(1) before", psci_call(PSCI_AFFINITY_INFO, 1, 0, 0));
     rc_line("AFFINITY_INFO(5)", psci_call(PSCI_AFFINITY_INFO, 5, 0, 0));
     rc_line("CPU_ON(5)", psci_call(PSCI_CPU_ON, 5, (uint64_t)(uintptr_t)secondary_entry, 0));
-    rc_line("CPU_ON(0) already on", psci_call(PSCI_CPU_ON, 0, (uint64_t)(uintptr_t)secondary_entry, 0));
+    rc_line("CPU_ON(0) already on",
+            psci_call(PSCI_CPU_ON, 0, (uint64_t)(uintptr_t)secondary_entry, 0));
     rc_line("CPU_ON(1)", psci_call(PSCI_CPU_ON, 1, (uint64_t)(uintptr_t)secondary_entry, 0x5a5a));
     /* Wait in WFI, 1 ms at a time: under QEMU -icount a busy CPU 0 can
      * hold the other CPU back for 100 ms of virtual time. */

@@ -85,8 +85,8 @@ status=0
 systems=()
 for chosen in tests/system/xen-diff/*.chosen; do
     sys=$(basename "$chosen" .chosen)
-    systems+=("$sys")
     dts="$OUT/$sys.dts"
+    rm -f "$OUT/$sys".* # nothing of an earlier run is compared
     python3 - "$OUT/qemu.dts" "$chosen" "$dts" <<'EOF'
 import re, sys
 base, chosen, out = sys.argv[1:]
@@ -115,7 +115,9 @@ EOF
         -dtb "$OUT/$sys.dtb" "${loaders[@]}"
     run_qemu "$OUT/$sys.bulkhead.log" "${QEMU_FLAGS[@]}" "${ICOUNT[@]}" -kernel "$OUT/$sys.img"
     printf '%s\n' "${names[@]}" >"$OUT/$sys.domains"
+    systems+=("$sys")
 done
+[ ${#systems[@]} -gt 0 ] || exit 1
 
 python3 tests/system/xen_diff.py --doc docs/xen-compatibility.md --dir "$OUT" "${systems[@]}" || status=1
 exit "$status"

@@ -79,6 +79,9 @@ suite "system tests" "system/" tests/system/run.sh "$TC"
 # witness (tests/system/hostile-modes; images and cases from `make all`).
 suite "hostile suite" "system/hostile-" env CASES_DIR="$ROOT/build/$TC/hostile/cases" \
     tests/system/run.sh "$TC" $(ls "$ROOT/build/$TC/hostile/cases")
+# (3c) the same dom0less systems on Debian's Xen 4.17 and on Bulkhead, compared
+# line by line (docs/xen-compatibility.md); skips only without the Xen package.
+suite "xen-diff" "xen-diff/" "${MK[@]}" xen-diff
 # (4) certification evidence: the gates, the evidence tools' own tests on
 # fixtures, and seeded defects in copies of the tree.
 suite "evidence" "evidence" "${MK[@]}" evidence-gate evidence-test evidence-seeded

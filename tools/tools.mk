@@ -73,6 +73,7 @@ tools-test: $(SAN_TEST_BIN) $(SAN_BULKHEAD) $(TOOLS_TEST_BIN) $(BULKHEAD)
 	tests/tools/test_bulkhead.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bulkhead-test || rc=1; \
 	tests/tools/test_bad.sh $(SAN_BULKHEAD) $(SAN_H)/tools/bad-test || rc=1; \
 	tests/tools/test_imagebuilder.sh $(SAN_BULKHEAD) $(SAN_H)/tools/imagebuilder-test || rc=1; \
+	tests/tools/test_xen_diff.sh || rc=1; \
 	if [ -z "$$(ls -A $(SAN_REPORTS))" ]; then echo "PASS tools/sanitizer_reports"; \
 	else echo "FAIL tools/sanitizer_reports: $$(ls $(SAN_REPORTS))"; cat $(SAN_REPORTS)/*; rc=1; fi; \
 	exit $$rc

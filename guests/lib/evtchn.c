@@ -29,6 +29,8 @@ static uint32_t queue_head[EVTCHN_FIFO_MAX_QUEUES];
 static struct handler_slot handlers[EVTCHN_MAX_HANDLERS];
 static evtchn_handler_fn default_handler;
 static irq_handler_fn other_irq;
+/* evtchn_upcall_pending of this vCPU's registered vcpu_info, or NULL. */
+static volatile uint8_t *upcall_pending;
 volatile uint32_t evtchn_handled;
 volatile uint32_t evtchn_skipped;
 
@@ -324,6 +326,10 @@ uint32_t evtchn_drain(void)
     if (control == NULL) {
         return 0;
     }
+    /* Xen injects the upcall again only once the guest has cleared this. */
+    if (upcall_pending != NULL) {
+        __atomic_store_n(upcall_pending, (uint8_t)0u, __ATOMIC_SEQ_CST);
+    }
     ready = __atomic_exchange_n(&control->ready, 0u, __ATOMIC_SEQ_CST);
     for (n = 0; n < DRAIN_LIMIT && ready != 0u; n++) {
         uint32_t q = (uint32_t)__builtin_ctz(ready);
@@ -363,4 +369,19 @@ int64_t evtchn_setup(struct evtchn_fifo_control_block *ctrl, irq_handler_fn othe
     irq_set_handler(evtchn_irq);
     gic_enable_private(EVTCHN_UPCALL_PPI, 0xA0);
     return 0;
+}
+
+int64_t evtchn_register_vcpu_info(uint8_t *area)
+{
+    struct {
+        uint64_t mfn;
+        uint32_t offset;
+        uint32_t rsvd;
+    } arg = {(uint64_t)(uintptr_t)area >> 12, (uint32_t)((uintptr_t)area & (EVTCHN_PAGE_SIZE - 1u)), 0};
+    int64_t rc = hypercall(HC_VCPU_OP, VCPUOP_REGISTER_VCPU_INFO, 0, (uint64_t)(uintptr_t)&arg, 0, 0);
+
+    if (rc == 0) {
+        upcall_pending = area;
+    }
+    return rc;
 }

@@ -176,6 +176,14 @@ int64_t evtchn_unmask(uint32_t port);
 /* Take every queued event, highest ready priority first. Called by the
  * upcall; callable directly with IRQs masked. Returns the events handled. */
 uint32_t evtchn_drain(void);
+
+#define HC_VCPU_OP 24u
+#define VCPUOP_REGISTER_VCPU_INFO 10u
+#define VCPU_INFO_SIZE 64u
+/* Register area (VCPU_INFO_SIZE bytes, 64-byte aligned) as vCPU 0's
+ * vcpu_info; from then on evtchn_drain clears its evtchn_upcall_pending
+ * first, as Xen needs before it injects the upcall again. */
+int64_t evtchn_register_vcpu_info(uint8_t *area);
 /* Events handled, events taken while masked or not pending (skipped). */
 extern volatile uint32_t evtchn_handled;
 extern volatile uint32_t evtchn_skipped;

@@ -368,6 +368,7 @@ static int64_t evtchn_close_locked(struct partition *p, uint32_t port, struct ev
     }
     evtchn_fifo_clear(p, port);
     e->state = EVTCHN_FREE;
+    e->vcpu = 0; /* a closed port reports vCPU 0, as on Xen */
     evtchn_port_freed(p, port);
     return 0;
 }

@@ -33,6 +33,8 @@ static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
         return (int64_t)((BH_XEN_MAJOR << 16) | BH_XEN_MINOR);
     case XENVER_EXTRAVERSION:
         return gmem_write(v, args[1], hcall_extraversion, XEN_EXTRAVERSION_LEN) ? 0 : -XEN_EFAULT;
+    case XENVER_PAGESIZE:
+        return 4096; /* the stage-2 granule Bulkhead maps with, as Xen on Arm */
     case XENVER_GET_FEATURES: {
         uint8_t info[FEATURE_INFO_SIZE];
         uint32_t idx;

@@ -43,7 +43,8 @@ static int64_t shinfo_add_to_physmap(struct vcpu *v, uint64_t arg_gva)
         return -XEN_ENOSYS;
     }
     if (!shinfo_is_self(p, domid)) {
-        return -XEN_EPERM;
+        /* No such domain, as Xen answers; another partition's: refused. */
+        return (domid == 0u || domid > part_count) ? -XEN_ESRCH : -XEN_EPERM;
     }
     /* A frame number so large that its address overflows is not in RAM. */
     if (idx != 0u || gpfn >= (UINT64_MAX / SHINFO_PAGE_SIZE) ||
@@ -95,6 +96,11 @@ static int64_t shinfo_register_vcpu_info(const struct vcpu *v, const struct vcpu
 int64_t shinfo_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu_id, uint64_t arg_gva)
 {
     const struct partition *p = v->part;
+    /* The command first, then the vCPU, in Xen on Arm's order. */
+    if ((uint32_t)cmd != VCPUOP_REGISTER_VCPU_INFO &&
+        (uint32_t)cmd != VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA) {
+        return -XEN_EINVAL;
+    }
     if ((uint32_t)vcpu_id >= p->num_vcpus) {
         return -XEN_ENOENT;
     }
@@ -104,11 +110,9 @@ int64_t shinfo_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu_id, uint64_t 
     switch ((uint32_t)cmd) {
     case VCPUOP_REGISTER_VCPU_INFO:
         return shinfo_register_vcpu_info(v, t, arg_gva);
-    case VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA:
+    default: /* VCPUOP_REGISTER_RUNSTATE_MEMORY_AREA */
         /* Bulkhead reports no runstate: only the argument is checked. */
         return gmem_read(v, &area, arg_gva, sizeof(area)) ? 0 : -XEN_EFAULT;
-    default:
-        return -XEN_ENOSYS;
     }
 }
 

@@ -329,9 +329,14 @@ static void test_close(void **state)
     assert_int_equal(s.status, EVTCHNSTAT_UNBOUND);
     assert_int_equal(s.udom, 1);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, l), -XEN_EINVAL);
-    /* VIRQ: the binding is released. */
+    /* VIRQ: the binding is released, and the closed port reports vCPU 0. */
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 1, &v), 0);
+    assert_int_equal(status(0, SELF, v, &s), 0);
+    assert_int_equal(s.vcpu, 1);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, v), 0);
+    assert_int_equal(status(0, SELF, v, &s), 0);
+    assert_int_equal(s.status, EVTCHNSTAT_CLOSED);
+    assert_int_equal(s.vcpu, 0);
     assert_int_equal(bind_virq(0, EVTCHN_VIRQ_TIMER, 1, &v), 0);
     assert_int_equal(bind_virq(0, 5, 0, &v), 0);
     assert_int_equal(one(0, EVTCHNOP_CLOSE, v), 0);

@@ -80,7 +80,7 @@ static void test_unknown(void **state)
     for (size_t i = 0; i < sizeof(nr) / sizeof(nr[0]); i++) {
         assert_int_equal(call(0, nr[i], 0, GPA0, 0), -XEN_ENOSYS);
     }
-    static const uint64_t ver_op[] = {2, 3, 4, 5, 7, 0xFFFFFFFFu};
+    static const uint64_t ver_op[] = {2, 3, 4, 5, 8, 16, 0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof(ver_op) / sizeof(ver_op[0]); i++) {
         assert_int_equal(call(0, XEN_HC_XEN_VERSION, ver_op[i], GPA0, 0), -XEN_ENOSYS);
     }
@@ -103,12 +103,13 @@ static void test_event_channel_op(void **state)
     assert_ram_unchanged();
 }
 
-/* Verifies: LLR-HC-002 (XENVER_version reports 4.17; the sub-op is the low
+/* Verifies: LLR-HC-002 (XENVER_version reports 4.17, XENVER_pagesize 4096; the sub-op is the low
  * 32 bits of x0) */
 static void test_version(void **state)
 {
     (void)state;
     assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_VERSION, 0, 0), 0x40011);
+    assert_int_equal(call(0, XEN_HC_XEN_VERSION, XENVER_PAGESIZE, 0, 0), 4096);
     assert_int_equal(call(0, XEN_HC_XEN_VERSION, 1ull << 32, 0, 0), 0x40011);
 }
 

@@ -153,27 +153,76 @@ static bool con_may_begin(uint32_t id)
 }
 
 /*
+ * The next run of partition id's queue to write in one piece: contiguous
+ * in the ring, at most left bytes, ending at its first '\n' (included),
+ * and within room (a '\n' counts two: the UART driver sends CR LF).
+ * Pre: the queue is not empty. Caller holds con_lock.
+ */
+static uint32_t con_run(const struct con_part *cp, uint32_t left, uint32_t room)
+{
+    uint32_t max = CONSOLE_QUEUE_SIZE - cp->q_head;
+    max = (cp->q_len < max) ? cp->q_len : max;
+    max = (left < max) ? left : max;
+    uint32_t n = 0;
+    uint32_t cost = 0;
+    while (n < max) { /* at most CONSOLE_DRAIN_STEP bytes */
+        bool nl = cp->queue[cp->q_head + n] == '\n';
+        cost += nl ? 2u : 1u;
+        if (cost > room) {
+            break;
+        }
+        n++;
+        if (nl) {
+            break;
+        }
+    }
+    return n;
+}
+
+/*
+ * Write the run of n bytes (con_run) of partition id's queue; a run that
+ * ends in '\n' ends the line on the UART and passes the turn. Caller holds
+ * con_lock.
+ */
+static void con_put_run(uint32_t id, uint32_t n)
+{
+    struct con_part *cp = &con_state[id];
+    bool nl = cp->queue[cp->q_head + n - 1u] == '\n';
+    arch_console_write(&cp->queue[cp->q_head], n);
+    cp->q_head = (cp->q_head + n) % CONSOLE_QUEUE_SIZE;
+    __atomic_store_n(&cp->q_len, cp->q_len - n, __ATOMIC_RELAXED); /* console_drain peeks */
+    if (!nl) {
+        con_wire = id;
+        return;
+    }
+    con_wire = CON_NONE;
+    con_pass_turn(id);
+}
+
+/*
  * One drain step of partition id: its queued bytes, while the UART takes
  * them without waiting, at most CONSOLE_DRAIN_STEP, a line begun only when
- * con_may_begin allows. Caller holds con_lock.
+ * con_may_begin allows, written a run (part of one line) at a time.
+ * Caller holds con_lock.
  * Implements: LLR-CON-016, LLR-CON-017
  */
 static void con_drain_step(uint32_t id)
 {
     struct con_part *cp = &con_state[id];
-    uint32_t room = 0;
-    for (uint32_t k = 0; k < CONSOLE_DRAIN_STEP && cp->q_len != 0u; k++) {
+    uint32_t left = CONSOLE_DRAIN_STEP;
+    /* Each pass writes at least one byte or stops: at most
+     * CONSOLE_DRAIN_STEP passes. */
+    while (left != 0u && cp->q_len != 0u) {
         bool mine = con_wire == id || (con_wire == CON_NONE && con_may_begin(id));
-        /* The UART driver sends a '\n' as CR LF. */
-        uint32_t cost = (cp->queue[cp->q_head] == '\n') ? 2u : 1u;
-        if (mine && room < cost) {
-            room = arch_console_room();
-        }
-        if (!mine || room < cost) {
+        if (!mine) {
             break;
         }
-        room -= cost;
-        con_put_next(id);
+        uint32_t n = con_run(cp, left, arch_console_room());
+        if (n == 0u) {
+            break;
+        }
+        con_put_run(id, n);
+        left -= n;
     }
 }
 

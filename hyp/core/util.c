@@ -50,15 +50,6 @@ void bh_memset(void *dst, int c, size_t n)
     }
 }
 
-/* Implements: LLR-UTIL-010. (uint64_t)idx - size wraps to 2^64 - k,
- * bit 63 set, exactly when idx < size (both below 2^32). */
-uint32_t bh_index_nospec(uint32_t idx, uint32_t size)
-{
-    uint64_t borrow = ((uint64_t)idx - (uint64_t)size) >> 63;
-    uint32_t mask = 0u - (uint32_t)borrow;
-    return idx & mask;
-}
-
 /* Implements: LLR-UTIL-002 (string length never reads past s[max-1]). */
 size_t bh_strnlen(const char *s, size_t max)
 {

@@ -24,12 +24,5 @@ size_t bh_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 size_t bh_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/*
- * idx when idx < size, else 0, with no branch and no conditional
- * instruction: the mask comes from the borrow of a 64-bit subtraction.
- * The portable form of arch_index_nospec (the host's); on the target the
- * core calls arch_index_nospec. Implements: LLR-UTIL-010
- */
-uint32_t bh_index_nospec(uint32_t idx, uint32_t size);
 
 #endif

@@ -49,10 +49,14 @@ static inline bool arch_guest_cas32(uint32_t *p, uint32_t expected, uint32_t des
                                        __ATOMIC_ACQUIRE);
 }
 
-/* The portable, branch-free form (LLR-UTIL-010). */
+/* The host's form of the target's CMP/CSEL/CSDB (LLR-ARCH-092): idx when
+ * idx < size, else 0, branch-free. (uint64_t)idx - size wraps to 2^64 - k,
+ * bit 63 set, exactly when idx < size (both below 2^32). */
 static inline uint32_t arch_index_nospec(uint32_t idx, uint32_t size)
 {
-    return bh_index_nospec(idx, size);
+    uint64_t borrow = ((uint64_t)idx - (uint64_t)size) >> 63;
+    uint32_t mask = 0u - (uint32_t)borrow;
+    return idx & mask;
 }
 
 #endif

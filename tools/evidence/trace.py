@@ -35,6 +35,7 @@ FUNC_RE = re.compile(r"^[A-Za-z_][\w \*]*?\b(\w+)\s*\((?!.*\);\s*$)")
 CODE_GLOBS = ["hyp/**/*.c", "hyp/**/*.h", "hyp/**/*.S", "tools/*.c", "tools/*.h",
               "guests/lib/*.c", "guests/lib/*.h"]
 TEST_GLOBS = [("unit", "tests/unit/*.c"), ("system", "tests/system/cases/*"),
+              ("system", "tests/system/xen-diff/*.chosen"),
               ("tool", "tests/tools/**/*"), ("guest", "guests/test_*/**/*.c")]
 SYSTEM_KINDS = ("system", "guest")
 GATES = [

@@ -14,7 +14,8 @@
 struct partition;
 struct vcpu;
 
-/* A spin lock. Held only for short, bounded critical sections. */
+/* A spin lock, granted in the order asked (a ticket lock on the target).
+ * Held only for short, bounded critical sections. A zeroed lock is free. */
 typedef struct {
     volatile uint32_t word;
 } bh_lock_t;

@@ -8,17 +8,35 @@
 #include "sysreg.h"
 #include "util.h"
 
-/* Test-and-set with acquire/release ordering; held for bounded sections. */
+/*
+ * A ticket lock in one word: the high half is the next ticket, the low half
+ * the ticket being served. CPUs are served in the order they asked, so a
+ * waiter waits for at most the critical sections of the CPUs ahead of it
+ * (BH_MAX_CPUS - 1), never for a CPU that keeps winning a test-and-set.
+ * The exclusive loops here are on hypervisor memory that only CPUs taking
+ * or releasing this lock write, each at most once per turn: a store
+ * exclusive fails at most BH_MAX_CPUS - 1 times in a row.
+ * Implements: LLR-ARCH-100.
+ */
+#define LOCK_TICKET 0x10000u
+#define LOCK_SERVING 0xffffu
+
 void arch_lock(bh_lock_t *l)
 {
-    while (__atomic_exchange_n(&l->word, 1u, __ATOMIC_ACQUIRE) != 0u) {
+    uint32_t mine = __atomic_fetch_add(&l->word, LOCK_TICKET, __ATOMIC_ACQUIRE) >> 16;
+    while ((__atomic_load_n(&l->word, __ATOMIC_ACQUIRE) & LOCK_SERVING) != mine) {
         __asm__ volatile("yield");
     }
 }
 
 void arch_unlock(bh_lock_t *l)
 {
-    __atomic_store_n(&l->word, 0u, __ATOMIC_RELEASE);
+    uint32_t old = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+    uint32_t next;
+    do { /* only another CPU's new ticket changes the word meanwhile */
+        next = (old & ~LOCK_SERVING) | ((old + 1u) & LOCK_SERVING);
+    } while (!__atomic_compare_exchange_n(&l->word, &old, next, true, __ATOMIC_RELEASE,
+                                          __ATOMIC_RELAXED));
 }
 
 void *arch_pa_to_ptr(uint64_t pa)

@@ -50,6 +50,8 @@ struct con_part {
     uint64_t suppressed;   /* of those, suppressed since the last report */
     uint32_t q_head;       /* index of the next byte for the UART */
     uint32_t q_len;        /* bytes queued */
+    uint32_t prefix_len;   /* of prefix; 0 until first made (con_prefix_of) */
+    char prefix[BH_CFG_NAME_LEN + 2u]; /* "[name] " */
     char queue[CONSOLE_QUEUE_SIZE]; /* whole lines, waiting for the UART */
 };
 
@@ -84,6 +86,7 @@ void console_init(void)
         cp->suppressed = 0;
         cp->q_head = 0;
         cp->q_len = 0;
+        cp->prefix_len = 0;
     }
     con_wire = CON_NONE;
     con_turn = CON_NONE;
@@ -165,15 +168,14 @@ static uint32_t con_run(const struct con_part *cp, uint32_t left, uint32_t room)
     max = (left < max) ? left : max;
     uint32_t n = 0;
     uint32_t cost = 0;
-    while (n < max) { /* at most CONSOLE_DRAIN_STEP bytes */
+    bool more = true;
+    while (more && n < max) { /* at most CONSOLE_DRAIN_STEP bytes */
         bool nl = cp->queue[cp->q_head + n] == '\n';
         cost += nl ? 2u : 1u;
-        if (cost > room) {
-            break;
-        }
-        n++;
-        if (nl) {
-            break;
+        more = cost <= room;
+        if (more) {
+            n++;
+            more = !nl; /* the run ends with its line */
         }
     }
     return n;
@@ -212,17 +214,15 @@ static void con_drain_step(uint32_t id)
     uint32_t left = CONSOLE_DRAIN_STEP;
     /* Each pass writes at least one byte or stops: at most
      * CONSOLE_DRAIN_STEP passes. */
-    while (left != 0u && cp->q_len != 0u) {
+    bool more = true;
+    while (more && left != 0u && cp->q_len != 0u) {
         bool mine = con_wire == id || (con_wire == CON_NONE && con_may_begin(id));
-        if (!mine) {
-            break;
+        uint32_t n = mine ? con_run(cp, left, arch_console_room()) : 0u;
+        more = n != 0u;
+        if (more) {
+            con_put_run(id, n);
+            left -= n;
         }
-        uint32_t n = con_run(cp, left, arch_console_room());
-        if (n == 0u) {
-            break;
-        }
-        con_put_run(id, n);
-        left -= n;
     }
 }
 
@@ -419,6 +419,16 @@ static size_t con_prefix(const struct partition *p, char *buf)
     return 3u + nlen;
 }
 
+/* The partition's "[name] ", made at its first line and kept: names do not
+ * change after boot, and a line's work stays small. */
+static uint32_t con_prefix_of(const struct partition *p, struct con_part *cp)
+{
+    if (cp->prefix_len == 0u) {
+        cp->prefix_len = (uint32_t)con_prefix(p, cp->prefix);
+    }
+    return cp->prefix_len;
+}
+
 /* Queue "[name] (N lines dropped)" if any were; false, the count kept, when
  * it does not fit. Caller holds con_lock. Implements: LLR-CON-005 */
 static bool con_report_dropped(const struct partition *p, struct con_part *cp)
@@ -427,7 +437,8 @@ static bool con_report_dropped(const struct partition *p, struct con_part *cp)
     if (cp->dropped == 0u) {
         return true;
     }
-    size_t n = con_prefix(p, buf);
+    size_t n = con_prefix_of(p, cp);
+    bh_memcpy(buf, cp->prefix, n);
     n += bh_snprintf(&buf[n], sizeof(buf) - n, "(%llu lines dropped)\n",
                      (unsigned long long)cp->dropped);
     if (!con_queue(cp, buf, n)) {
@@ -449,7 +460,6 @@ static bool con_report_dropped(const struct partition *p, struct con_part *cp)
  */
 static void con_emit(const struct partition *p, struct con_part *cp)
 {
-    char buf[CON_PHYS_MAX];
     uint32_t len = cp->len;
 
     cp->len = 0;
@@ -457,13 +467,15 @@ static void con_emit(const struct partition *p, struct con_part *cp)
         cp->dropped++;
         return;
     }
-    size_t n = con_prefix(p, buf);
-    bh_memcpy(&buf[n], cp->line, len);
-    n += len;
-    buf[n] = '\n';
-    if (!con_report_dropped(p, cp) || !con_queue(cp, buf, n + 1u)) {
+    uint32_t plen = con_prefix_of(p, cp);
+    /* Whole or not at all: the three pieces are queued only if all fit. */
+    if (!con_report_dropped(p, cp) || plen + len + 1u > CONSOLE_QUEUE_SIZE - cp->q_len) {
         cp->dropped++;
+        return;
     }
+    (void)con_queue(cp, cp->prefix, plen);
+    (void)con_queue(cp, cp->line, len);
+    (void)con_queue(cp, "\n", 1u);
 }
 
 /*

@@ -22,7 +22,7 @@ struct partition;
  * most one drain step writes (when the UART takes them without waiting: a
  * real PL011 takes 32 at most, QEMU's any number). */
 #define CONSOLE_QUEUE_SIZE 8960u /* a burst of the longest lines: 64 x 140 */
-#define CONSOLE_DRAIN_STEP 32u
+#define CONSOLE_DRAIN_STEP 64u
 
 /* Per-partition console state (lives in console.c, indexed by partition id). */
 

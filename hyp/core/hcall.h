@@ -72,10 +72,11 @@ struct irq_time {
  * A longer write is continued: the arguments are advanced and the guest
  * re-issues the call, so no hypercall holds the CPU for long and the
  * scheduler can preempt between pieces (Xen continues such calls too).
- * 32: a piece of 1-character lines is 16 lines, and its drain step 32
- * bytes, about 6,000 instructions of EL2 near a window's end (1,024 were
- * up to ~50 us, 64 up to 15,177 instructions: issue 15, console_flood). */
-#define HCALL_CONSOLE_CHUNK 32u
+ * 16: a piece of 1-character lines is 8 lines, which with the drain step
+ * (CONSOLE_DRAIN_STEP) keeps an entry under about 6,000 instructions of
+ * EL2 near a window's end (1,024 were up to ~50 us, 64 up to 15,177
+ * instructions: issue 15, console_flood). */
+#define HCALL_CONSOLE_CHUNK 16u
 
 /* hcall_dispatch result: not a value for x0, but "re-issue the call with the
  * updated arguments" (the arch layer rewinds the PC to the HVC). */

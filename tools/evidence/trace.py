@@ -365,10 +365,20 @@ def render_html(t, gates):
                     "" if tests else " class=gap", tests)
             h.append(row)
     h.append("</table>")
-    h.append("<h2>LLRs</h2><table><tr><th>LLR</th><th>statement</th><th>refines</th></tr>")
+    h.append("<h2>LLRs</h2><table><tr><th>LLR</th><th>statement</th><th>refines</th>"
+             "<th>design</th></tr>")
     for lid, l in sorted(t["llr"].items()):
-        h.append("<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (
-            e(lid), e(l.get("statement", "")), e(l.get("refines", ""))))
+        h.append("<tr><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td></tr>" % (
+            e(lid), e(l.get("statement", "")), e(l.get("refines", "")),
+            "" if l.get("design_ids") else " class=gap", e(l.get("design", ""))))
+    h.append("</table>")
+    h.append("<h2>Design sections &rarr; LLRs</h2><p>%d sections in docs/design/.</p>"
+             "<table><tr><th>section</th><th>file:line</th><th>named by</th></tr>" %
+             len(t["design"]))
+    for did, d in sorted(t["design"].items()):
+        named = ", ".join(d.get("named_by", [])) or "none: %s" % (d.get("none") or "")
+        h.append("<tr><td>%s</td><td>%s:%d</td><td>%s</td></tr>" % (
+            e(did), e(d["file"]), d["line"], e(named)))
     h.append("</table>")
     for title, tags in (("Code &rarr; requirements", t["code_tags"]),
                         ("Tests &rarr; requirements", t["test_tags"])):

@@ -91,6 +91,32 @@ def trace_rows():
           {"id": "HLR-003", "gap": "hlr_without_system_test", "reason": "seed"}]}})),
           replace(d, "tests/system/cases/start", "# Verifies: HLR-001", "#")),
       r"^FAIL evidence/trace-hlr-tested: 1 .*HLR-001")
+    des = "docs/design/fix.md"
+    r("T17", "LLR without a design section", "TOR-TRACE-013", "LLR-FIX-001's Design line removed",
+      lambda d: replace(d, llr, "Design: DES-FIX-INIT\n", ""),
+      r"^FAIL evidence/trace-llr-design: 1 .*LLR-FIX-001")
+    r("T18", "LLR naming an unknown design section", "TOR-TRACE-013",
+      "Design: DES-FIX-GONE beside LLR-FIX-003's own",
+      lambda d: replace(d, llr, "Design: DES-FIX-PUT\n", "Design: DES-FIX-PUT, DES-FIX-GONE\n"),
+      r"^FAIL evidence/trace-llr-design: 1 .*LLR-FIX-003")
+    r("T19", "design section nobody names", "TOR-TRACE-014", "new DES-FIX-SPARE, no LLR names it",
+      lambda d: append(d, des, "\n### DES-FIX-SPARE\nRealises: LLR-FIX-001\n\nSeeded.\n"),
+      r"^FAIL evidence/trace-design-realised: 1 .*DES-FIX-SPARE")
+    r("T20", "design section without a Realises line", "TOR-TRACE-014",
+      "new DES-FIX-BARE with prose only",
+      lambda d: append(d, des, "\n### DES-FIX-BARE\n\nSeeded.\n"),
+      r"^FAIL evidence/trace-design-realised: 1 .*DES-FIX-BARE")
+    r("T21", "'none' without a reason", "TOR-TRACE-014", "DES-FIX-LAYOUT's reason removed",
+      lambda d: replace(d, des, "Realises: none (data layout only; every operation has its "
+                        "own section)", "Realises: none"),
+      r"^FAIL evidence/trace-design-realised: 1 .*DES-FIX-LAYOUT")
+    r("T22", "Realises list disagrees with Design", "TOR-TRACE-014",
+      "DES-FIX-GET also claims LLR-FIX-001",
+      lambda d: replace(d, des, "Realises: LLR-FIX-002\n", "Realises: LLR-FIX-001, LLR-FIX-002\n"),
+      r"^FAIL evidence/trace-design-realised: 1 .*DES-FIX-GET")
+    r("T23", "design section defined twice", "TOR-TRACE-014", "second ### DES-FIX-PUT heading",
+      lambda d: append(d, des, "\n### DES-FIX-PUT\nRealises: LLR-FIX-003\n"),
+      r"^FAIL evidence/trace-design-realised: 1 .*DES-FIX-PUT")
     return R
 
 

@@ -13,8 +13,12 @@ Gates (thresholds in tools/evidence/gates.json, "trace"): HLRs verified by
 test without a system test, LLRs without code, LLRs without a test, tags
 naming unknown IDs, hyp/ source files without any Implements tag, LLRs
 without a Refines naming a known HLR, requirement IDs defined twice, HLRs
-refined by no LLR, and external functions of hyp/ C files without an
-Implements tag directly above them. Prints "PASS evidence/trace-<gate>" or
+refined by no LLR, external functions of hyp/ C files without an
+Implements tag directly above them, and the design trace both ways
+(docs/design/*.md, `### DES-<MODULE>-<OP>` sections with a `Realises:`
+line; each LLR's `Design:` line): LLRs naming no existing design section,
+and design sections named by no LLR (unless `Realises: none (reason)`) or
+whose `Realises:` list disagrees with the LLRs' `Design:` lines. Prints "PASS evidence/trace-<gate>" or
 "FAIL evidence/trace-<gate>: reason"; exits 1 when a gate fails.
 """
 import argparse
@@ -49,7 +53,13 @@ GATES = [
     ("hlr-refined", "hlr_without_llr", "HLR(s) refined by no LLR"),
     ("functions-tagged", "hyp_functions_without_tag",
      "external hyp/ function(s) without an Implements tag above them"),
+    ("llr-design", "llr_without_design",
+     "LLR(s) naming no existing design section (Design:)"),
+    ("design-realised", "design_not_realised",
+     "design section(s) named by no LLR, defined twice, or whose Realises: disagrees"),
 ]
+DES_RE = re.compile(r"\bDES-[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+DES_HEAD_RE = re.compile(r"^###\s+(DES-[A-Z0-9]+(?:-[A-Z0-9]+)+)\s*$")
 
 
 def parse_requirements(path):
@@ -73,6 +83,63 @@ def parse_requirements(path):
             if cur and m:
                 reqs[cur][m.group(1).lower()] = m.group(2).strip()
     return reqs, dups
+
+
+def parse_design(root, design_dir):
+    """{DES id: {file, line, realises: [LLR ids], none: reason or None}}
+    from docs/design/*.md, and the IDs defined twice."""
+    secs, dups = {}, []
+    for path in sorted(glob.glob(os.path.join(root, design_dir, "*.md"))):
+        rel = os.path.relpath(path, root)
+        cur = None
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                m = DES_HEAD_RE.match(line.strip())
+                if m:
+                    cur = m.group(1)
+                    if cur in secs:
+                        dups.append(cur)
+                    secs[cur] = {"id": cur, "file": rel, "line": n, "realises": [],
+                                 "none": None, "has_field": False}
+                    continue
+                if line.startswith("#"):
+                    cur = None
+                    continue
+                if cur and line.startswith("Realises:"):
+                    text = line[len("Realises:"):].strip()
+                    secs[cur]["has_field"] = True
+                    if text.lower().startswith("none"):
+                        reason = text[4:].strip(" :-()")
+                        secs[cur]["none"] = reason
+                    else:
+                        secs[cur]["realises"] += expand(text)
+    return secs, dups
+
+
+def design_findings(llr, secs, dups):
+    """The two design gates' items: LLR IDs, then DES IDs."""
+    no_design = []
+    named = {}
+    for lid, r in sorted(llr.items()):
+        ids = DES_RE.findall(r.get("design", ""))
+        r["design_ids"] = ids
+        if not ids or any(d not in secs for d in ids):
+            no_design.append(lid)
+        for d in ids:
+            named.setdefault(d, []).append(lid)
+    bad = set(dups)
+    for d, s in secs.items():
+        by_llr = sorted(named.get(d, []))
+        listed = sorted(i for i in s["realises"] if i.startswith("LLR-"))
+        s["named_by"] = by_llr
+        if not s["has_field"]:
+            bad.add(d)
+        elif s["none"] is not None:
+            if by_llr or not s["none"]:
+                bad.add(d)
+        elif not by_llr or listed != by_llr:
+            bad.add(d)
+    return sorted(no_design), sorted(bad)
 
 
 def expand(text):
@@ -152,7 +219,7 @@ def scan(root, globs, kind_of, word):
     return tags, files
 
 
-def build(root, req_dir):
+def build(root, req_dir, design_dir="docs/design"):
     hlr, d1 = parse_requirements(os.path.join(root, req_dir, "hlr.md"))
     llr, d2 = parse_requirements(os.path.join(root, req_dir, "llr.md"))
     known = set(hlr) | set(llr)
@@ -202,8 +269,11 @@ def build(root, req_dir):
         "hlr_without_llr": sorted(h for h, r in hlr.items() if not r["llrs"]),
     }
     findings["unknown_ids_bare"] = sorted({u["id"] for u in unknown})
+    secs, d3 = parse_design(root, design_dir)
+    findings["llr_without_design"], findings["design_not_realised"] = \
+        design_findings(llr, secs, d3)
     return {"hlr": hlr, "llr": llr, "code_tags": code_tags, "test_tags": test_tags,
-            "findings": findings,
+            "design": secs, "findings": findings,
             "counts": {"hlr": len(hlr), "llr": len(llr), "code_tags": len(code_tags),
                        "test_tags": len(test_tags),
                        "hlr_by_analysis": sum(1 for r in hlr.values() if not needs_test(r)),
@@ -295,10 +365,20 @@ def render_html(t, gates):
                     "" if tests else " class=gap", tests)
             h.append(row)
     h.append("</table>")
-    h.append("<h2>LLRs</h2><table><tr><th>LLR</th><th>statement</th><th>refines</th></tr>")
+    h.append("<h2>LLRs</h2><table><tr><th>LLR</th><th>statement</th><th>refines</th>"
+             "<th>design</th></tr>")
     for lid, l in sorted(t["llr"].items()):
-        h.append("<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (
-            e(lid), e(l.get("statement", "")), e(l.get("refines", ""))))
+        h.append("<tr><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td></tr>" % (
+            e(lid), e(l.get("statement", "")), e(l.get("refines", "")),
+            "" if l.get("design_ids") else " class=gap", e(l.get("design", ""))))
+    h.append("</table>")
+    h.append("<h2>Design sections &rarr; LLRs</h2><p>%d sections in docs/design/.</p>"
+             "<table><tr><th>section</th><th>file:line</th><th>named by</th></tr>" %
+             len(t["design"]))
+    for did, d in sorted(t["design"].items()):
+        named = ", ".join(d.get("named_by", [])) or "none: %s" % (d.get("none") or "")
+        h.append("<tr><td>%s</td><td>%s:%d</td><td>%s</td></tr>" % (
+            e(did), e(d["file"]), d["line"], e(named)))
     h.append("</table>")
     for title, tags in (("Code &rarr; requirements", t["code_tags"]),
                         ("Tests &rarr; requirements", t["test_tags"])):
@@ -317,13 +397,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=".")
     ap.add_argument("--req-dir", default="docs/requirements")
+    ap.add_argument("--design-dir", default="docs/design")
     ap.add_argument("--gates", default=None, help="default: <root>/tools/evidence/gates.json, "
                     "or built-in zero thresholds when absent")
     ap.add_argument("--json", default=None)
     ap.add_argument("--html", default=None)
     a = ap.parse_args()
     root = os.path.abspath(a.root)
-    t = build(root, a.req_dir)
+    t = build(root, a.req_dir, a.design_dir)
     gpath = a.gates or os.path.join(root, "tools/evidence/gates.json")
     cfg = json.load(open(gpath)).get("trace", {}) if os.path.exists(gpath) else {}
     gates, lines = apply_gates(t, cfg)

@@ -13,7 +13,7 @@
  * the ticket being served. CPUs are served in the order they asked, so a
  * waiter waits for at most the critical sections of the CPUs ahead of it
  * (BH_MAX_CPUS - 1), never for a CPU that keeps winning a test-and-set.
- * The exclusive loops here are on hypervisor memory that only CPUs taking
+ * The exclusive loop here is on hypervisor memory that only CPUs taking
  * or releasing this lock write, each at most once per turn: a store
  * exclusive fails at most BH_MAX_CPUS - 1 times in a row.
  * Implements: LLR-ARCH-100.
@@ -29,14 +29,19 @@ void arch_lock(bh_lock_t *l)
     }
 }
 
+/* Only the holder writes the low half (little-endian: the halfword at the
+ * word's address), so serving the next ticket is a plain halfword add and
+ * a store-release; a CPU taking a ticket meanwhile loses its exclusive
+ * store and retries with the new word. No carry reaches the ticket half. */
 void arch_unlock(bh_lock_t *l)
 {
-    uint32_t old = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
-    uint32_t next;
-    do { /* only another CPU's new ticket changes the word meanwhile */
-        next = (old & ~LOCK_SERVING) | ((old + 1u) & LOCK_SERVING);
-    } while (!__atomic_compare_exchange_n(&l->word, &old, next, true, __ATOMIC_RELEASE,
-                                          __ATOMIC_RELAXED));
+    uint32_t serving;
+    __asm__ volatile("ldrh %w0, [%1]\n\t"
+                     "add %w0, %w0, #1\n\t"
+                     "stlrh %w0, [%1]"
+                     : "=&r"(serving)
+                     : "r"(&l->word)
+                     : "memory");
 }
 
 void *arch_pa_to_ptr(uint64_t pa)

@@ -41,7 +41,8 @@ void console_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * queue has room; otherwise counted as suppressed. The count is reported
  * ("partition <name>: N hypervisor lines suppressed") before p's next
  * queued hypervisor line or when p stops or restarts (console_guest_flush).
- * Then one drain step of p. Only printing is limited: the caller's handling
+ * No drain step: the line waits for p's next window start or its own next
+ * write (LLR-CON-017). Only printing is limited: the caller's handling
  * of the event is unchanged. A line about no known partition is written as
  * console_log writes it. Implements: LLR-CON-014, LLR-CON-015, LLR-CON-019.
  */

@@ -28,7 +28,7 @@
 #define CFG_MIN_SLICE_US 100u
 #define CFG_MAX_SLICE_US 10000000u
 #define CFG_MAX_DTB_SIZE 0x200000u /* 2 MiB */
-#define CFG_IPA_LIMIT (1ull << 39) /* stage-2 input range */
+#define CFG_IPA_LIMIT (1ULL << 39) /* stage-2 input range */
 #define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL | BH_CFG_PART_F_NO_XEN_NODE)
 #define CFG_ENTRY_ALIGN 4u
 

@@ -42,12 +42,14 @@ static void evtchn_mark(uint32_t i, uint32_t port, bool free)
 {
     uint64_t *w = evtchn_free_word(&evtchn_parts[i], port);
     uint64_t *sum = &evtchn_free_sum[i][port / 4096u];
-    uint64_t sbit = 1ull << ((port / 64u) % 64u);
+    uint32_t sshift = (port / 64u) % 64u;
+    uint32_t shift = port % 64u;
+    uint64_t sbit = 1ULL << sshift;
     if (free) {
-        *w |= 1ull << (port % 64u);
+        *w |= 1ULL << shift;
         *sum |= sbit;
     } else {
-        *w &= ~(1ull << (port % 64u));
+        *w &= ~(1ULL << shift);
         *sum = (*w == 0u) ? (*sum & ~sbit) : *sum;
     }
 }
@@ -130,7 +132,7 @@ static void evtchn_chunk_init(struct evtchn_part *ep)
     }
     uint32_t i = (uint32_t)(ep - evtchn_parts);
     uint32_t first = ep->ports_ready / 64u;
-    evtchn_free_sum[i][first / 64u] |= ((1ull << (EVTCHN_CHUNK_PORTS / 64u)) - 1u)
+    evtchn_free_sum[i][first / 64u] |= ((1ULL << (EVTCHN_CHUNK_PORTS / 64u)) - 1u)
                                        << (first % 64u);
     ep->ports_ready += EVTCHN_CHUNK_PORTS;
 }

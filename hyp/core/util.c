@@ -40,7 +40,7 @@ void bh_memset(void *dst, int c, size_t n)
     size_t i = 0;
     if (((uintptr_t)d & 7u) == 0u) {
         uint64_t *d8 = dst;
-        uint64_t v8 = (uint64_t)v * 0x0101010101010101ull;
+        uint64_t v8 = (uint64_t)v * 0x0101010101010101ULL;
         for (; n - i >= 8u; i += 8u) {
             d8[i / 8u] = v8;
         }

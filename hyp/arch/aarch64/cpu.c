@@ -12,10 +12,10 @@
 #include "sysreg.h"
 #include "util.h"
 
-#define PSCI_CPU_ON 0xc4000003ull
-#define PSCI_SYSTEM_OFF 0x84000008ull
-#define PSCI_SYSTEM_RESET 0x84000009ull
-#define MPIDR_AFF_MASK 0xff00ffffffull
+#define PSCI_CPU_ON 0xc4000003ULL
+#define PSCI_SYSTEM_OFF 0x84000008ULL
+#define PSCI_SYSTEM_RESET 0x84000009ULL
+#define MPIDR_AFF_MASK 0xff00ffffffULL
 
 struct arch_cpu arch_cpus[BH_MAX_CPUS];
 uint32_t arch_num_lrs;

@@ -24,7 +24,7 @@
 #define GICR_WAKER 0x0014u
 #define GICR_WAKER_SLEEP (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
-#define GICR_TYPER_LAST (1ull << 4)
+#define GICR_TYPER_LAST (1ULL << 4)
 #define GICR_SGI 0x10000u
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080u)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100u)
@@ -191,7 +191,7 @@ void gic_send_sgi(uint32_t cpu, uint32_t sgi)
         return;
     }
     uint64_t aff = cpu_mpidr[cpu];
-    uint64_t v = ((uint64_t)sgi << 24) | (1ull << (aff & 0xfu)) | (((aff >> 8) & 0xffu) << 16) |
+    uint64_t v = ((uint64_t)sgi << 24) | (1ULL << (aff & 0xfu)) | (((aff >> 8) & 0xffu) << 16) |
                  (((aff >> 16) & 0xffu) << 32) | (((aff >> 32) & 0xffu) << 48);
     dsb_ish();
     sysreg_write(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */

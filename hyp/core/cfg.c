@@ -29,7 +29,9 @@
 #define CFG_MAX_SLICE_US 10000000u
 #define CFG_MAX_DTB_SIZE 0x200000u /* 2 MiB */
 #define CFG_IPA_LIMIT (1ULL << 39) /* stage-2 input range */
-#define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL | BH_CFG_PART_F_NO_XEN_NODE)
+#define CFG_KNOWN_FLAGS                                                                     \
+    ((uint32_t)BH_CFG_PART_F_SYSTEM | (uint32_t)BH_CFG_PART_F_HM_HCALL |                     \
+     (uint32_t)BH_CFG_PART_F_NO_XEN_NODE)
 #define CFG_ENTRY_ALIGN 4u
 
 /* clang-format on */
@@ -122,8 +124,8 @@ static void cfg_verr(struct cfg_report *rep, const char *field, const char *fmt,
 {
     if (rep->count < CFG_MAX_ERRORS) {
         struct cfg_error *e = &rep->err[rep->count];
-        bh_snprintf(e->field, sizeof(e->field), "%s", field);
-        bh_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+        (void)bh_snprintf(e->field, sizeof(e->field), "%s", field);
+        (void)bh_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
     }
     /* Cannot wrap: the number of checks in one run is a few hundred. */
     rep->count++;
@@ -146,7 +148,7 @@ void cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *
 {
     char field[CFG_FIELD_LEN];
     va_list ap;
-    bh_snprintf(field, sizeof(field), "parts[%u].%s", i, name);
+    (void)bh_snprintf(field, sizeof(field), "parts[%u].%s", i, name);
     va_start(ap, fmt);
     cfg_verr(rep, field, fmt, ap);
     va_end(ap);
@@ -424,15 +426,15 @@ static void cfg_check_vcpus(const struct bh_cfg *c, uint32_t i, struct cfg_repor
     }
     for (uint32_t j = 0; j < BH_CFG_MAX_VCPUS; j++) {
         uint32_t cpu = p->vcpu_cpu[j];
-        bh_snprintf(field, sizeof(field), "vcpu_cpu[%u]", j);
+        (void)bh_snprintf(field, sizeof(field), "vcpu_cpu[%u]", j);
         if (j < p->num_vcpus && cpu >= c->num_cpus) {
             cfg_perr(rep, i, field, "CPU %u not below header.num_cpus %u", cpu, c->num_cpus);
         } else if (j >= p->num_vcpus && cpu != 0u) {
             cfg_perr(rep, i, field, "%u for an unused vCPU, must be zero", cpu);
         }
     }
-    if ((p->flags & ~(uint32_t)CFG_KNOWN_FLAGS) != 0u) {
-        cfg_perr(rep, i, "flags", "unknown bits 0x%x", p->flags & ~(uint32_t)CFG_KNOWN_FLAGS);
+    if ((p->flags & ~CFG_KNOWN_FLAGS) != 0u) {
+        cfg_perr(rep, i, "flags", "unknown bits 0x%x", p->flags & ~CFG_KNOWN_FLAGS);
     }
     if (p->reserved != 0u) {
         cfg_perr(rep, i, "reserved", "0x%x, must be zero", p->reserved);
@@ -545,7 +547,7 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
     for (size_t k = 0; k < sizeof(c->parts[i]); k++) {
         if (b[k] != 0u) {
             char field[CFG_FIELD_LEN];
-            bh_snprintf(field, sizeof(field), "parts[%u]", i);
+            (void)bh_snprintf(field, sizeof(field), "parts[%u]", i);
             cfg_err(rep, field, "unused (num_parts %u) but not all zero", c->num_parts);
             return;
         }

@@ -120,7 +120,7 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t ma
     static const char hex_digits[16] = "0123456789abcdef";
     char digits[FMT_NUM_DIGITS];
     uint32_t nd = 0;
-    uint64_t base = (sp->conv == 'x') ? 16u : 10u;
+    uint32_t base = (sp->conv == 'x') ? (uint32_t)16u : (uint32_t)10u;
     /* At most FMT_NUM_DIGITS rounds: mag < 2^64 and base >= 10. */
     do {
         digits[FMT_NUM_DIGITS - 1u - nd] = hex_digits[mag % base];
@@ -152,7 +152,7 @@ static size_t parse_spec(const char *fmt, size_t i, struct fmt_spec *sp)
         i++;
     }
     for (uint32_t k = 0; k < FMT_WIDTH_DIGITS && fmt[i] >= '0' && fmt[i] <= '9'; k++) {
-        sp->width = sp->width * 10u + (uint32_t)(fmt[i] - '0');
+        sp->width = sp->width * 10u + ((uint32_t)fmt[i] - (uint32_t)'0');
         i++;
     }
     if (sp->width > FMT_MAX_WIDTH) {

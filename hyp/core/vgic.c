@@ -371,8 +371,8 @@ static uint32_t lr_select(const struct vcpu *v, uint64_t scan, uint32_t *out, ui
 static uint64_t lr_encode(const struct vcpu *v, uint32_t intid, const struct vgic_irq *q,
                           bool show_pending)
 {
-    uint64_t state =
-        (show_pending ? LR_STATE_PENDING : 0u) | (q->active != 0u ? LR_STATE_ACTIVE : 0u);
+    uint64_t state = (show_pending ? (uint64_t)LR_STATE_PENDING : 0u) |
+                     (q->active != 0u ? (uint64_t)LR_STATE_ACTIVE : 0u);
     bool eoi = intid >= VGIC_NUM_PRIVATE &&
                ((v->part->vgic.notify >> (intid - VGIC_NUM_PRIVATE)) & 1u) != 0u;
     return (state << 62) | LR_GROUP1 | ((uint64_t)q->priority << 48) | (eoi ? LR_EOI : 0u) |
@@ -414,7 +414,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
         bool show = irq_deliverable(v, intid, q);
         lr[i] = lr_encode(v, intid, q, show);
         q->in_lr = 1u;
-        q->pend_extra = (uint8_t)(q->pending != 0u && !show);
+        q->pend_extra = (q->pending != 0u && !show) ? 1u : 0u;
         v->vgic.lr_intid[i] = intid;
     }
     v->vgic.lr_count = count;

@@ -284,7 +284,7 @@ static void gicd_ctlr_access(struct vgic_access *a)
 /* Implements: LLR-VGIC-006 */
 static uint64_t gicr_typer(const struct vgic_access *a)
 {
-    uint64_t last = (a->k + 1u == vgic_part_vcpus(a->part)) ? GICR_TYPER_LAST : 0u;
+    uint64_t last = (a->k + 1u == vgic_part_vcpus(a->part)) ? (uint64_t)GICR_TYPER_LAST : 0u;
     return ((uint64_t)a->k << 32) | ((uint64_t)a->k << 8) | last;
 }
 

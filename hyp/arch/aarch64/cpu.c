@@ -153,7 +153,7 @@ void arch_cpu_main(uint64_t cpu_arg)
     uint32_t cpu = (uint32_t)cpu_arg;
 
     if (cpu == 0u) {
-        uint64_t footprint = (uint64_t)(uintptr_t)(__hyp_end - _start);
+        uint64_t footprint = (uint64_t)(uintptr_t)__hyp_end - (uint64_t)(uintptr_t)_start;
         uint64_t image_size = *(volatile uint64_t *)(uintptr_t)(_start + 16);
         uint32_t el = (uint32_t)(sysreg_read(CurrentEL) >> 2) & 3u;
 

@@ -77,7 +77,7 @@ void gic_init_dist(void)
 static void gic_route_spi(uint32_t intid, uint32_t cpu)
 {
     uint64_t aff = cpu_mpidr[cpu < sizeof(cpu_mpidr) / sizeof(cpu_mpidr[0]) ? cpu : 0u];
-    uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + (uint64_t)(intid & ~3u);
+    uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + ((uint64_t)intid & ~3ULL);
     uint32_t shift = 8u * (intid & 3u);
     /* IROUTER in two 32-bit halves: Aff2..Aff0, then Aff3. */
     mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid, (uint32_t)(aff & 0xffffffu));
@@ -113,7 +113,7 @@ void arch_irq_mask(uint32_t intid, bool masked)
     if (masked) {
         reg = GICD_ICENABLER;
     }
-    uint64_t word = 4u * (uint64_t)(intid / 32u);
+    uint64_t word = 4u * ((uint64_t)intid / 32u);
     mmio_write32(PLAT_GICD_BASE + (uint64_t)reg + word, 1u << (intid % 32u));
     if (masked) {
         gic_wait32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, 0, "SPI disable");
@@ -150,7 +150,7 @@ void gic_init_cpu(uint32_t cpu)
     mmio_write32(rd + GICR_IGROUPR0, 0xffffffffu);
     mmio_write32(rd + GICR_ICENABLER0, 0xffffffffu);
     for (n = 0; n < 8u; n++) {
-        mmio_write32(rd + GICR_IPRIORITYR + 4u * n, 0xa0a0a0a0u);
+        mmio_write32(rd + GICR_IPRIORITYR + 4u * (uint64_t)n, 0xa0a0a0a0u);
     }
     mmio_write32(rd + GICR_ISENABLER0, PPI_ENABLE_MASK);
 

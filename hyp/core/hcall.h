@@ -33,7 +33,7 @@ struct vcpu;
 #define BH_XEN_MINOR 17u
 /* XENVER_version's answer, major << 16 | minor, as one constant (MISRA 10.8). */
 #define BH_XEN_VERSION 0x40011u
-_Static_assert(BH_XEN_VERSION == ((BH_XEN_MAJOR << 16) | BH_XEN_MINOR), "BH_XEN_VERSION");
+_Static_assert(BH_XEN_VERSION == (((uint32_t)BH_XEN_MAJOR << 16) | BH_XEN_MINOR), "BH_XEN_VERSION");
 
 #define CONSOLEIO_WRITE 0u
 #define CONSOLEIO_READ 1u

@@ -10,7 +10,7 @@
 #include "sysreg.h"
 
 #define GICD_CTLR 0x0000u
-#define GICD_CTLR_RWP (1u << 31)
+#define GICD_CTLR_RWP ((uint32_t)1u << 31)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_GRP1 (1u << 1)
 #define GICD_TYPER 0x0004u
@@ -36,8 +36,8 @@
 
 /* Interrupts the hypervisor uses on every CPU. */
 #define PPI_ENABLE_MASK                                                                            \
-    ((1u << SGI_KICK) | (1u << VGIC_PPI_MAINT) | (1u << VGIC_PPI_HYP_TIMER) |                      \
-     (1u << VGIC_PPI_VTIMER))
+    (((uint32_t)1u << SGI_KICK) | ((uint32_t)1u << VGIC_PPI_MAINT) |                               \
+     ((uint32_t)1u << VGIC_PPI_HYP_TIMER) | ((uint32_t)1u << VGIC_PPI_VTIMER))
 
 static uint64_t rdist_base[BH_MAX_CPUS];
 static const uint64_t cpu_mpidr[] = PLAT_CPU_MPIDR;

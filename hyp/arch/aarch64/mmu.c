@@ -115,7 +115,7 @@ void mmu_init_tables(void)
 void mmu_enable(void)
 {
     /* T0SZ=25 (39 bits), WB-WA inner/outer, inner shareable, 4K, PS=40 bits. */
-    uint64_t tcr = 25u | (1u << 8) | (1u << 10) | (3u << 12) | (2ULL << 16) | (1ULL << 23) |
+    uint64_t tcr = 25u | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | (1ULL << 23) |
                    (1ULL << 31);
     sysreg_write(mair_el2, MAIR_VALUE);
     sysreg_write(tcr_el2, tcr);
@@ -125,7 +125,7 @@ void mmu_enable(void)
     dsb_sy();
     isb();
     /* RES1 bits, M, C, SA, I, WXN. */
-    sysreg_write(sctlr_el2, 0x30c50838ULL | 1u | (1u << 2) | (1u << 3) | (1u << 12) | (1u << 19));
+    sysreg_write(sctlr_el2, 0x30c50838ULL | 1u | (1ULL << 2) | (1ULL << 3) | (1ULL << 12) | (1ULL << 19));
     isb();
 }
 
@@ -141,7 +141,7 @@ void mmu_stage2_init_cpu(void)
 {
     /* T0SZ=25, SL0=1 (start at level 1), WB inner/outer, inner shareable,
      * 4K granule, PS=40 bits, 8-bit VMID. */
-    uint64_t vtcr = 25u | (1u << 6) | (1u << 8) | (1u << 10) | (3u << 12) | (2ULL << 16) |
+    uint64_t vtcr = 25u | (1ULL << 6) | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) |
                     (1ULL << 31);
     sysreg_write(vtcr_el2, vtcr);
     isb();

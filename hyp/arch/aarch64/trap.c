@@ -117,7 +117,7 @@ static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
             uint64_t sign = 1ULL << top;
             val = (val ^ sign) - sign;
         }
-        if ((iss & (1u << 15)) == 0u) { /* SF=0: 32-bit register */
+        if ((iss & ((uint32_t)1u << 15)) == 0u) { /* SF=0: 32-bit register */
             val &= 0xffffffffULL;
         }
         reg_set(f, rt, val);

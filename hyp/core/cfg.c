@@ -262,6 +262,8 @@ static void cfg_check_header(const struct bh_cfg *c, const struct cfg_platform *
     } else if (c->num_cpus > pl->num_cpus) {
         cfg_err(rep, "header.num_cpus", "%u exceeds the platform's %u CPUs", c->num_cpus,
                 pl->num_cpus);
+    } else {
+        /* num_cpus valid */
     }
     if (c->num_parts < 1u || c->num_parts > BH_CFG_MAX_PARTS) {
         cfg_err(rep, "header.num_parts", "%u not in 1..%u", c->num_parts, BH_CFG_MAX_PARTS);
@@ -431,6 +433,8 @@ static void cfg_check_vcpus(const struct bh_cfg *c, uint32_t i, struct cfg_repor
             cfg_perr(rep, i, field, "CPU %u not below header.num_cpus %u", cpu, c->num_cpus);
         } else if (j >= p->num_vcpus && cpu != 0u) {
             cfg_perr(rep, i, field, "%u for an unused vCPU, must be zero", cpu);
+        } else {
+            /* vcpu_cpu[j] valid */
         }
     }
     if ((p->flags & ~CFG_KNOWN_FLAGS) != 0u) {
@@ -454,6 +458,8 @@ static void cfg_check_payload(const struct bh_cfg *c, uint32_t i, const char *na
         cfg_perr(rep, i, name, "0x%x inside the header (0x%llx bytes)", offset, U64(CFG_HDR_SIZE));
     } else if ((uint64_t)offset + size > c->total_size) {
         cfg_perr(rep, i, name, "0x%x+0x%x beyond total_size 0x%x", offset, size, c->total_size);
+    } else {
+        /* offset inside the blob */
     }
 }
 
@@ -500,6 +506,8 @@ static void cfg_check_dtb(const struct bh_cfg *c, uint32_t i, struct cfg_report 
                range_overlap(p->dtb_gpa, p->dtb_size, p->image_gpa, p->image_mem_size)) {
         cfg_perr(rep, i, "dtb_gpa", "0x%llx+0x%x overlaps image 0x%llx+0x%x", U64(p->dtb_gpa),
                  p->dtb_size, U64(p->image_gpa), p->image_mem_size);
+    } else {
+        /* device tree placed correctly */
     }
 }
 

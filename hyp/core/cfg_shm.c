@@ -233,6 +233,8 @@ static void cfg_check_shm_maps(const struct bh_cfg *c, uint32_t r, const char *f
         } else if (s->gpa[i] != 0u) {
             cfg_err(rep, field, "gpa[%u] 0x%llx for a partition that does not map it", i,
                     U64(s->gpa[i]));
+        } else {
+            /* not mapped by partition i, gpa zero */
         }
     }
 }

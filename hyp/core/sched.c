@@ -323,6 +323,8 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     } else if (v != NULL && v->state == VCPU_BLOCKED && sched_timer_armed(v) &&
                v->vtimer.cval < boundary) {
         boundary = v->vtimer.cval;
+    } else {
+        /* nothing to run, no earlier timer */
     }
     sched_cpus[cpu].current = chosen;
     *next_event = boundary;

@@ -394,6 +394,8 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     } else if (v->state != VCPU_RUNNABLE || vgic_dirty(&v->vgic) || v->vgic.lr_count != 0u ||
                sched_need_pick(c->id)) {
         r.how = HVC_FULL;
+    } else {
+        /* HVC_FAST: resume without a switch */
     }
     if (r.how != HVC_FAST) {
         /* Read here, off the fast path: the dispatch itself never resets

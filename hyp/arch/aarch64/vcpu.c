@@ -247,6 +247,8 @@ void vcpu_switch(struct arch_cpu *c, struct vcpu *next)
              * timer interrupt without it, and the timer stays masked). */
             sysreg_write(cntv_cval_el0, next->vtimer.cval);
             sysreg_write(cntv_ctl_el0, next->vtimer.ctl);
+        } else {
+            /* no vCPU before or after: nothing to load */
         }
         return;
     }

@@ -471,9 +471,10 @@ static void con_emit(const struct partition *p, struct con_part *cp)
  * input ends; returns the index of the first unconsumed character.
  * Caller holds con_lock.
  */
-static size_t con_take(const struct partition *p, struct con_part *cp, const char *s, size_t i,
-                       size_t n)
+static size_t con_take(const struct partition *p, struct con_part *cp, const char *s,
+                       size_t start, size_t n)
 {
+    size_t i = start;
     for (; i < n; i++) {
         char c = s[i];
         if (c == '\n') {

@@ -115,8 +115,9 @@ static void out_padded(struct fmt_out *o, const char *s, size_t n, uint32_t widt
  * A number: sign, then digits, padded to width with zeros (after the sign)
  * or with spaces (before it).
  */
-static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t mag, bool neg)
+static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t value, bool neg)
 {
+    uint64_t mag = value;
     static const char hex_digits[16] = "0123456789abcdef";
     char digits[FMT_NUM_DIGITS];
     uint32_t nd = 0;
@@ -142,8 +143,9 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t ma
 }
 
 /* Parse flags, width and length after a '%'; returns the index after them. */
-static size_t parse_spec(const char *fmt, size_t i, struct fmt_spec *sp)
+static size_t parse_spec(const char *fmt, size_t start, struct fmt_spec *sp)
 {
+    size_t i = start;
     sp->zero = false;
     sp->width = 0;
     sp->lng = 0;
@@ -188,8 +190,9 @@ static int64_t fetch_signed(va_list *ap, uint32_t lng)
     return (int64_t)va_arg(*ap, int);
 }
 
-static void out_string(struct fmt_out *o, const struct fmt_spec *sp, const char *s)
+static void out_string(struct fmt_out *o, const struct fmt_spec *sp, const char *str)
 {
+    const char *s = str;
     if (s == NULL) {
         s = "(null)";
     }

@@ -205,7 +205,7 @@ static void uart_input(void)
 }
 
 /* Implements: LLR-ARCH-044 (physical interrupts at EL2). */
-void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
+static void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
 {
     switch (intid) {
     case VGIC_PPI_HYP_TIMER:

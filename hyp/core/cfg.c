@@ -28,8 +28,10 @@
 #define CFG_MIN_SLICE_US 100u
 #define CFG_MAX_SLICE_US 10000000u
 #define CFG_MAX_DTB_SIZE 0x200000u /* 2 MiB */
-#define CFG_IPA_LIMIT (1ull << 39) /* stage-2 input range */
-#define CFG_KNOWN_FLAGS (BH_CFG_PART_F_SYSTEM | BH_CFG_PART_F_HM_HCALL | BH_CFG_PART_F_NO_XEN_NODE)
+#define CFG_IPA_LIMIT (1ULL << 39) /* stage-2 input range */
+#define CFG_KNOWN_FLAGS                                                                     \
+    ((uint32_t)BH_CFG_PART_F_SYSTEM | (uint32_t)BH_CFG_PART_F_HM_HCALL |                     \
+     (uint32_t)BH_CFG_PART_F_NO_XEN_NODE)
 #define CFG_ENTRY_ALIGN 4u
 
 /* clang-format on */
@@ -122,8 +124,8 @@ static void cfg_verr(struct cfg_report *rep, const char *field, const char *fmt,
 {
     if (rep->count < CFG_MAX_ERRORS) {
         struct cfg_error *e = &rep->err[rep->count];
-        bh_snprintf(e->field, sizeof(e->field), "%s", field);
-        bh_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+        (void)bh_snprintf(e->field, sizeof(e->field), "%s", field);
+        (void)bh_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
     }
     /* Cannot wrap: the number of checks in one run is a few hundred. */
     rep->count++;
@@ -146,7 +148,7 @@ void cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *
 {
     char field[CFG_FIELD_LEN];
     va_list ap;
-    bh_snprintf(field, sizeof(field), "parts[%u].%s", i, name);
+    (void)bh_snprintf(field, sizeof(field), "parts[%u].%s", i, name);
     va_start(ap, fmt);
     cfg_verr(rep, field, fmt, ap);
     va_end(ap);
@@ -260,6 +262,8 @@ static void cfg_check_header(const struct bh_cfg *c, const struct cfg_platform *
     } else if (c->num_cpus > pl->num_cpus) {
         cfg_err(rep, "header.num_cpus", "%u exceeds the platform's %u CPUs", c->num_cpus,
                 pl->num_cpus);
+    } else {
+        /* num_cpus valid */
     }
     if (c->num_parts < 1u || c->num_parts > BH_CFG_MAX_PARTS) {
         cfg_err(rep, "header.num_parts", "%u not in 1..%u", c->num_parts, BH_CFG_MAX_PARTS);
@@ -424,15 +428,17 @@ static void cfg_check_vcpus(const struct bh_cfg *c, uint32_t i, struct cfg_repor
     }
     for (uint32_t j = 0; j < BH_CFG_MAX_VCPUS; j++) {
         uint32_t cpu = p->vcpu_cpu[j];
-        bh_snprintf(field, sizeof(field), "vcpu_cpu[%u]", j);
+        (void)bh_snprintf(field, sizeof(field), "vcpu_cpu[%u]", j);
         if (j < p->num_vcpus && cpu >= c->num_cpus) {
             cfg_perr(rep, i, field, "CPU %u not below header.num_cpus %u", cpu, c->num_cpus);
         } else if (j >= p->num_vcpus && cpu != 0u) {
             cfg_perr(rep, i, field, "%u for an unused vCPU, must be zero", cpu);
+        } else {
+            /* vcpu_cpu[j] valid */
         }
     }
-    if ((p->flags & ~(uint32_t)CFG_KNOWN_FLAGS) != 0u) {
-        cfg_perr(rep, i, "flags", "unknown bits 0x%x", p->flags & ~(uint32_t)CFG_KNOWN_FLAGS);
+    if ((p->flags & ~CFG_KNOWN_FLAGS) != 0u) {
+        cfg_perr(rep, i, "flags", "unknown bits 0x%x", p->flags & ~CFG_KNOWN_FLAGS);
     }
     if (p->reserved != 0u) {
         cfg_perr(rep, i, "reserved", "0x%x, must be zero", p->reserved);
@@ -452,6 +458,8 @@ static void cfg_check_payload(const struct bh_cfg *c, uint32_t i, const char *na
         cfg_perr(rep, i, name, "0x%x inside the header (0x%llx bytes)", offset, U64(CFG_HDR_SIZE));
     } else if ((uint64_t)offset + size > c->total_size) {
         cfg_perr(rep, i, name, "0x%x+0x%x beyond total_size 0x%x", offset, size, c->total_size);
+    } else {
+        /* offset inside the blob */
     }
 }
 
@@ -498,6 +506,8 @@ static void cfg_check_dtb(const struct bh_cfg *c, uint32_t i, struct cfg_report 
                range_overlap(p->dtb_gpa, p->dtb_size, p->image_gpa, p->image_mem_size)) {
         cfg_perr(rep, i, "dtb_gpa", "0x%llx+0x%x overlaps image 0x%llx+0x%x", U64(p->dtb_gpa),
                  p->dtb_size, U64(p->image_gpa), p->image_mem_size);
+    } else {
+        /* device tree placed correctly */
     }
 }
 
@@ -545,7 +555,7 @@ static void cfg_check_unused(const struct bh_cfg *c, uint32_t i, struct cfg_repo
     for (size_t k = 0; k < sizeof(c->parts[i]); k++) {
         if (b[k] != 0u) {
             char field[CFG_FIELD_LEN];
-            bh_snprintf(field, sizeof(field), "parts[%u]", i);
+            (void)bh_snprintf(field, sizeof(field), "parts[%u]", i);
             cfg_err(rep, field, "unused (num_parts %u) but not all zero", c->num_parts);
             return;
         }

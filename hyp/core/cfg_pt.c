@@ -107,6 +107,8 @@ static void pt_check_fields(const struct bh_cfg *c, const struct bh_cfg_passthru
     } else if (c->parts[d->part].ram_gpa != c->parts[d->part].ram_pa) {
         pt_err(rep, k, "part", "owner's RAM at guest 0x%llx, physical 0x%llx: must be 1:1",
                c->parts[d->part].ram_gpa, c->parts[d->part].ram_pa);
+    } else {
+        /* owner valid */
     }
     if (d->pintid < PT_SPI_FIRST || d->pintid >= pl->spi_end || d->pintid == pl->hyp_spi) {
         pt_err(rep, k, "pintid", "%llu not a platform SPI the hypervisor leaves free (< %llu)",

@@ -17,7 +17,7 @@
 
 #define S2_L2_SHIFT 30u /* one level-2 table per 1 GiB of guest-physical space */
 #define S2_L3_SHIFT 21u /* one level-3 table per 2 MiB */
-#define S2_BLOCK (1ull << S2_L3_SHIFT)
+#define S2_BLOCK (1ULL << S2_L3_SHIFT)
 /* A partition maps its RAM, the shared regions it takes part in and the
  * devices it owns; each mapping gives one level-2 span and up to two
  * level-3 spans. */

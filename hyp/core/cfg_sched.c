@@ -88,6 +88,8 @@ static void cfg_check_window(const struct bh_cfg *c, uint32_t s, uint32_t k,
     } else if (c->parts[w->part].vcpu_cpu[w->vcpu] != w->cpu) {
         cfg_err(rep, field, "on cpu %u, but partition %u vcpu %u is pinned to cpu %u", w->cpu,
                 w->part, w->vcpu, c->parts[w->part].vcpu_cpu[w->vcpu]);
+    } else {
+        /* window owner valid */
     }
     if (w->duration_us < BH_CFG_MIN_WINDOW_US) {
         cfg_err(rep, field, "duration %u us under the minimum %u us", w->duration_us,
@@ -103,6 +105,8 @@ static void cfg_check_window(const struct bh_cfg *c, uint32_t s, uint32_t k,
             cfg_err(rep, field, "not listed by cpu, then offset, after windows[%u]", k - 1u);
         } else if (pw->cpu == w->cpu && (uint64_t)pw->offset_us + pw->duration_us > w->offset_us) {
             cfg_err(rep, field, "overlaps windows[%u] on cpu %u", k - 1u, w->cpu);
+        } else {
+            /* ordered after the previous window */
         }
     }
 }
@@ -165,6 +169,8 @@ void cfg_check_schedules(const struct bh_cfg *c, struct cfg_report *rep)
                 cfg_check_window(c, s, k, rep);
             } else if (!cfg_zero(&sc->windows[k], sizeof(sc->windows[k]))) {
                 cfg_err(rep, field, "windows[%u] unused but not all zero", k);
+            } else {
+                /* unused window, all zero */
             }
         }
         for (uint32_t i = 0; i < c->num_parts && i < BH_CFG_MAX_PARTS; i++) {

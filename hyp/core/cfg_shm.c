@@ -8,7 +8,7 @@
 #include "util.h"
 
 #define U64(x) ((unsigned long long)(x))
-#define CFG_SHM_IPA_LIMIT (1ull << 39) /* stage-2 input range */
+#define CFG_SHM_IPA_LIMIT (1ULL << 39) /* stage-2 input range */
 
 /* [a, a+as) and [b, b+bs) share a byte. Pre: both end below 2^64. */
 static bool shm_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
@@ -233,6 +233,8 @@ static void cfg_check_shm_maps(const struct bh_cfg *c, uint32_t r, const char *f
         } else if (s->gpa[i] != 0u) {
             cfg_err(rep, field, "gpa[%u] 0x%llx for a partition that does not map it", i,
                     U64(s->gpa[i]));
+        } else {
+            /* not mapped by partition i, gpa zero */
         }
     }
 }

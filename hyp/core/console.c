@@ -235,7 +235,7 @@ static bool con_queue(struct con_part *cp, const char *s, size_t n)
     }
     /* Two copies at most: up to the ring's end, then from its start. */
     uint32_t tail = (cp->q_head + cp->q_len) % CONSOLE_QUEUE_SIZE;
-    size_t first = CONSOLE_QUEUE_SIZE - tail;
+    size_t first = (size_t)CONSOLE_QUEUE_SIZE - tail;
     first = (n < first) ? n : first;
     bh_memcpy(&cp->queue[tail], s, first);
     bh_memcpy(&cp->queue[0], &s[first], n - first);
@@ -486,9 +486,10 @@ static void con_emit(const struct partition *p, struct con_part *cp)
  * input ends; returns the index of the first unconsumed character.
  * Caller holds con_lock.
  */
-static size_t con_take(const struct partition *p, struct con_part *cp, const char *s, size_t i,
-                       size_t n)
+static size_t con_take(const struct partition *p, struct con_part *cp, const char *s,
+                       size_t start, size_t n)
 {
+    size_t i = start;
     for (; i < n; i++) {
         char c = s[i];
         if (c == '\n') {

@@ -392,7 +392,8 @@ static int64_t evtchn_close_port(struct partition *p, uint32_t port)
         arch_unlock(&ep->lock);
         return -XEN_EINVAL;
     }
-    uint32_t masked = (uint32_t)(e - ep->ports);
+    ptrdiff_t idx = e - ep->ports;
+    uint32_t masked = (uint32_t)idx;
     uint32_t peer = (e->state == EVTCHN_INTERDOMAIN) ? e->peer_part : p->id;
     arch_unlock(&ep->lock);
     evtchn_lock_pair(p->id, peer);

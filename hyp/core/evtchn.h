@@ -63,7 +63,7 @@ struct vcpu;
 /* FIFO ABI limits. Each partition has a port limit (ports_max), a power of
  * two from EVTCHN_CHUNK_PORTS to the ABI's 2^17, from the configuration. */
 #define EVTCHN_FIFO_LINK_BITS 17u
-#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+#define EVTCHN_FIFO_NR_CHANNELS ((uint32_t)1u << EVTCHN_FIFO_LINK_BITS)
 #define EVTCHN_FIFO_MAX_QUEUES 16u
 #define EVTCHN_FIFO_PRIORITY_DEFAULT 7u
 #define EVTCHN_CHUNK_PORTS BH_CFG_MIN_EVTCHN_PORTS /* ports initialised at once */

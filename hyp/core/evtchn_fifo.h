@@ -21,11 +21,11 @@
 #include "evtchn.h"
 
 /* Event word bits and fields. */
-#define EVTCHN_FIFO_PENDING (1u << 31)
-#define EVTCHN_FIFO_MASKED (1u << 30)
-#define EVTCHN_FIFO_LINKED (1u << 29)
-#define EVTCHN_FIFO_BUSY (1u << 28)
-#define EVTCHN_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1u)
+#define EVTCHN_FIFO_PENDING ((uint32_t)1u << 31)
+#define EVTCHN_FIFO_MASKED ((uint32_t)1u << 30)
+#define EVTCHN_FIFO_LINKED ((uint32_t)1u << 29)
+#define EVTCHN_FIFO_BUSY ((uint32_t)1u << 28)
+#define EVTCHN_FIFO_LINK_MASK (((uint32_t)1u << EVTCHN_FIFO_LINK_BITS) - 1u)
 
 #define EVTCHN_PAGE_SIZE 4096u
 #define EVTCHN_FIFO_WORDS_PER_PAGE (EVTCHN_PAGE_SIZE / 4u)

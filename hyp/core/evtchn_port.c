@@ -34,7 +34,8 @@ _Static_assert(EVTCHN_CHUNK_PORTS % 64u == 0u, "chunks are whole words");
 /* The free-bitmap word of port of ep's partition i (slice-relative). */
 static uint64_t *evtchn_free_word(const struct evtchn_part *ep, uint32_t port)
 {
-    return &evtchn_free_words[(uint32_t)(ep->ports - evtchn_pool) / 64u + port / 64u];
+    ptrdiff_t first = ep->ports - evtchn_pool;
+    return &evtchn_free_words[(uint32_t)first / 64u + port / 64u];
 }
 
 /* port of partition i exists and is free (free true) or in use. */
@@ -42,12 +43,14 @@ static void evtchn_mark(uint32_t i, uint32_t port, bool free)
 {
     uint64_t *w = evtchn_free_word(&evtchn_parts[i], port);
     uint64_t *sum = &evtchn_free_sum[i][port / 4096u];
-    uint64_t sbit = 1ull << ((port / 64u) % 64u);
+    uint32_t sshift = (port / 64u) % 64u;
+    uint32_t shift = port % 64u;
+    uint64_t sbit = 1ULL << sshift;
     if (free) {
-        *w |= 1ull << (port % 64u);
+        *w |= 1ULL << shift;
         *sum |= sbit;
     } else {
-        *w &= ~(1ull << (port % 64u));
+        *w &= ~(1ULL << shift);
         *sum = (*w == 0u) ? (*sum & ~sbit) : *sum;
     }
 }
@@ -128,9 +131,10 @@ static void evtchn_chunk_init(struct evtchn_part *ep)
     for (uint32_t k = 0; k < EVTCHN_CHUNK_PORTS / 64u; k++) {
         w[k] = UINT64_MAX;
     }
-    uint32_t i = (uint32_t)(ep - evtchn_parts);
+    ptrdiff_t idx = ep - evtchn_parts;
+    uint32_t i = (uint32_t)idx;
     uint32_t first = ep->ports_ready / 64u;
-    evtchn_free_sum[i][first / 64u] |= ((1ull << (EVTCHN_CHUNK_PORTS / 64u)) - 1u)
+    evtchn_free_sum[i][first / 64u] |= ((1ULL << (EVTCHN_CHUNK_PORTS / 64u)) - 1u)
                                        << (first % 64u);
     ep->ports_ready += EVTCHN_CHUNK_PORTS;
 }

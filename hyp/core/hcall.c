@@ -30,7 +30,7 @@ static int64_t hcall_xen_version(struct vcpu *v, const uint64_t args[5])
 {
     switch ((uint32_t)args[0]) {
     case XENVER_VERSION:
-        return (int64_t)((BH_XEN_MAJOR << 16) | BH_XEN_MINOR);
+        return (int64_t)BH_XEN_VERSION;
     case XENVER_EXTRAVERSION:
         return gmem_write(v, args[1], hcall_extraversion, XEN_EXTRAVERSION_LEN) ? 0 : -XEN_EFAULT;
     case XENVER_PAGESIZE:
@@ -67,7 +67,7 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
     switch ((uint32_t)args[0]) {
     case CONSOLEIO_WRITE: {
         uint32_t count = (uint32_t)args[1];
-        uint64_t take = (count > HCALL_CONSOLE_CHUNK) ? HCALL_CONSOLE_CHUNK : count;
+        uint32_t take = (count > HCALL_CONSOLE_CHUNK) ? HCALL_CONSOLE_CHUNK : count;
         char chunk[HCALL_CONSOLE_CHUNK];
         /* Only this entry's chunk is read: a continuation reads its own,
          * so the work per entry stays bounded whatever the count (a bad
@@ -77,7 +77,7 @@ static int64_t hcall_console_io(struct vcpu *v, uint64_t args[5])
         }
         console_guest_write(v->part, chunk, (size_t)take);
         if (count > HCALL_CONSOLE_CHUNK) {
-            args[1] = count - HCALL_CONSOLE_CHUNK;
+            args[1] = (uint64_t)count - HCALL_CONSOLE_CHUNK;
             args[2] += HCALL_CONSOLE_CHUNK;
             return HCALL_CONTINUE;
         }

@@ -31,6 +31,9 @@ struct vcpu;
 /* The Xen version Bulkhead presents to guests: 4.17. */
 #define BH_XEN_MAJOR 4u
 #define BH_XEN_MINOR 17u
+/* XENVER_version's answer, major << 16 | minor, as one constant (MISRA 10.8). */
+#define BH_XEN_VERSION 0x40011u
+_Static_assert(BH_XEN_VERSION == (((uint32_t)BH_XEN_MAJOR << 16) | BH_XEN_MINOR), "BH_XEN_VERSION");
 
 #define CONSOLEIO_WRITE 0u
 #define CONSOLEIO_READ 1u
@@ -80,7 +83,7 @@ struct irq_time {
 
 /* hcall_dispatch result: not a value for x0, but "re-issue the call with the
  * updated arguments" (the arch layer rewinds the PC to the HVC). */
-#define HCALL_CONTINUE INT64_MIN
+#define HCALL_CONTINUE (-INT64_MAX - 1)
 
 /*
  * Perform hypercall nr for vCPU v with arguments args[0..4] and return the

@@ -118,6 +118,8 @@ static int64_t psci_system(struct vcpu *v, bool reset)
         (void)part_restart(v->part, true, false);
     } else if (!hm_shutdown(v, "poweroff (PSCI SYSTEM_OFF)")) {
         return PSCI_SUCCESS;
+    } else {
+        /* restarted by the health monitor: v has been reset */
     }
     return (v->vid == 0u) ? (int64_t)v->part->cfg->dtb_gpa : 0;
 }

@@ -255,8 +255,9 @@ void sched_timer_deliver(struct vcpu *v)
  * the switch, or the requester sees a boundary beyond the epoch and kicks.
  * Implements: LLR-SCHED-008
  */
-static uint64_t sched_switch_bound(uint32_t cpu, uint64_t boundary)
+static uint64_t sched_switch_bound(uint32_t cpu, uint64_t bound)
 {
+    uint64_t boundary = bound;
     __atomic_store_n(&sched_cpus[cpu].next_event, boundary, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&sched_tl.pending, __ATOMIC_SEQ_CST) && sched_tl.next_epoch < boundary) {
         boundary = sched_tl.next_epoch;
@@ -323,6 +324,8 @@ struct vcpu *sched_pick(uint32_t cpu, uint64_t now, uint64_t *next_event)
     } else if (v != NULL && v->state == VCPU_BLOCKED && sched_timer_armed(v) &&
                v->vtimer.cval < boundary) {
         boundary = v->vtimer.cval;
+    } else {
+        /* nothing to run, no earlier timer */
     }
     sched_cpus[cpu].current = chosen;
     *next_event = boundary;
@@ -385,11 +388,12 @@ int64_t sched_request_switch(uint32_t id, uint64_t now)
     }
     arch_lock(&sched_tl.lock);
     sched_commit_locked(now);
-    if (now < sched_tl.cur_epoch) {
-        now = sched_tl.cur_epoch;
+    uint64_t at = now;
+    if (at < sched_tl.cur_epoch) {
+        at = sched_tl.cur_epoch;
     }
     const struct sched_plan *pl = &sched_plans[sched_tl.cur];
-    uint64_t frames = (now - sched_tl.cur_epoch) / pl->frame + 1u;
+    uint64_t frames = (at - sched_tl.cur_epoch) / pl->frame + 1u;
     sched_tl.next = id;
     sched_tl.next_epoch = sched_tl.cur_epoch + frames * pl->frame;
     __atomic_store_n(&sched_tl.pending, true, __ATOMIC_SEQ_CST);

@@ -40,7 +40,7 @@ void bh_memset(void *dst, int c, size_t n)
     size_t i = 0;
     if (((uintptr_t)d & 7u) == 0u) {
         uint64_t *d8 = dst;
-        uint64_t v8 = (uint64_t)v * 0x0101010101010101ull;
+        uint64_t v8 = (uint64_t)v * 0x0101010101010101ULL;
         for (; n - i >= 8u; i += 8u) {
             d8[i / 8u] = v8;
         }
@@ -115,12 +115,13 @@ static void out_padded(struct fmt_out *o, const char *s, size_t n, uint32_t widt
  * A number: sign, then digits, padded to width with zeros (after the sign)
  * or with spaces (before it).
  */
-static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t mag, bool neg)
+static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t value, bool neg)
 {
+    uint64_t mag = value;
     static const char hex_digits[16] = "0123456789abcdef";
     char digits[FMT_NUM_DIGITS];
     uint32_t nd = 0;
-    uint64_t base = (sp->conv == 'x') ? 16u : 10u;
+    uint32_t base = (sp->conv == 'x') ? (uint32_t)16u : (uint32_t)10u;
     /* At most FMT_NUM_DIGITS rounds: mag < 2^64 and base >= 10. */
     do {
         digits[FMT_NUM_DIGITS - 1u - nd] = hex_digits[mag % base];
@@ -142,8 +143,9 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t ma
 }
 
 /* Parse flags, width and length after a '%'; returns the index after them. */
-static size_t parse_spec(const char *fmt, size_t i, struct fmt_spec *sp)
+static size_t parse_spec(const char *fmt, size_t start, struct fmt_spec *sp)
 {
+    size_t i = start;
     sp->zero = false;
     sp->width = 0;
     sp->lng = 0;
@@ -152,7 +154,7 @@ static size_t parse_spec(const char *fmt, size_t i, struct fmt_spec *sp)
         i++;
     }
     for (uint32_t k = 0; k < FMT_WIDTH_DIGITS && fmt[i] >= '0' && fmt[i] <= '9'; k++) {
-        sp->width = sp->width * 10u + (uint32_t)(fmt[i] - '0');
+        sp->width = sp->width * 10u + ((uint32_t)fmt[i] - (uint32_t)'0');
         i++;
     }
     if (sp->width > FMT_MAX_WIDTH) {
@@ -188,8 +190,9 @@ static int64_t fetch_signed(va_list *ap, uint32_t lng)
     return (int64_t)va_arg(*ap, int);
 }
 
-static void out_string(struct fmt_out *o, const struct fmt_spec *sp, const char *s)
+static void out_string(struct fmt_out *o, const struct fmt_spec *sp, const char *str)
 {
+    const char *s = str;
     if (s == NULL) {
         s = "(null)";
     }

@@ -26,12 +26,12 @@ _Static_assert(BH_MAX_VCPUS_PER_PART <= 16u, "SGI target lists cover Aff0 0..15 
 _Static_assert(VGIC_NUM_IRQS == 64u, "inbox and cand: one 64-bit mask bit per INTID");
 _Static_assert(BH_MAX_CPUS <= 32u, "vgic_sgi: one bit per physical CPU");
 
-#define SGI1R_IRM (1ull << 40)
-#define SGI1R_AFF_MASK 0x00FF00FF00FF0000ull /* Aff3, Aff2, Aff1 */
+#define SGI1R_IRM (1ULL << 40)
+#define SGI1R_AFF_MASK 0x00FF00FF00FF0000ULL /* Aff3, Aff2, Aff1 */
 #define LR_STATE_PENDING 1u
 #define LR_STATE_ACTIVE 2u
-#define LR_GROUP1 (1ull << 60)
-#define LR_EOI (1ull << 41) /* HW=0: maintenance interrupt on deactivation */
+#define LR_GROUP1 (1ULL << 60)
+#define LR_EOI (1ULL << 41) /* HW=0: maintenance interrupt on deactivation */
 
 /* Implements: LLR-VGIC-005, LLR-VGIC-006 */
 uint32_t vgic_part_vcpus(const struct partition *p)
@@ -132,7 +132,7 @@ static uint32_t irq_inject(struct vcpu *v, uint32_t intid)
     struct vgic_irq *q = irq_of(v, intid);
     struct vcpu *t = irq_owner(v, intid, q);
     vgic_irq_pend(q);
-    vgic_mark_irqs(t, 1ull << intid); /* only this one changed */
+    vgic_mark_irqs(t, 1ULL << intid); /* only this one changed */
     return t != NULL ? 1u << t->vid : 0u;
 }
 
@@ -192,7 +192,7 @@ bool vgic_post(struct vcpu *v, uint32_t intid)
      * publishes ownership, then drains (sched_pick). A vCPU outside its
      * window is not worth an interrupt: its CPU runs another partition,
      * whose time the kick would take; the post waits for v's next window. */
-    (void)__atomic_fetch_or(&v->vgic.inbox, 1ull << intid, __ATOMIC_SEQ_CST);
+    (void)__atomic_fetch_or(&v->vgic.inbox, 1ULL << intid, __ATOMIC_SEQ_CST);
     return vgic_kick(v);
 }
 
@@ -371,8 +371,8 @@ static uint32_t lr_select(const struct vcpu *v, uint64_t scan, uint32_t *out, ui
 static uint64_t lr_encode(const struct vcpu *v, uint32_t intid, const struct vgic_irq *q,
                           bool show_pending)
 {
-    uint64_t state =
-        (show_pending ? LR_STATE_PENDING : 0u) | (q->active != 0u ? LR_STATE_ACTIVE : 0u);
+    uint64_t state = (show_pending ? (uint64_t)LR_STATE_PENDING : 0u) |
+                     (q->active != 0u ? (uint64_t)LR_STATE_ACTIVE : 0u);
     bool eoi = intid >= VGIC_NUM_PRIVATE &&
                ((v->part->vgic.notify >> (intid - VGIC_NUM_PRIVATE)) & 1u) != 0u;
     return (state << 62) | LR_GROUP1 | ((uint64_t)q->priority << 48) | (eoi ? LR_EOI : 0u) |
@@ -391,7 +391,7 @@ static void lr_release(struct vcpu *v)
          * have moved meanwhile). */
         struct vcpu *t = irq_owner(v, v->vgic.lr_intid[i], q);
         if (t != NULL) {
-            cand_add(t, 1ull << v->vgic.lr_intid[i]);
+            cand_add(t, 1ULL << v->vgic.lr_intid[i]);
         }
     }
     v->vgic.lr_count = 0u;
@@ -414,7 +414,7 @@ uint32_t vgic_lr_fill(struct vcpu *v, uint64_t *lr, uint32_t nlr, bool *underflo
         bool show = irq_deliverable(v, intid, q);
         lr[i] = lr_encode(v, intid, q, show);
         q->in_lr = 1u;
-        q->pend_extra = (uint8_t)(q->pending != 0u && !show);
+        q->pend_extra = (q->pending != 0u && !show) ? 1u : 0u;
         v->vgic.lr_intid[i] = intid;
     }
     v->vgic.lr_count = count;

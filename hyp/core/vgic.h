@@ -13,11 +13,11 @@ struct vcpu;
 struct partition;
 
 /* Guest-physical windows (Xen's arch-arm.h guest map for GICv3). */
-#define VGIC_GICD_BASE 0x03001000ull
-#define VGIC_GICD_SIZE 0x00010000ull
-#define VGIC_GICR_BASE 0x03020000ull
-#define VGIC_GICR_STRIDE 0x00020000ull /* RD_base + SGI_base per vCPU */
-#define VGIC_GICR_SIZE 0x01000000ull
+#define VGIC_GICD_BASE 0x03001000ULL
+#define VGIC_GICD_SIZE 0x00010000ULL
+#define VGIC_GICR_BASE 0x03020000ULL
+#define VGIC_GICR_STRIDE 0x00020000ULL /* RD_base + SGI_base per vCPU */
+#define VGIC_GICR_SIZE 0x01000000ULL
 
 #define VGIC_NUM_PRIVATE 32u            /* SGIs 0..15, PPIs 16..31 */
 #define VGIC_NUM_SPIS 32u               /* SPIs 32..63 */

@@ -28,8 +28,8 @@ _Static_assert(VGIC_NUM_SPIS % 32u == 0u && VGIC_NUM_IRQS <= 1020u, "SPI count")
 #define GIC_PIDR2_VALUE 0x3Bu /* ArchRev 3 (GICv3) */
 #define GICR_TYPER_LAST 0x10u
 #define GICR_SGI_OFFSET 0x10000u /* SGI_base inside a redistributor frame */
-#define IROUTER_IRM 0x80000000ull
-#define IROUTER_MASK 0x80FFFFFFull /* GICD_TYPER.A3V=0: Aff3 is RES0 */
+#define IROUTER_IRM 0x80000000ULL
+#define IROUTER_MASK 0x80FFFFFFULL /* GICD_TYPER.A3V=0: Aff3 is RES0 */
 
 /* The three register frames a guest address can fall in. */
 enum vgic_frame { FRAME_DIST, FRAME_RD, FRAME_SGI };
@@ -224,7 +224,7 @@ static void bank_access(struct vgic_access *a, const struct vgic_reg_desc *r)
 /* A 64-bit register read whole or as one 32-bit half. */
 static uint64_t reg64_read(const struct vgic_access *a, uint64_t value)
 {
-    return a->size == 8u ? value : (value >> ((a->off & 4u) * 8u)) & 0xFFFFFFFFull;
+    return a->size == 8u ? value : (value >> ((a->off & 4u) * 8u)) & 0xFFFFFFFFULL;
 }
 
 static uint64_t reg64_merge(const struct vgic_access *a, uint64_t old)
@@ -233,7 +233,7 @@ static uint64_t reg64_merge(const struct vgic_access *a, uint64_t old)
     if (a->size == 8u) {
         return a->wval;
     }
-    return (old & ~(0xFFFFFFFFull << shift)) | (a->wval << shift);
+    return (old & ~(0xFFFFFFFFULL << shift)) | (a->wval << shift);
 }
 
 /* The vCPU index an IROUTER value selects (vCPU k has Aff0 = k). */
@@ -242,10 +242,10 @@ static uint8_t route_of(const struct partition *p, uint64_t irouter)
     if ((irouter & IROUTER_IRM) != 0u) {
         return 0u;
     }
-    if ((irouter & 0xFFFF00ull) != 0u || (irouter & 0xFFull) >= vgic_part_vcpus(p)) {
+    if ((irouter & 0xFFFF00ULL) != 0u || (irouter & 0xFFULL) >= vgic_part_vcpus(p)) {
         return VGIC_NO_TARGET;
     }
-    return (uint8_t)(irouter & 0xFFull);
+    return (uint8_t)(irouter & 0xFFULL);
 }
 
 /* Implements: LLR-VGIC-005 */
@@ -284,7 +284,7 @@ static void gicd_ctlr_access(struct vgic_access *a)
 /* Implements: LLR-VGIC-006 */
 static uint64_t gicr_typer(const struct vgic_access *a)
 {
-    uint64_t last = (a->k + 1u == vgic_part_vcpus(a->part)) ? GICR_TYPER_LAST : 0u;
+    uint64_t last = (a->k + 1u == vgic_part_vcpus(a->part)) ? (uint64_t)GICR_TYPER_LAST : 0u;
     return ((uint64_t)a->k << 32) | ((uint64_t)a->k << 8) | last;
 }
 
@@ -371,7 +371,8 @@ enum mmio_result vgic_mmio(struct vcpu *v, uint64_t gpa, uint32_t size, bool wri
     }
     a.size = size;
     a.write = write;
-    a.wval = write ? (*val & (~0ull >> (64u - 8u * size))) : 0u;
+    uint32_t drop = 64u - 8u * size;
+    a.wval = write ? (*val & (~0ULL >> drop)) : 0u;
     a.rval = 0u;
     a.marked = 0u;
     if (r != NULL) {

@@ -10,7 +10,7 @@
 #include "part.h"
 #include "vgic.h"
 
-#define VGIC_ALL_IRQS (~0ull)   /* a cand mask naming every INTID */
+#define VGIC_ALL_IRQS (~0ULL)   /* a cand mask naming every INTID */
 #define GICD_CTLR_GRP1 0x2u     /* EnableGrp1 (single Security state view) */
 
 /* The vCPUs of p, never more than its vcpus[] table holds.

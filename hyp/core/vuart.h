@@ -11,8 +11,8 @@
 struct vcpu;
 struct partition;
 
-#define VUART_BASE 0x22000000ull
-#define VUART_SIZE 0x00001000ull
+#define VUART_BASE 0x22000000ULL
+#define VUART_SIZE 0x00001000ULL
 #define VUART_RX_FIFO 32u /* receive FIFO depth, as a PL011's */
 
 /* Emulate an access to the UART window (UARTDR, UARTFR, UARTCR, UARTIMSC,

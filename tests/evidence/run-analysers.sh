@@ -127,6 +127,10 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["per_rule"] == {"15.5": 1}, r["per_rule"]
 assert [(f["file"], f["line"], f["deviation"]) for f in r["findings"]] == [("fix.c", 5, "DEV-FIX-1")]
+# Every rule the addon checks is listed: 15.5 deviated, the others clean.
+rules = r["rules"]
+assert len(rules) > 100 and rules["15.5"]["status"] == "deviated", rules.get("15.5")
+assert all(v["status"] == "clean" for k, v in rules.items() if k != "15.5")
 PY
 then echo "PASS evidence-test/misra-per-rule (TOR-MISRA-006)"
 else echo "FAIL evidence-test/misra-per-rule: findings per rule of the fixture wrong"

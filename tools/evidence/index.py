@@ -153,8 +153,12 @@ def main():
     objs = {n: load(a.dir, n + ".json") for n in ("misra", "coupling", "stack", "s2o")}
     m, c2, st2, so = objs["misra"], objs["coupling"], objs["stack"], objs["s2o"]
     details = {
-        "misra": lambda r: "%d findings under %d rules, %d deviations, %d not covered" % (
-            len(r["findings"]), len(r["per_rule"]), len(r["deviations"]), len(r["unjustified"])),
+        "misra": lambda r: "%d findings under %d rules, %d deviations (%d interim), %d not covered; "
+        "%d rules checked, %d clean" % (
+            len(r["findings"]), len(r["per_rule"]), len(r["deviations"]),
+            sum(1 for d in r["deviations"] if d.get("kind") == "interim"), len(r["unjustified"]),
+            len(r.get("rules", {})),
+            sum(1 for v in r.get("rules", {}).values() if v["status"] == "clean")),
         "coupling": lambda r: "%d call edges (%d across modules), %d global accesses, "
         "%d violations, %d indirect calls" % (
             r["counts"].get("edges", 0), r["counts"].get("cross_module_edges", 0),
@@ -208,6 +212,7 @@ def main():
                                     "accepted": cov.get("accepted")},
                "size": size,
                "misra": m and {"per_rule": m["per_rule"], "gates": m["gates"],
+                               "rules": m.get("rules"),
                                "deviations": len(m["deviations"]),
                                "unjustified": m["unjustified"]},
                "coupling": c2 and {"counts": c2.get("counts"), "gates": c2["gates"],

@@ -83,7 +83,6 @@ void bp_partition_switch(void); /* the partition on this CPU changes */
 
 /* trap.c */
 struct arch_regs *arch_resume(struct arch_cpu *c);
-void arch_handle_irq(struct arch_cpu *c, uint32_t intid);
 
 /* psci / asm helpers */
 uint64_t arch_smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -19,11 +19,11 @@
 #include "console.h"
 #include "sysreg.h"
 
-#define PSCI_FEATURES 0x8400000aull
-#define SMCCC_VERSION 0x80000000ull
-#define SMCCC_ARCH_FEATURES 0x80000001ull
-#define SMCCC_ARCH_WORKAROUND_1 0x80008000ull
-#define SMCCC_VERSION_1_1 0x10001ull
+#define PSCI_FEATURES 0x8400000aULL
+#define SMCCC_VERSION 0x80000000ULL
+#define SMCCC_ARCH_FEATURES 0x80000001ULL
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000ULL
+#define SMCCC_VERSION_1_1 0x10001ULL
 #define ID_AA64PFR0_CSV2_SHIFT 56u
 
 /* Written once by bp_init on CPU 0 before any secondary starts. */

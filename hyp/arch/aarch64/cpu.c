@@ -12,10 +12,10 @@
 #include "sysreg.h"
 #include "util.h"
 
-#define PSCI_CPU_ON 0xc4000003ull
-#define PSCI_SYSTEM_OFF 0x84000008ull
-#define PSCI_SYSTEM_RESET 0x84000009ull
-#define MPIDR_AFF_MASK 0xff00ffffffull
+#define PSCI_CPU_ON 0xc4000003ULL
+#define PSCI_SYSTEM_OFF 0x84000008ULL
+#define PSCI_SYSTEM_RESET 0x84000009ULL
+#define MPIDR_AFF_MASK 0xff00ffffffULL
 
 struct arch_cpu arch_cpus[BH_MAX_CPUS];
 uint32_t arch_num_lrs;
@@ -153,7 +153,7 @@ void arch_cpu_main(uint64_t cpu_arg)
     uint32_t cpu = (uint32_t)cpu_arg;
 
     if (cpu == 0u) {
-        uint64_t footprint = (uint64_t)(uintptr_t)(__hyp_end - _start);
+        uint64_t footprint = (uint64_t)(uintptr_t)__hyp_end - (uint64_t)(uintptr_t)_start;
         uint64_t image_size = *(volatile uint64_t *)(uintptr_t)(_start + 16);
         uint32_t el = (uint32_t)(sysreg_read(CurrentEL) >> 2) & 3u;
 

@@ -10,7 +10,7 @@
 #include "sysreg.h"
 
 #define GICD_CTLR 0x0000u
-#define GICD_CTLR_RWP (1u << 31)
+#define GICD_CTLR_RWP ((uint32_t)1u << 31)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_GRP1 (1u << 1)
 #define GICD_TYPER 0x0004u
@@ -24,7 +24,7 @@
 #define GICR_WAKER 0x0014u
 #define GICR_WAKER_SLEEP (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
-#define GICR_TYPER_LAST (1ull << 4)
+#define GICR_TYPER_LAST (1ULL << 4)
 #define GICR_SGI 0x10000u
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080u)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100u)
@@ -36,8 +36,8 @@
 
 /* Interrupts the hypervisor uses on every CPU. */
 #define PPI_ENABLE_MASK                                                                            \
-    ((1u << SGI_KICK) | (1u << VGIC_PPI_MAINT) | (1u << VGIC_PPI_HYP_TIMER) |                      \
-     (1u << VGIC_PPI_VTIMER))
+    (((uint32_t)1u << SGI_KICK) | ((uint32_t)1u << VGIC_PPI_MAINT) |                               \
+     ((uint32_t)1u << VGIC_PPI_HYP_TIMER) | ((uint32_t)1u << VGIC_PPI_VTIMER))
 
 static uint64_t rdist_base[BH_MAX_CPUS];
 static const uint64_t cpu_mpidr[] = PLAT_CPU_MPIDR;
@@ -77,7 +77,7 @@ void gic_init_dist(void)
 static void gic_route_spi(uint32_t intid, uint32_t cpu)
 {
     uint64_t aff = cpu_mpidr[cpu < sizeof(cpu_mpidr) / sizeof(cpu_mpidr[0]) ? cpu : 0u];
-    uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + (uint64_t)(intid & ~3u);
+    uint64_t prio = PLAT_GICD_BASE + GICD_IPRIORITYR + ((uint64_t)intid & ~3ULL);
     uint32_t shift = 8u * (intid & 3u);
     /* IROUTER in two 32-bit halves: Aff2..Aff0, then Aff3. */
     mmio_write32(PLAT_GICD_BASE + GICD_IROUTER + 8u * intid, (uint32_t)(aff & 0xffffffu));
@@ -113,7 +113,7 @@ void arch_irq_mask(uint32_t intid, bool masked)
     if (masked) {
         reg = GICD_ICENABLER;
     }
-    uint64_t word = 4u * (uint64_t)(intid / 32u);
+    uint64_t word = 4u * ((uint64_t)intid / 32u);
     mmio_write32(PLAT_GICD_BASE + (uint64_t)reg + word, 1u << (intid % 32u));
     if (masked) {
         gic_wait32(PLAT_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, 0, "SPI disable");
@@ -150,7 +150,7 @@ void gic_init_cpu(uint32_t cpu)
     mmio_write32(rd + GICR_IGROUPR0, 0xffffffffu);
     mmio_write32(rd + GICR_ICENABLER0, 0xffffffffu);
     for (n = 0; n < 8u; n++) {
-        mmio_write32(rd + GICR_IPRIORITYR + 4u * n, 0xa0a0a0a0u);
+        mmio_write32(rd + GICR_IPRIORITYR + 4u * (uint64_t)n, 0xa0a0a0a0u);
     }
     mmio_write32(rd + GICR_ISENABLER0, PPI_ENABLE_MASK);
 
@@ -191,7 +191,7 @@ void gic_send_sgi(uint32_t cpu, uint32_t sgi)
         return;
     }
     uint64_t aff = cpu_mpidr[cpu];
-    uint64_t v = ((uint64_t)sgi << 24) | (1ull << (aff & 0xfu)) | (((aff >> 8) & 0xffu) << 16) |
+    uint64_t v = ((uint64_t)sgi << 24) | (1ULL << (aff & 0xfu)) | (((aff >> 8) & 0xffu) << 16) |
                  (((aff >> 16) & 0xffu) << 32) | (((aff >> 32) & 0xffu) << 48);
     dsb_ish();
     sysreg_write(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */

@@ -15,31 +15,31 @@
 #include "sysreg.h"
 #include "util.h"
 
-#define PAGE 4096ull
-#define BLOCK_L2 (2ull << 20)
-#define BLOCK_L1 (1ull << 30)
+#define PAGE 4096ULL
+#define BLOCK_L2 (2ULL << 20)
+#define BLOCK_L1 (1ULL << 30)
 #define ENTRIES 512u
 
-#define D_VALID 1ull
-#define D_TABLE 3ull  /* level 1/2 table, level 3 page */
-#define D_BLOCK 1ull
-#define D_AF (1ull << 10)
-#define D_SH_INNER (3ull << 8)
-#define D_XN (1ull << 54)
-#define D_ADDR_MASK 0x0000fffffffff000ull
+#define D_VALID 1ULL
+#define D_TABLE 3ULL  /* level 1/2 table, level 3 page */
+#define D_BLOCK 1ULL
+#define D_AF (1ULL << 10)
+#define D_SH_INNER (3ULL << 8)
+#define D_XN (1ULL << 54)
+#define D_ADDR_MASK 0x0000fffffffff000ULL
 
 /* Stage 1 (EL2) attributes: MAIR_EL2 index 0 device, 1 normal WB. */
-#define S1_ATTR_DEV (0ull << 2)
-#define S1_ATTR_MEM (1ull << 2)
-#define S1_AP_RW (1ull << 6)       /* AP[1] is RES1 at EL2 */
-#define S1_AP_RO ((1ull << 7) | (1ull << 6))
-#define MAIR_VALUE 0xff04ull      /* attr1 normal WB RWA, attr0 Device-nGnRE */
+#define S1_ATTR_DEV (0ULL << 2)
+#define S1_ATTR_MEM (1ULL << 2)
+#define S1_AP_RW (1ULL << 6)       /* AP[1] is RES1 at EL2 */
+#define S1_AP_RO ((1ULL << 7) | (1ULL << 6))
+#define MAIR_VALUE 0xff04ULL      /* attr1 normal WB RWA, attr0 Device-nGnRE */
 
 /* Stage 2 attributes. */
-#define S2_MEMATTR_NORMAL (0xfull << 2)
-#define S2_AP_RW (3ull << 6)
-#define S2_AP_RO (1ull << 6)
-#define S2_MEMATTR_DEV (0x1ull << 2) /* Device-nGnRE */
+#define S2_MEMATTR_NORMAL (0xfULL << 2)
+#define S2_AP_RW (3ULL << 6)
+#define S2_AP_RO (1ULL << 6)
+#define S2_MEMATTR_DEV (0x1ULL << 2) /* Device-nGnRE */
 
 #define PT_POOL_PAGES PLAT_S2_TABLE_PAGES
 
@@ -115,8 +115,8 @@ void mmu_init_tables(void)
 void mmu_enable(void)
 {
     /* T0SZ=25 (39 bits), WB-WA inner/outer, inner shareable, 4K, PS=40 bits. */
-    uint64_t tcr = 25u | (1u << 8) | (1u << 10) | (3u << 12) | (2ull << 16) | (1ull << 23) |
-                   (1ull << 31);
+    uint64_t tcr = 25u | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | (1ULL << 23) |
+                   (1ULL << 31);
     sysreg_write(mair_el2, MAIR_VALUE);
     sysreg_write(tcr_el2, tcr);
     sysreg_write(ttbr0_el2, pa_of(&el2_l1));
@@ -125,7 +125,7 @@ void mmu_enable(void)
     dsb_sy();
     isb();
     /* RES1 bits, M, C, SA, I, WXN. */
-    sysreg_write(sctlr_el2, 0x30c50838ull | 1u | (1u << 2) | (1u << 3) | (1u << 12) | (1u << 19));
+    sysreg_write(sctlr_el2, 0x30c50838ULL | 1u | (1ULL << 2) | (1ULL << 3) | (1ULL << 12) | (1ULL << 19));
     isb();
 }
 
@@ -141,8 +141,8 @@ void mmu_stage2_init_cpu(void)
 {
     /* T0SZ=25, SL0=1 (start at level 1), WB inner/outer, inner shareable,
      * 4K granule, PS=40 bits, 8-bit VMID. */
-    uint64_t vtcr = 25u | (1u << 6) | (1u << 8) | (1u << 10) | (3u << 12) | (2ull << 16) |
-                    (1ull << 31);
+    uint64_t vtcr = 25u | (1ULL << 6) | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) |
+                    (1ULL << 31);
     sysreg_write(vtcr_el2, vtcr);
     isb();
 }

@@ -18,8 +18,8 @@
     } while (0)
 
 /* PAR_EL1 after an AT instruction: F (the walk faulted) and PA[51:12]. */
-#define PAR_F 1ull
-#define PAR_PA_MASK 0x000ffffffffff000ull
+#define PAR_F 1ULL
+#define PAR_PA_MASK 0x000ffffffffff000ULL
 
 static inline void isb(void) { __asm__ volatile("isb" : : : "memory"); }
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" : : : "memory"); }
@@ -43,35 +43,35 @@ static inline uint64_t mmio_read64(uint64_t addr)
 }
 
 /* HCR_EL2 bits. */
-#define HCR_VM (1ull << 0)
-#define HCR_SWIO (1ull << 1)
-#define HCR_PTW (1ull << 2)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_FB (1ull << 9)
-#define HCR_TWI (1ull << 13)
-#define HCR_TWE (1ull << 14)
-#define HCR_TSC (1ull << 19)
-#define HCR_TIDCP (1ull << 20)
-#define HCR_TACR (1ull << 21)
-#define HCR_TSW (1ull << 22)
-#define HCR_RW (1ull << 31)
-#define HCR_TERR (1ull << 36) /* RAS only; RES0 without it */
-#define HCR_TEA (1ull << 37)  /* RAS only; RES0 without it */
+#define HCR_VM (1ULL << 0)
+#define HCR_SWIO (1ULL << 1)
+#define HCR_PTW (1ULL << 2)
+#define HCR_FMO (1ULL << 3)
+#define HCR_IMO (1ULL << 4)
+#define HCR_AMO (1ULL << 5)
+#define HCR_FB (1ULL << 9)
+#define HCR_TWI (1ULL << 13)
+#define HCR_TWE (1ULL << 14)
+#define HCR_TSC (1ULL << 19)
+#define HCR_TIDCP (1ULL << 20)
+#define HCR_TACR (1ULL << 21)
+#define HCR_TSW (1ULL << 22)
+#define HCR_RW (1ULL << 31)
+#define HCR_TERR (1ULL << 36) /* RAS only; RES0 without it */
+#define HCR_TEA (1ULL << 37)  /* RAS only; RES0 without it */
 
 /* MDCR_EL2 bits (HPMN is bits [4:0]). */
-#define MDCR_TPMCR (1ull << 5)
-#define MDCR_TPM (1ull << 6)
-#define MDCR_TDA (1ull << 9)
-#define MDCR_TDOSA (1ull << 10)
-#define MDCR_TDRA (1ull << 11)
-#define MDCR_HPMD (1ull << 17) /* PMUv3 for Armv8.1 and later; RES0 before */
+#define MDCR_TPMCR (1ULL << 5)
+#define MDCR_TPM (1ULL << 6)
+#define MDCR_TDA (1ULL << 9)
+#define MDCR_TDOSA (1ULL << 10)
+#define MDCR_TDRA (1ULL << 11)
+#define MDCR_HPMD (1ULL << 17) /* PMUv3 for Armv8.1 and later; RES0 before */
 
 /* CPTR_EL2 (no VHE): RES1 bits 13:12 and 9:0; TTA and TAM where implemented. */
-#define CPTR_RES1 0x33ffull
-#define CPTR_TTA (1ull << 20)
-#define CPTR_TAM (1ull << 30)
+#define CPTR_RES1 0x33ffULL
+#define CPTR_TTA (1ULL << 20)
+#define CPTR_TAM (1ULL << 30)
 
 /* ID register fields (4 bits each) that say whether a trap bit exists. */
 #define ID_FIELD(reg, shift) ((uint32_t)((reg) >> (shift)) & 0xfu)
@@ -89,6 +89,6 @@ static inline uint64_t mmio_read64(uint64_t addr)
 #define EC_IABT_LOW 0x20u
 #define EC_DABT_LOW 0x24u
 
-#define SPSR_EL1H_MASKED 0x3c5ull /* D, A, I, F masked; EL1h */
+#define SPSR_EL1H_MASKED 0x3c5ULL /* D, A, I, F masked; EL1h */
 
 #endif

@@ -19,7 +19,7 @@
 
 #define ESR_EC(esr) ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_ISS(esr) ((uint32_t)(esr) & 0x1ffffffu)
-#define ESR_IL (1ull << 25) /* 32-bit instruction; clear: a 16-bit T32 one */
+#define ESR_IL (1ULL << 25) /* 32-bit instruction; clear: a 16-bit T32 one */
 #define ISS_DA_ISV (1u << 24)
 #define ISS_DA_SSE (1u << 21)
 #define ISS_DA_WNR (1u << 6)
@@ -92,7 +92,7 @@ static void trap_hvc(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
 {
     uint32_t iss = ESR_ISS(esr);
-    uint64_t ipa = ((sysreg_read(hpfar_el2) & 0x00000ffffffffff0ull) << 8) |
+    uint64_t ipa = ((sysreg_read(hpfar_el2) & 0x00000ffffffffff0ULL) << 8) |
                    (sysreg_read(far_el2) & 0xfffu);
     uint32_t rt = (iss >> 16) & 0x1fu;
     uint32_t size = 1u << ((iss >> 22) & 3u);
@@ -113,11 +113,12 @@ static void trap_dabt(struct vcpu *v, struct arch_regs *f, uint64_t esr)
     }
     if (!write) {
         if ((iss & ISS_DA_SSE) != 0u && size < 8u) {
-            uint64_t sign = 1ull << (size * 8u - 1u);
+            uint32_t top = size * 8u - 1u;
+            uint64_t sign = 1ULL << top;
             val = (val ^ sign) - sign;
         }
-        if ((iss & (1u << 15)) == 0u) { /* SF=0: 32-bit register */
-            val &= 0xffffffffull;
+        if ((iss & ((uint32_t)1u << 15)) == 0u) { /* SF=0: 32-bit register */
+            val &= 0xffffffffULL;
         }
         reg_set(f, rt, val);
     }
@@ -204,7 +205,7 @@ static void uart_input(void)
 }
 
 /* Implements: LLR-ARCH-044 (physical interrupts at EL2). */
-void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
+static void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
 {
     switch (intid) {
     case VGIC_PPI_HYP_TIMER:
@@ -393,6 +394,8 @@ struct hvc_return arch_hvc(struct arch_regs *frame)
     } else if (v->state != VCPU_RUNNABLE || vgic_dirty(&v->vgic) || v->vgic.lr_count != 0u ||
                sched_need_pick(c->id)) {
         r.how = HVC_FULL;
+    } else {
+        /* HVC_FAST: resume without a switch */
     }
     if (r.how != HVC_FAST) {
         /* Read here, off the fast path: the dispatch itself never resets

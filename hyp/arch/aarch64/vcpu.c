@@ -15,9 +15,9 @@
 
 struct arch_vcpu arch_vcpus[BH_MAX_VCPUS];
 
-#define ICH_HCR_EN 1ull
-#define ICH_HCR_UIE 2ull
-#define SCTLR_EL1_RESET 0x30d00800ull /* RES1 bits; MMU and caches off */
+#define ICH_HCR_EN 1ULL
+#define ICH_HCR_UIE 2ULL
+#define SCTLR_EL1_RESET 0x30d00800ULL /* RES1 bits; MMU and caches off */
 
 /* Resets applied to each vCPU's context so far (see vcpu_reset_count). */
 static uint32_t vcpu_resets[BH_MAX_VCPUS];
@@ -39,7 +39,7 @@ static void vcpu_reset_now(struct vcpu *v, uint64_t entry, uint64_t arg0)
     a->regs.pc = entry;
     a->regs.spsr = SPSR_EL1H_MASKED;
     a->el1[EL1_SCTLR] = SCTLR_EL1_RESET;
-    a->vmpidr = (1ull << 31) | (uint64_t)v->vid;
+    a->vmpidr = (1ULL << 31) | (uint64_t)v->vid;
     a->reload = true;
     v->vtimer.ctl = 0;
     v->vtimer.cval = 0;
@@ -247,6 +247,8 @@ void vcpu_switch(struct arch_cpu *c, struct vcpu *next)
              * timer interrupt without it, and the timer stays masked). */
             sysreg_write(cntv_cval_el0, next->vtimer.cval);
             sysreg_write(cntv_ctl_el0, next->vtimer.ctl);
+        } else {
+            /* no vCPU before or after: nothing to load */
         }
         return;
     }

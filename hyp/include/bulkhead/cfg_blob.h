@@ -184,14 +184,14 @@ struct bh_cfg {
 };
 
 /* The header is fixed so old and new tools agree byte for byte. */
-_Static_assert(sizeof(struct bh_cfg_window) == 16, "bh_cfg_window layout");
-_Static_assert(sizeof(struct bh_cfg_sched) == 8 + 32 * 16, "bh_cfg_sched layout");
-_Static_assert(sizeof(struct bh_cfg_part) == 152, "bh_cfg_part layout");
-_Static_assert(sizeof(struct bh_cfg_channel) == 12, "bh_cfg_channel layout");
-_Static_assert(sizeof(struct bh_cfg_shm) == 16 + 8 + 8 + 8 + 8 * 8, "bh_cfg_shm layout");
-_Static_assert(sizeof(struct bh_cfg_passthru) == 72, "bh_cfg_passthru layout");
+_Static_assert(sizeof(struct bh_cfg_window) == 16u, "bh_cfg_window layout");
+_Static_assert(sizeof(struct bh_cfg_sched) == 8u + 32u * 16u, "bh_cfg_sched layout");
+_Static_assert(sizeof(struct bh_cfg_part) == 152u, "bh_cfg_part layout");
+_Static_assert(sizeof(struct bh_cfg_channel) == 12u, "bh_cfg_channel layout");
+_Static_assert(sizeof(struct bh_cfg_shm) == 16u + 8u + 8u + 8u + 8u * 8u, "bh_cfg_shm layout");
+_Static_assert(sizeof(struct bh_cfg_passthru) == 72u, "bh_cfg_passthru layout");
 _Static_assert(sizeof(struct bh_cfg) ==
-                   32 + 8 * 152 + 8 + 16 * 520 + 8 + 8 * 4 + 32 * 12 + 8 * 104 + 8 + 4 * 72,
+                   32u + 8u * 152u + 8u + 16u * 520u + 8u + 8u * 4u + 32u * 12u + 8u * 104u + 8u + 4u * 72u,
                "bh_cfg layout");
 
 #endif

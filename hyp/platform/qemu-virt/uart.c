@@ -32,7 +32,8 @@ int plat_uart_getc(void)
     if ((mmio_read32(PLAT_UART_BASE + UART_FR) & UART_FR_RXFE) != 0u) {
         return -1;
     }
-    return (int)(mmio_read32(PLAT_UART_BASE + UART_DR) & 0xffu);
+    uint32_t c = mmio_read32(PLAT_UART_BASE + UART_DR) & 0xffu;
+    return (int)c;
 }
 
 #ifdef PLAT_UART_MODEL_BAUD

@@ -35,12 +35,13 @@ void arch_lock(bh_lock_t *l)
  * store and retries with the new word. No carry reaches the ticket half. */
 void arch_unlock(bh_lock_t *l)
 {
+    volatile uint32_t *word = &l->word;
     uint32_t serving;
     __asm__ volatile("ldrh %w0, [%1]\n\t"
                      "add %w0, %w0, #1\n\t"
                      "stlrh %w0, [%1]"
                      : "=&r"(serving)
-                     : "r"(&l->word)
+                     : "r"(word)
                      : "memory");
 }
 

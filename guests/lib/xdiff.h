@@ -28,5 +28,10 @@ uint64_t xd_boot_ns(void);
 bool xd_wait(volatile uint32_t *count, uint32_t target, uint64_t ms);
 /* Timer interrupts go here (the evtchn library's "other" handler). */
 void xd_other_irq(uint32_t intid);
+/* The ping-pong guests' start, printed as "<who>: ..." lines: the GIC, the
+ * status of XD_PORT, the FIFO control block and first event page, the
+ * virtual timer's PPI, a registered vcpu_info. False when the event
+ * channel could not be set up (said). */
+bool xd_channel_open(const char *who);
 
 #endif

@@ -7,9 +7,6 @@
  */
 #include "xdiff.h"
 
-static struct evtchn_fifo_control_block ctrl_block __attribute__((aligned(64)));
-static uint32_t page0[EVTCHN_WORDS_PER_PAGE] __attribute__((aligned(4096)));
-static uint8_t vcpu_info[VCPU_INFO_SIZE] __attribute__((aligned(64)));
 static volatile uint32_t received;
 
 static void on_event(uint32_t port)
@@ -20,23 +17,14 @@ static void on_event(uint32_t port)
 
 int main(void)
 {
-    struct evtchn_status st;
     uint64_t boot = xd_boot_ns();
     uint32_t i;
-    int64_t rc;
 
     say("xd: pong start\n");
     say("xd-fig boot_ns %lu\n", (unsigned long)boot);
-    gic_init();
-    memset(&st, 0, sizeof(st));
-    rc = evtchn_status(DOMID_SELF, XD_PORT, &st);
-    say("pong: port %u status -> %ld state %u\n", XD_PORT, (long)rc, st.status);
-    if (evtchn_setup(&ctrl_block, xd_other_irq) != 0 || evtchn_add_page(page0) != 0) {
-        say("pong: event channel setup failed\n");
+    if (!xd_channel_open("pong")) {
         return 1;
     }
-    gic_enable_private(VTIMER_PPI, 0x80);
-    say("pong: register vcpu_info -> %ld\n", (long)evtchn_register_vcpu_info(vcpu_info));
     say("pong: port %u word at setup 0x%x\n", XD_PORT, *evtchn_word(XD_PORT) & 0xF0000000u);
     /* Ping sends nothing before pong's "ready": what is pending now was
      * left by the static binding. */

@@ -19,56 +19,42 @@
 
 #include "arch_if.h"
 
-/* One attempt at *p |= bits; true when the store succeeded. */
-static inline bool excl_or32(uint32_t *p, uint32_t bits, uint32_t *old)
-{
-    uint32_t v;
-    uint32_t nv;
-    uint32_t fail;
-    __asm__ volatile("ldaxr %w[v], [%[p]]\n\t"
-                     "orr   %w[nv], %w[v], %w[b]\n\t"
-                     "stlxr %w[f], %w[nv], [%[p]]"
-                     : [v] "=&r"(v), [nv] "=&r"(nv), [f] "=&r"(fail)
-                     : [p] "r"(p), [b] "r"(bits)
-                     : "memory");
-    *old = v;
-    return fail == 0u;
-}
-
-/* One attempt at *p &= keep; true when the store succeeded. */
-static inline bool excl_and32(uint32_t *p, uint32_t keep, uint32_t *old)
+/* One attempt at *p = (*p & keep) | bits; true when the store succeeded. */
+static inline bool excl_update32(uint32_t *p, uint32_t keep, uint32_t bits, uint32_t *old)
 {
     uint32_t v;
     uint32_t nv;
     uint32_t fail;
     __asm__ volatile("ldaxr %w[v], [%[p]]\n\t"
                      "and   %w[nv], %w[v], %w[k]\n\t"
+                     "orr   %w[nv], %w[nv], %w[b]\n\t"
                      "stlxr %w[f], %w[nv], [%[p]]"
                      : [v] "=&r"(v), [nv] "=&r"(nv), [f] "=&r"(fail)
-                     : [p] "r"(p), [k] "r"(keep)
+                     : [p] "r"(p), [k] "r"(keep), [b] "r"(bits)
                      : "memory");
     *old = v;
     return fail == 0u;
 }
 
-static inline bool arch_guest_fetch_or32(uint32_t *p, uint32_t bits, uint32_t *old)
+/* At most ARCH_GUEST_ATOMIC_TRIES attempts of excl_update32. */
+static inline bool guest_update32(uint32_t *p, uint32_t keep, uint32_t bits, uint32_t *old)
 {
     for (uint32_t i = 0; i < ARCH_GUEST_ATOMIC_TRIES; i++) {
-        if (excl_or32(p, bits, old)) {
+        if (excl_update32(p, keep, bits, old)) {
             return true;
         }
     }
     return false;
 }
 
+static inline bool arch_guest_fetch_or32(uint32_t *p, uint32_t bits, uint32_t *old)
+{
+    return guest_update32(p, UINT32_MAX, bits, old);
+}
+
 static inline bool arch_guest_fetch_and32(uint32_t *p, uint32_t keep, uint32_t *old)
 {
-    for (uint32_t i = 0; i < ARCH_GUEST_ATOMIC_TRIES; i++) {
-        if (excl_and32(p, keep, old)) {
-            return true;
-        }
-    }
-    return false;
+    return guest_update32(p, keep, 0u, old);
 }
 
 /* A value that differs leaves the exclusive monitor armed: CLREX disarms

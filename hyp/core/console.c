@@ -1,72 +1,18 @@
 /*
- * The line console. Every physical line is built whole, prefixed with its
- * source, and lines of different sources never interleave on the UART.
- * Guest output is sanitised (no terminal escapes) and rate limited per
- * partition by a token bucket counted in lines.
- *
- * A partition's lines (its own and the hypervisor's lines about it) are
- * queued in that partition's queue and written to the UART only in drain
- * steps taken at points charged to the partition: its console writes, its
- * hypervisor lines and sched_pick of its windows. A step writes what the
- * UART takes without waiting, at most CONSOLE_DRAIN_STEP bytes, so a slow
- * UART costs a partition's output time only, never another's window. A line
- * once begun holds the UART (con_wire) until its '\n'; the next line goes
- * round the partitions with queued bytes (con_turn), so a partition that
- * writes without pause cannot starve the others' output.
+ * The line console: lines and budgets (console_queue.c holds the queues and
+ * the UART). Every physical line is built whole, prefixed with its source,
+ * and lines of different sources never interleave on the UART. Guest output
+ * is sanitised (no terminal escapes) and rate limited per partition by a
+ * token bucket counted in lines; hypervisor lines about a partition by a
+ * second bucket, and they are queued as records, formatted later
+ * (console_queue.c).
  */
-#include "console.h"
+#include "console_int.h"
 
 #include <stdarg.h>
 
-#include "arch_if.h"
 #include "part.h"
 #include "util.h"
-
-#define CON_LOG_PREFIX "(bulkhead) "
-#define CON_LOG_PREFIX_LEN (sizeof(CON_LOG_PREFIX) - 1u)
-/* "[" name "] " text "\n": the longest physical line plus its NUL. */
-#define CON_PHYS_MAX (1u + BH_CFG_NAME_LEN + 2u + CONSOLE_LINE_MAX + 2u)
-/* Hypervisor messages may be a little longer than guest lines. */
-#define CON_LOG_MAX (CON_LOG_PREFIX_LEN + CONSOLE_LINE_MAX + 40u)
-/* A formatted hypervisor line: prefix, text, '\n'. */
-#define CON_LOG_LINE (CON_LOG_PREFIX_LEN + CON_LOG_MAX + 1u)
-#define CON_NONE BH_MAX_PARTS /* no partition: the UART is between lines */
-
-_Static_assert(CONSOLE_QUEUE_SIZE >= CONSOLE_BURST_LINES * (CON_PHYS_MAX - 1u),
-               "a full burst of the longest lines fits");
-
-/* A token bucket counted in lines. */
-struct con_bucket {
-    uint32_t tokens;      /* lines that may be emitted now */
-    uint64_t refill_tick; /* counter value up to which tokens were credited */
-};
-
-struct con_part {
-    char line[CONSOLE_LINE_MAX]; /* pending characters, already sanitised */
-    uint32_t len;
-    struct con_bucket out; /* the partition's own lines */
-    uint64_t dropped;      /* lines dropped since the last report */
-    struct con_bucket hyp; /* hypervisor lines about the partition */
-    uint64_t suppressed;   /* of those, suppressed since the last report */
-    uint32_t q_head;       /* index of the next byte for the UART */
-    uint32_t q_len;        /* bytes queued */
-    uint32_t prefix_len;   /* of prefix; 0 until first made (con_prefix_of) */
-    char prefix[BH_CFG_NAME_LEN + 2u]; /* "[name] " */
-    char queue[CONSOLE_QUEUE_SIZE]; /* whole lines, waiting for the UART */
-};
-
-static struct con_part con_state[BH_MAX_PARTS];
-static bh_lock_t con_lock;
-static uint32_t con_wire;      /* partition whose line is partly written, or CON_NONE */
-static uint32_t con_turn;      /* partition that begins the next line, or CON_NONE: any */
-static uint64_t con_turn_tick; /* when con_turn was given */
-
-/* Printable ASCII passes; anything else would let a guest drive the
- * integrator's terminal, so it becomes '?'. */
-static char con_sanitise(char c)
-{
-    return (c >= ' ' && c <= '~') ? c : '?';
-}
 
 /* Implements: LLR-CON-001 (all state reset; every bucket starts full; every
  * queue empty, the UART between lines). */
@@ -86,161 +32,11 @@ void console_init(void)
         cp->suppressed = 0;
         cp->q_head = 0;
         cp->q_len = 0;
+        cp->x_head = 0;
+        cp->x_len = 0;
         cp->prefix_len = 0;
     }
-    con_wire = CON_NONE;
-    con_turn = CON_NONE;
-    con_turn_tick = now;
-    con_lock.word = 0;
-}
-
-/* The next line goes to the first partition after id, round the table,
- * with bytes queued (id itself last); to any when none has. Caller holds
- * con_lock. Implements: LLR-CON-018 */
-static void con_pass_turn(uint32_t id)
-{
-    con_turn = CON_NONE;
-    con_turn_tick = arch_now();
-    for (uint32_t k = 1; k <= BH_MAX_PARTS; k++) {
-        uint32_t q = (id + k) % BH_MAX_PARTS;
-        if (con_state[q].q_len != 0u) {
-            con_turn = q;
-            break;
-        }
-    }
-}
-
-/*
- * Write partition id's next queued byte (the queue is not empty), waiting
- * for the UART if it is full. A '\n' ends the line on the UART and passes
- * the turn. Caller holds con_lock.
- */
-static void con_put_next(uint32_t id)
-{
-    struct con_part *cp = &con_state[id];
-    char c = cp->queue[cp->q_head];
-    cp->q_head = (cp->q_head + 1u) % CONSOLE_QUEUE_SIZE;
-    __atomic_store_n(&cp->q_len, cp->q_len - 1u, __ATOMIC_RELAXED); /* console_drain peeks */
-    arch_console_write(&c, 1u);
-    if (c != '\n') {
-        con_wire = id;
-        return;
-    }
-    con_wire = CON_NONE;
-    con_pass_turn(id);
-}
-
-/*
- * Finish the line on the UART, waiting for it: its owner queued the line
- * whole (con_queue), so the rest, up to and including its '\n', is in the
- * owner's queue (at most CON_LOG_LINE bytes). Caller holds con_lock.
- * Implements: LLR-CON-019, LLR-CON-020
- */
-static void con_finish_wire(void)
-{
-    while (con_wire != CON_NONE) {
-        con_put_next(con_wire);
-    }
-}
-
-/* Whether id may begin a line: its turn, or no one's. A turn not taken
- * within a second (its holder has no window now) is no one's. Caller holds
- * con_lock. Implements: LLR-CON-018 */
-static bool con_may_begin(uint32_t id)
-{
-    if (con_turn != CON_NONE && con_turn != id &&
-        arch_now() - con_turn_tick >= arch_ticks_per_sec()) {
-        con_turn = CON_NONE;
-    }
-    return con_turn == CON_NONE || con_turn == id;
-}
-
-/*
- * The next run of partition id's queue to write in one piece: contiguous
- * in the ring, at most left bytes, ending at its first '\n' (included),
- * and within room (a '\n' counts two: the UART driver sends CR LF).
- * Pre: the queue is not empty. Caller holds con_lock.
- */
-static uint32_t con_run(const struct con_part *cp, uint32_t left, uint32_t room)
-{
-    uint32_t max = CONSOLE_QUEUE_SIZE - cp->q_head;
-    max = (cp->q_len < max) ? cp->q_len : max;
-    max = (left < max) ? left : max;
-    uint32_t n = 0;
-    uint32_t cost = 0;
-    bool more = true;
-    while (more && n < max) { /* at most CONSOLE_DRAIN_STEP bytes */
-        bool nl = cp->queue[cp->q_head + n] == '\n';
-        cost += nl ? 2u : 1u;
-        more = cost <= room;
-        if (more) {
-            n++;
-            more = !nl; /* the run ends with its line */
-        }
-    }
-    return n;
-}
-
-/*
- * Write the run of n bytes (con_run) of partition id's queue; a run that
- * ends in '\n' ends the line on the UART and passes the turn. Caller holds
- * con_lock.
- */
-static void con_put_run(uint32_t id, uint32_t n)
-{
-    struct con_part *cp = &con_state[id];
-    bool nl = cp->queue[cp->q_head + n - 1u] == '\n';
-    arch_console_write(&cp->queue[cp->q_head], n);
-    cp->q_head = (cp->q_head + n) % CONSOLE_QUEUE_SIZE;
-    __atomic_store_n(&cp->q_len, cp->q_len - n, __ATOMIC_RELAXED); /* console_drain peeks */
-    if (!nl) {
-        con_wire = id;
-        return;
-    }
-    con_wire = CON_NONE;
-    con_pass_turn(id);
-}
-
-/*
- * One drain step of partition id: its queued bytes, while the UART takes
- * them without waiting, at most CONSOLE_DRAIN_STEP, a line begun only when
- * con_may_begin allows, written a run (part of one line) at a time.
- * Caller holds con_lock.
- * Implements: LLR-CON-016, LLR-CON-017
- */
-static void con_drain_step(uint32_t id)
-{
-    struct con_part *cp = &con_state[id];
-    uint32_t left = CONSOLE_DRAIN_STEP;
-    /* Each pass writes at least one byte or stops: at most
-     * CONSOLE_DRAIN_STEP passes. */
-    bool more = true;
-    while (more && left != 0u && cp->q_len != 0u) {
-        bool mine = con_wire == id || (con_wire == CON_NONE && con_may_begin(id));
-        uint32_t n = mine ? con_run(cp, left, arch_console_room()) : 0u;
-        more = n != 0u;
-        if (more) {
-            con_put_run(id, n);
-            left -= n;
-        }
-    }
-}
-
-/* Queue n bytes (whole lines) for cp; false, nothing queued, when they do
- * not fit. Caller holds con_lock. Implements: LLR-CON-016 */
-static bool con_queue(struct con_part *cp, const char *s, size_t n)
-{
-    if (n > CONSOLE_QUEUE_SIZE - cp->q_len) {
-        return false;
-    }
-    /* Two copies at most: up to the ring's end, then from its start. */
-    uint32_t tail = (cp->q_head + cp->q_len) % CONSOLE_QUEUE_SIZE;
-    size_t first = (size_t)CONSOLE_QUEUE_SIZE - tail;
-    first = (n < first) ? n : first;
-    bh_memcpy(&cp->queue[tail], s, first);
-    bh_memcpy(&cp->queue[0], &s[first], n - first);
-    __atomic_store_n(&cp->q_len, cp->q_len + (uint32_t)n, __ATOMIC_RELAXED); /* console_drain peeks */
-    return true;
+    con_queue_init();
 }
 
 /* Format "(bulkhead) text\n" into line (CON_LOG_LINE bytes); returns its
@@ -262,6 +58,53 @@ static size_t con_format(char *line, const char *fmt, va_list ap)
     return len + 1u;
 }
 
+/* con_format with its arguments. */
+static size_t con_formatf(char *line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static size_t con_formatf(char *line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = con_format(line, fmt, ap);
+    va_end(ap);
+    return len;
+}
+
+/* A record's string, or "?" for none. */
+static const char *con_str(const char *s)
+{
+    return (s != NULL) ? s : "?";
+}
+
+/* Implements: LLR-CON-022 (a record's line, as its kind says) */
+size_t con_format_rec(char *line, const struct console_rec *r)
+{
+    const char *name = con_str(r->name);
+    switch (r->kind) {
+    case CONSOLE_REC_FAULT:
+        return con_formatf(line,
+                           "partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, "
+                           "address 0x%llx, pc 0x%llx",
+                           name, r->vcpu, con_str(r->text), r->esr_class,
+                           (unsigned long long)r->esr, (unsigned long long)r->addr,
+                           (unsigned long long)r->pc);
+    case CONSOLE_REC_HM:
+        return con_formatf(line, "partition %s vcpu %u health monitor: %s -> %s", name, r->vcpu,
+                           con_str(r->text), con_str(r->text2));
+    default:
+        return con_formatf(line, "partition %s: %llu hypervisor lines suppressed", name,
+                           (unsigned long long)r->esr);
+    }
+}
+
+/* Write line (len bytes) at once, after the line on the UART, if any. */
+static void con_write_now(const char *line, size_t len)
+{
+    arch_lock(&con_lock);
+    con_finish_wire();
+    arch_console_write(line, len);
+    arch_unlock(&con_lock);
+}
+
 /*
  * Implements: LLR-CON-002 (one whole line "(bulkhead) text\n"; text longer
  * than the buffer is truncated; control characters shown as '?', line ends
@@ -277,11 +120,7 @@ void console_log(const char *fmt, ...)
     va_start(ap, fmt);
     size_t len = con_format(line, fmt, ap);
     va_end(ap);
-
-    arch_lock(&con_lock);
-    con_finish_wire();
-    arch_console_write(line, len);
-    arch_unlock(&con_lock);
+    con_write_now(line, len);
 }
 
 static struct con_part *con_of(const struct partition *p)
@@ -323,21 +162,17 @@ static bool con_token(struct con_bucket *b, uint32_t burst, uint32_t per_sec)
     return true;
 }
 
-/* Queue "(bulkhead) partition <name>: N hypervisor lines suppressed" if
+/* Queue the record "partition <name>: N hypervisor lines suppressed" if
  * any were; false, the count kept, when it does not fit. Caller holds
  * con_lock. Implements: LLR-CON-015 */
 static bool con_report_suppressed(const struct partition *p, struct con_part *cp)
 {
-    char line[CON_LOG_LINE];
     if (cp->suppressed == 0u) {
         return true;
     }
-    size_t n = CON_LOG_PREFIX_LEN +
-               bh_snprintf(&line[CON_LOG_PREFIX_LEN], CON_LOG_MAX,
-                           "partition %s: %llu hypervisor lines suppressed\n", p->name,
-                           (unsigned long long)cp->suppressed);
-    bh_memcpy(line, CON_LOG_PREFIX, CON_LOG_PREFIX_LEN);
-    if (!con_queue(cp, line, n)) {
+    struct console_rec r = {
+        .kind = CONSOLE_REC_SUPPRESSED, .name = p->name, .esr = cp->suppressed};
+    if (!con_queue_rec(cp, &r)) {
         return false;
     }
     cp->suppressed = 0;
@@ -345,68 +180,54 @@ static bool con_report_suppressed(const struct partition *p, struct con_part *cp
 }
 
 /*
- * Queue one formatted hypervisor line about p, after the report of lines
- * suppressed before it; a line that finds no room (or, when limited, no
- * token in p's bucket) is counted as suppressed. Then one drain step.
- * Implements: LLR-CON-014, LLR-CON-015, LLR-CON-016, LLR-CON-019
+ * Implements: LLR-CON-014 (hypervisor lines about a partition within its
+ * own bucket: CONSOLE_HYP_BURST_LINES at once, CONSOLE_HYP_LINES_PER_SEC
+ * sustained; the others counted, never printed), LLR-CON-015, LLR-CON-016,
+ * LLR-CON-022 (queued as a record, after the report of lines suppressed
+ * before it; no drain step).
  */
-static void con_log_part(const struct partition *p, bool limited, const char *fmt, va_list ap)
+void console_log_part(const struct partition *p, const struct console_rec *r)
 {
-    char line[CON_LOG_LINE];
+    struct console_rec rec = *r;
     struct con_part *cp = con_of(p);
-
+    rec.name = (p != NULL) ? p->name : NULL;
     if (cp == NULL) {
         /* About no known partition: a line of the hypervisor's own. */
-        size_t len = con_format(line, fmt, ap);
-        arch_lock(&con_lock);
-        con_finish_wire();
-        arch_console_write(line, len);
-        arch_unlock(&con_lock);
+        char line[CON_LOG_LINE];
+        con_write_now(line, con_format_rec(line, &rec));
         return;
     }
-    /* The budget first: a suppressed line costs no formatting. */
     arch_lock(&con_lock);
-    bool ok = !limited || con_token(&cp->hyp, CONSOLE_HYP_BURST_LINES, CONSOLE_HYP_LINES_PER_SEC);
+    bool ok = con_token(&cp->hyp, CONSOLE_HYP_BURST_LINES, CONSOLE_HYP_LINES_PER_SEC) &&
+              con_report_suppressed(p, cp) && con_queue_rec(cp, &rec);
     if (!ok) {
         cp->suppressed++;
     }
+    /* No drain step: the record waits for p's next window start, so a
+     * fault's EL2 path stays a copy long (issue 15, hostile-mmio_fuzz). */
     arch_unlock(&con_lock);
-    if (!ok) {
+}
+
+/* Implements: LLR-CON-019 (formatted now, queued like console_log_part's
+ * lines, without the bucket), LLR-CON-015, LLR-CON-016 */
+void console_log_owned(const struct partition *p, const char *fmt, ...)
+{
+    char line[CON_LOG_LINE];
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = con_format(line, fmt, ap);
+    va_end(ap);
+
+    struct con_part *cp = con_of(p);
+    if (cp == NULL) {
+        con_write_now(line, len);
         return;
     }
-    size_t len = con_format(line, fmt, ap);
     arch_lock(&con_lock);
     if (!con_report_suppressed(p, cp) || !con_queue(cp, line, len)) {
         cp->suppressed++;
     }
-    /* No drain step here: the line waits for p's next window start or its
-     * own next write, so a fault's EL2 path stays short (issue 15,
-     * hostile-mmio_fuzz: two lines formatted and drained were 12,559
-     * instructions). */
     arch_unlock(&con_lock);
-}
-
-/*
- * Implements: LLR-CON-014 (hypervisor lines about a partition within its
- * own bucket: CONSOLE_HYP_BURST_LINES at once, CONSOLE_HYP_LINES_PER_SEC
- * sustained; the others counted, never printed).
- */
-void console_log_part(const struct partition *p, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    con_log_part(p, true, fmt, ap);
-    va_end(ap);
-}
-
-/* Implements: LLR-CON-019 (queued like console_log_part's, without the
- * bucket). */
-void console_log_owned(const struct partition *p, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    con_log_part(p, false, fmt, ap);
-    va_end(ap);
 }
 
 /* Copy "[name] " into buf (room >= BH_CFG_NAME_LEN + 3); returns its length. */
@@ -534,22 +355,7 @@ void console_guest_write(struct partition *p, const char *s, size_t n)
         arch_unlock(&con_lock);
     }
     arch_lock(&con_lock);
-    con_drain_step(p->id);
-    arch_unlock(&con_lock);
-}
-
-/* Implements: LLR-CON-017. An empty queue is seen without the lock, so a
- * window start of a partition with nothing to write never waits for
- * another CPU's console work; a byte queued meanwhile waits for the next
- * step. */
-void console_drain(const struct partition *p)
-{
-    const struct con_part *cp = con_of(p);
-    if (cp == NULL || __atomic_load_n(&cp->q_len, __ATOMIC_RELAXED) == 0u) {
-        return;
-    }
-    arch_lock(&con_lock);
-    con_drain_step(p->id);
+    con_drain_step(p->id, false);
     arch_unlock(&con_lock);
 }
 
@@ -571,21 +377,6 @@ void console_guest_flush(struct partition *p)
     }
     (void)con_report_dropped(p, cp);
     (void)con_report_suppressed(p, cp);
-    con_drain_step(p->id);
-    arch_unlock(&con_lock);
-}
-
-/* Implements: LLR-CON-020 (every queue written out, waiting for the UART,
- * line by line: the module ends). */
-void console_flush_all(void)
-{
-    arch_lock(&con_lock);
-    con_finish_wire();
-    for (uint32_t id = 0; id < BH_MAX_PARTS; id++) {
-        struct con_part *cp = &con_state[id];
-        while (cp->q_len != 0u) { /* at most CONSOLE_QUEUE_SIZE bytes */
-            con_put_next(id);
-        }
-    }
+    con_drain_step(p->id, false);
     arch_unlock(&con_lock);
 }

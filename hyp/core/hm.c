@@ -137,8 +137,11 @@ enum hm_action hm_raise(struct vcpu *v, uint32_t e, uint64_t detail)
     uint32_t ei = (e < (uint32_t)HM_NUM_ERRORS) ? e : (uint32_t)HM_ERR_MODE;
 
     hm_log_append(v, ei, detail, a);
-    console_log_part(p, "partition %s vcpu %u health monitor: %s -> %s", p->name, v->vid,
-                     hm_error_names[ei], hm_action_names[a]);
+    struct console_rec line = {.kind = CONSOLE_REC_HM,
+                               .vcpu = v->vid,
+                               .text = hm_error_names[ei],
+                               .text2 = hm_action_names[a]};
+    console_log_part(p, &line);
     switch (a) {
     case HM_IGNORE:
         break;
@@ -214,12 +217,13 @@ uint32_t hm_log_read(struct hm_event *out, uint32_t max, uint32_t from_seq)
 /* Implements: LLR-HM-005 */
 uint32_t hm_fault(struct vcpu *v, const struct fault_report *r)
 {
-    struct partition *p = v->part;
-    console_log_part(p,
-                     "partition %s vcpu %u fault: %s, ESR class 0x%x, ESR 0x%llx, address 0x%llx, "
-                     "pc 0x%llx",
-                     p->name, v->vid, (r->what != NULL) ? r->what : "unknown", r->esr_class,
-                     (unsigned long long)r->esr, (unsigned long long)r->addr,
-                     (unsigned long long)r->pc);
+    struct console_rec line = {.kind = CONSOLE_REC_FAULT,
+                               .vcpu = v->vid,
+                               .text = (r->what != NULL) ? r->what : "unknown",
+                               .esr_class = r->esr_class,
+                               .esr = r->esr,
+                               .addr = r->addr,
+                               .pc = r->pc};
+    console_log_part(v->part, &line);
     return (uint32_t)hm_raise(v, r->hm_error, r->esr);
 }

@@ -45,6 +45,14 @@ static size_t count_lines(const char *s)
     return n;
 }
 
+/* A hypervisor line about p, as the health monitor queues one:
+ * "(bulkhead) partition <name> vcpu <vcpu> health monitor: <text> -> I". */
+static void hyp_line(const struct partition *p, uint32_t vcpu, const char *text)
+{
+    struct console_rec r = {.kind = CONSOLE_REC_HM, .vcpu = vcpu, .text = text, .text2 = "I"};
+    console_log_part(p, &r);
+}
+
 /* Verifies: LLR-CON-002 */
 static void test_log_line(void **state)
 {
@@ -361,38 +369,40 @@ static void test_hyp_lines_limited(void **state)
 {
     (void)state;
     for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 5u; i++) {
-        console_log_part(&alpha, "fault %u", i);
+        hyp_line(&alpha, i, "fault");
     }
     assert_int_equal(fake.console_len, 0); /* queued, not drained: LLR-CON-017 */
     assert_int_equal(count_lines(fake_console()), CONSOLE_HYP_BURST_LINES);
-    assert_non_null(strstr(fake.console, "(bulkhead) fault 0\n"));
+    assert_non_null(strstr(fake.console, "(bulkhead) partition alpha vcpu 0 health monitor: fault -> I\n"));
     assert_null(strstr(fake.console, "suppressed"));
     /* another partition's budget is its own */
     fake_console_clear();
-    console_log_part(&beta, "beta fault");
-    assert_string_equal(fake_console(), "(bulkhead) beta fault\n");
+    hyp_line(&beta, 1, "beta fault");
+    assert_string_equal(fake_console(), "(bulkhead) partition beta vcpu 1 health monitor: beta fault -> I\n");
     /* no partition (or none known): printed, whatever */
     struct partition stranger;
     memset(&stranger, 0, sizeof(stranger));
     stranger.id = BH_MAX_PARTS;
     fake_console_clear();
-    console_log_part(NULL, "no partition");
-    console_log_part(&stranger, "stranger");
-    assert_string_equal(fake.console, "(bulkhead) no partition\n(bulkhead) stranger\n");
+    strcpy(stranger.name, "stranger");
+    hyp_line(NULL, 0, "no partition");
+    hyp_line(&stranger, 2, "x");
+    assert_string_equal(fake.console, "(bulkhead) partition ? vcpu 0 health monitor: no partition -> I\n"
+                                      "(bulkhead) partition stranger vcpu 2 health monitor: x -> I\n");
     /* one line's worth of time: the count, then the line */
     fake_console_clear();
     fake.now += TICKS_PER_HYP_LINE - 1u;
-    console_log_part(&alpha, "still suppressed");
+    hyp_line(&alpha, 0, "still suppressed");
     assert_string_equal(fake.console, "");
     fake.now += 1u;
-    console_log_part(&alpha, "again");
+    hyp_line(&alpha, 0, "again");
     assert_string_equal(fake_console(),
                         "(bulkhead) partition alpha: 6 hypervisor lines suppressed\n"
-                        "(bulkhead) again\n");
+                        "(bulkhead) partition alpha vcpu 0 health monitor: again -> I\n");
     fake_console_clear();
     fake.now += TICKS_PER_HYP_LINE;
-    console_log_part(&alpha, "next");
-    assert_string_equal(fake_console(), "(bulkhead) next\n");
+    hyp_line(&alpha, 0, "next");
+    assert_string_equal(fake_console(), "(bulkhead) partition alpha vcpu 0 health monitor: next -> I\n");
     /* the guest's own line budget is untouched by hypervisor lines */
     fake_console_clear();
     put(&alpha, "own line\n");
@@ -406,7 +416,7 @@ static void test_hyp_lines_report_on_flush(void **state)
 {
     (void)state;
     for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 2u; i++) {
-        console_log_part(&beta, "hm %u", i);
+        hyp_line(&beta, i, "hm");
     }
     fake_console_clear();
     console_guest_flush(&beta);
@@ -446,23 +456,23 @@ static void test_queue_full(void **state)
     console_guest_flush(&alpha);
     assert_int_equal(fake.console_len, 0);
     assert_true(CONSOLE_QUEUE_SIZE - fit * 129u - 2u * 26u < 26u);
-    console_log_part(&alpha, "fault"); /* no room: suppressed */
+    hyp_line(&alpha, 0, "fault"); /* no room: suppressed */
     fake.now += TICKS_PER_LINE;
     console_guest_write(&alpha, s, sizeof(s)); /* no room: dropped */
     fake.now += TICKS_PER_LINE;
     console_guest_write(&alpha, s, sizeof(s)); /* no room for the report */
     console_guest_flush(&alpha);               /* nor now: kept */
-    console_log_part(&alpha, "again");         /* its report does not fit */
+    hyp_line(&alpha, 0, "again");             /* its report does not fit */
     fake.console_room = FAKE_ROOM_ANY;
     console_flush_all();
     assert_int_equal(count_lines(fake.console), fit + 2u);
     fake_console_clear();
     fake.now += TICKS_PER_LINE;
     put(&alpha, "after\n");
-    console_log_part(&alpha, "next");
+    hyp_line(&alpha, 0, "next");
     assert_string_equal(fake_console(), "[alpha] (2 lines dropped)\n[alpha] after\n"
                                       "(bulkhead) partition alpha: 2 hypervisor lines suppressed\n"
-                                      "(bulkhead) next\n");
+                                      "(bulkhead) partition alpha vcpu 0 health monitor: next -> I\n");
 }
 
 /* Verifies: LLR-CON-017 (a drain step writes what the UART takes, a '\n'
@@ -558,12 +568,12 @@ static void test_log_finishes_line(void **state)
     assert_string_equal(fake.console, "[alpha] x\n(bulkhead) boot 1\n");
     fake_console_clear();
     put(&alpha, "z\n");
-    console_log_part(NULL, "nobody");
-    assert_string_equal(fake.console, "[alpha] z\n(bulkhead) nobody\n");
+    hyp_line(NULL, 0, "nobody");
+    assert_string_equal(fake.console, "[alpha] z\n(bulkhead) partition ? vcpu 0 health monitor: nobody -> I\n");
     fake.console_room = FAKE_ROOM_ANY;
     fake_console_clear();
     for (uint32_t i = 0; i < CONSOLE_HYP_BURST_LINES + 1u; i++) {
-        console_log_part(&beta, "hm");
+        hyp_line(&beta, 0, "hm");
     }
     fake_console_clear();
     console_log_owned(&beta, "partition %s stopped", beta.name);
@@ -584,6 +594,107 @@ static void test_flush_all(void **state)
     assert_string_equal(fake.console, "[beta] b\n[alpha] a\n");
     console_flush_all();
     assert_string_equal(fake.console, "[beta] b\n[alpha] a\n");
+}
+
+/* Verifies: LLR-CON-022 (a hypervisor line about a partition is queued as
+ * a record and formatted only by console_drain - one a step - or when the
+ * module ends; a guest's drain step stops at it, so order is kept) */
+static void test_records_deferred(void **state)
+{
+    (void)state;
+    hyp_line(&alpha, 0, "first");
+    hyp_line(&alpha, 1, "second");
+    put(&alpha, "after\n");
+    assert_string_equal(fake.console, ""); /* the guest's step stops at the record */
+    console_drain(&alpha);                 /* one record formatted and written */
+    assert_string_equal(fake.console, "(bulkhead) partition alpha vcpu 0 health monitor: first -> I\n");
+    put(&alpha, "more\n");                 /* stops at the second record */
+    assert_string_equal(fake.console, "(bulkhead) partition alpha vcpu 0 health monitor: first -> I\n");
+    console_drain(&alpha); /* the second record */
+    console_drain(&alpha); /* the guest's lines: 64 bytes a step */
+    console_drain(&alpha);
+    assert_string_equal(fake.console, "(bulkhead) partition alpha vcpu 0 health monitor: first -> I\n"
+                                      "(bulkhead) partition alpha vcpu 1 health monitor: second -> I\n"
+                                      "[alpha] after\n[alpha] more\n");
+    /* a fault record, a missing string shown as '?' */
+    fake_console_clear();
+    struct console_rec f = {.kind = CONSOLE_REC_FAULT,
+                            .vcpu = 1,
+                            .text = NULL,
+                            .esr_class = 0x24,
+                            .esr = 0x93c08004u,
+                            .addr = 0x8010000u,
+                            .pc = 0x40001234u};
+    console_log_part(&beta, &f);
+    assert_string_equal(fake_console(), "(bulkhead) partition beta vcpu 1 fault: ?, ESR class 0x24, "
+                                        "ESR 0x93c08004, address 0x8010000, pc 0x40001234\n");
+}
+
+/* Verifies: LLR-CON-022 (a record's line, once begun, holds the UART like
+ * any line; console_log finishes it first; a record that straddles the
+ * queue's end is read back whole) */
+static void test_records_wire_and_wrap(void **state)
+{
+    (void)state;
+    fake.console_room = 1;
+    hyp_line(&alpha, 0, "w");
+    console_drain(&alpha); /* all but its '\n', which needs room for two */
+    assert_string_equal(fake.console, "(bulkhead) partition alpha vcpu 0 health monitor: w -> I");
+    console_log("boot");
+    assert_string_equal(fake.console,
+                        "(bulkhead) partition alpha vcpu 0 health monitor: w -> I\n(bulkhead) boot\n");
+}
+
+/* Verifies: LLR-CON-022 (a record that straddles the queue's end is read
+ * back whole), LLR-CON-019 (console_log_owned without a known partition
+ * writes at once; its line that finds no room is counted), LLR-CON-017
+ * (console_drain of an unknown partition does nothing) */
+static void test_records_wrap(void **state)
+{
+    (void)state;
+    /* move the queue's tail to 59 bytes before its end */
+    char s[CONSOLE_LINE_MAX + 1u];
+    memset(s, 'r', CONSOLE_LINE_MAX);
+    s[CONSOLE_LINE_MAX] = '\n';
+    uint32_t lines = (CONSOLE_QUEUE_SIZE - 59u) / 129u; /* "[alpha] " r... '\n' */
+    fake.console_room = 0;
+    for (uint32_t i = 0; i < lines; i++) {
+        fake.now += TICKS_PER_LINE;
+        console_guest_write(&alpha, s, sizeof(s));
+    }
+    assert_int_equal(lines * 129u, CONSOLE_QUEUE_SIZE - 59u);
+    fake.console_room = FAKE_ROOM_ANY;
+    console_flush_all();
+    fake_console_clear();
+    fake.now += TICKS_PER_HYP_LINE * CONSOLE_HYP_BURST_LINES;
+    hyp_line(&alpha, 2, "wrapped");
+    assert_string_equal(fake_console(), "(bulkhead) partition alpha vcpu 2 health monitor: wrapped -> I\n");
+    /* no known partition: at once */
+    struct partition stranger;
+    memset(&stranger, 0, sizeof(stranger));
+    stranger.id = BH_MAX_PARTS;
+    fake_console_clear();
+    console_log_owned(NULL, "nobody %u", 1u);
+    console_log_owned(&stranger, "stranger");
+    console_drain(&stranger);
+    assert_string_equal(fake.console, "(bulkhead) nobody 1\n(bulkhead) stranger\n");
+    /* a full queue: the owned line is counted, then reported */
+    fake_console_clear();
+    fake.console_room = 0;
+    for (uint32_t i = 0; i < lines; i++) {
+        fake.now += TICKS_PER_LINE;
+        console_guest_write(&alpha, s, sizeof(s));
+    }
+    fake.now += TICKS_PER_LINE;
+    console_guest_write(&alpha, &s[CONSOLE_LINE_MAX - 50u], 51u); /* fills the last 59 */
+    console_log_owned(&alpha, "lost");
+    console_log_owned(&alpha, "lost too"); /* nor its report: kept */
+    fake.console_room = FAKE_ROOM_ANY;
+    console_flush_all();
+    fake_console_clear();
+    console_log_owned(&alpha, "kept");
+    assert_string_equal(fake_console(), "(bulkhead) partition alpha: 2 hypervisor lines suppressed\n"
+                                        "(bulkhead) kept\n");
 }
 
 int main(void)
@@ -615,6 +726,9 @@ int main(void)
         cmocka_unit_test_setup(test_drain_turns, setup),
         cmocka_unit_test_setup(test_log_finishes_line, setup),
         cmocka_unit_test_setup(test_flush_all, setup),
+        cmocka_unit_test_setup(test_records_deferred, setup),
+        cmocka_unit_test_setup(test_records_wire_and_wrap, setup),
+        cmocka_unit_test_setup(test_records_wrap, setup),
     };
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
 }

@@ -23,15 +23,8 @@
 #define US_PER_SEC 1000000u
 #define SCHED_RELOAD_POLL_US 100u
 
-/*
- * A window's vCPU runs [start, stop); [stop, end) is the switch guard, in
- * which the CPU idles: a path through EL2 that the leaving partition began
- * just before stop (at most the guard long) ends before end, so the next
- * window starts on time whatever that partition did (LLR-SCHED-011).
- */
 struct sched_win {
     uint64_t start; /* ticks from the frame start */
-    uint64_t stop;
     uint64_t end;
     struct vcpu *v;
 };
@@ -65,23 +58,12 @@ static struct sched_plan sched_plans[BH_CFG_MAX_SCHEDS];
 static uint32_t sched_num_plans;
 static uint32_t sched_num_cpus; /* CPUs the system uses: 1..BH_MAX_CPUS */
 static uint64_t sched_reload_poll;  /* ticks between looks at a restart that waits */
-static uint64_t sched_guard;        /* ticks of SCHED_GUARD_US */
 static struct sched_cpu sched_cpus[BH_MAX_CPUS];
 static struct sched_timeline sched_tl;
 
 static uint64_t sched_us_to_ticks(uint32_t us, uint64_t tps)
 {
     return (uint64_t)us * tps / US_PER_SEC;
-}
-
-/* Implements: LLR-SCHED-011 (the guard: a window longer than twice
- * SCHED_GUARD_US ends its vCPU's time that long before its end) */
-static void sched_win_set(struct sched_win *w, uint64_t start, uint64_t end, struct vcpu *v)
-{
-    w->start = start;
-    w->end = end;
-    w->stop = (end > start + 2u * sched_guard) ? end - sched_guard : end;
-    w->v = v;
 }
 
 /* The vCPU a window names, or NULL when the names are out of range (the
@@ -107,9 +89,9 @@ static void sched_plan_from_cfg(struct sched_plan *pl, const struct bh_cfg_sched
             pl->first[cpu] = i;
         }
         pl->count[cpu]++;
-        sched_win_set(&pl->win[i], sched_us_to_ticks(w->offset_us, tps),
-                      sched_us_to_ticks(w->offset_us + w->duration_us, tps),
-                      sched_window_vcpu(w));
+        pl->win[i].start = sched_us_to_ticks(w->offset_us, tps);
+        pl->win[i].end = sched_us_to_ticks(w->offset_us + w->duration_us, tps);
+        pl->win[i].v = sched_window_vcpu(w);
     }
 }
 
@@ -123,8 +105,9 @@ static void sched_plan_from_slice(struct sched_plan *pl, uint64_t slice)
         for (uint32_t g = 0; g < vcpu_count && i < BH_CFG_MAX_WINDOWS; g++) {
             struct vcpu *v = &vcpu_table[g];
             if (v->pcpu == cpu) {
-                uint64_t start = (uint64_t)pl->count[cpu] * slice;
-                sched_win_set(&pl->win[i], start, start + slice, v);
+                pl->win[i].start = (uint64_t)pl->count[cpu] * slice;
+                pl->win[i].end = pl->win[i].start + slice;
+                pl->win[i].v = v;
                 pl->count[cpu]++;
                 i++;
             }
@@ -137,7 +120,6 @@ static void sched_plan_from_slice(struct sched_plan *pl, uint64_t slice)
 /* Implements: LLR-SCHED-001 */
 void sched_init(const struct bh_cfg *cfg, uint64_t ticks_per_sec, uint64_t epoch)
 {
-    sched_guard = sched_us_to_ticks(SCHED_GUARD_US, ticks_per_sec); /* before the plans */
     for (uint32_t s = 0; s < BH_CFG_MAX_SCHEDS; s++) {
         struct sched_plan *pl = &sched_plans[s];
         pl->frame = 0;
@@ -215,9 +197,8 @@ static struct vcpu *sched_window_at(const struct sched_plan *pl, uint32_t cpu, u
             return NULL;
         }
         if (off < w->end) {
-            bool run = off < w->stop; /* else in the guard: no one runs */
-            *boundary = frame_start + (run ? w->stop : w->end);
-            return run ? w->v : NULL;
+            *boundary = frame_start + w->end;
+            return w->v;
         }
     }
     *boundary = frame_start + pl->frame + ((n > 0u) ? pl->win[first].start : 0u);

@@ -14,16 +14,6 @@ struct vcpu;
 struct bh_cfg;
 
 #define SCHED_NO_EVENT UINT64_MAX
-/*
- * The switch guard: the last SCHED_GUARD_US of every window longer than
- * twice that are idle, so that the partition leaving cannot delay the next
- * window's start with a path through EL2 begun just before its end. It is
- * at least the longest such path, as tools/el2-spans.py measures it under
- * QEMU (5,010 instructions, a vGIC register write with 64 interrupts
- * pending, issue 15), doubled because QEMU's -icount clock counts both
- * CPUs' instructions. Implements: LLR-SCHED-011.
- */
-#define SCHED_GUARD_US 10u
 
 /* What the system partition may read about scheduling (BH_HC_SCHED_GET). */
 struct sched_status {

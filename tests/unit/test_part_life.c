@@ -295,8 +295,8 @@ static void test_pick_reloads(void **state)
     assert_int_equal(next, 1100u);
     assert_int_equal(b->state, PART_RESTARTING);
     fake.now = 1950;
-    assert_null(sched_pick(0, 1950, &next)); /* waits: poll beyond the stop */
-    assert_int_equal(next, 2000u - SCHED_GUARD_US); /* the guard (LLR-SCHED-011) */
+    assert_null(sched_pick(0, 1950, &next)); /* waits: poll beyond the end */
+    assert_int_equal(next, 2000u);
     fake.now = 2001;
     assert_null(sched_pick(1, 2001, &next)); /* b1's window: it leaves, no reload */
     assert_int_equal(ram[1][0], 0x55);

@@ -18,8 +18,6 @@
 /* 1 MHz counter: one tick per microsecond keeps the arithmetic readable. */
 #define TPS 1000000u
 #define EPOCH 5000u
-/* The switch guard in ticks (LLR-SCHED-011): one tick a microsecond. */
-#define G SCHED_GUARD_US
 
 static struct bh_cfg cfg;
 
@@ -92,24 +90,20 @@ static struct vcpu *pick(uint32_t cpu, uint64_t now, uint64_t expect_next)
     return v;
 }
 
-/* Verifies: LLR-SCHED-001, LLR-SCHED-002, LLR-SCHED-004, LLR-SCHED-011
- * (the window containing now decides; gaps are idle; boundaries are window
- * stops; a window's last SCHED_GUARD_US are idle) */
+/* Verifies: LLR-SCHED-001, LLR-SCHED-002, LLR-SCHED-004 (the window
+ * containing now decides; gaps are idle; boundaries are window edges) */
 static void test_window_lookup(void **state)
 {
     (void)state;
     assert_null(pick(0, EPOCH, EPOCH + 100));              /* gap before the first */
-    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400 - G), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, EPOCH + 399 - G, EPOCH + 400 - G), &vcpu_table[0]);
-    assert_null(pick(0, EPOCH + 400 - G, EPOCH + 400));     /* the guard: idle */
-    assert_null(pick(0, EPOCH + 399, EPOCH + 400));
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, EPOCH + 399, EPOCH + 400), &vcpu_table[0]);
     assert_null(pick(0, EPOCH + 400, EPOCH + 500));        /* gap between */
-    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900 - G), &vcpu_table[2]);
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]);
     assert_null(pick(0, EPOCH + 900, EPOCH + 1100));       /* after the last: next frame */
-    assert_ptr_equal(pick(1, EPOCH + 999 - G, EPOCH + 1000 - G), &vcpu_table[1]);
-    assert_null(pick(1, EPOCH + 999, EPOCH + 1000));       /* the guard */
+    assert_ptr_equal(pick(1, EPOCH + 999, EPOCH + 1000), &vcpu_table[1]);
     /* Frame 7 behaves like frame 0. */
-    assert_ptr_equal(pick(0, EPOCH + 7000 + 150, EPOCH + 7400 - G), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, EPOCH + 7000 + 150, EPOCH + 7400), &vcpu_table[0]);
     assert_null(pick(3, EPOCH + 10, EPOCH + 1000));        /* a CPU without windows */
 }
 
@@ -121,23 +115,23 @@ static void test_window_owner(void **state)
     (void)state;
     struct vcpu *v0 = &vcpu_table[0];
     struct vcpu *v2 = &vcpu_table[2];
-    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400 - G), v0);
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), v0);
     assert_true(v0->in_window);
     assert_false(v2->in_window);
     sched_block(v0);
-    assert_null(pick(0, EPOCH + 150, EPOCH + 400 - G));
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
     assert_true(v0->in_window); /* blocked in its window: still the owner */
     assert_null(pick(0, EPOCH + 400, EPOCH + 500));
     assert_false(v0->in_window);
     v0->state = VCPU_RUNNABLE;
-    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900 - G), v2);
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), v2);
     assert_true(v2->in_window);
-    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400 - G), v0);
+    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400), v0);
     assert_false(v2->in_window);
     assert_true(v0->in_window);
     assert_null(pick(0, EPOCH - 1u, EPOCH));
     assert_false(v0->in_window);
-    assert_ptr_equal(pick(1, EPOCH, EPOCH + 1000 - G), &vcpu_table[1]);
+    assert_ptr_equal(pick(1, EPOCH, EPOCH + 1000), &vcpu_table[1]);
     assert_true(vcpu_table[1].in_window);
 }
 
@@ -153,10 +147,10 @@ static void test_window_drains_console(void **state)
     console_guest_write(&part_table[0], "hi\n", 3);
     assert_int_equal(fake.console_len, 0);
     fake.console_room = FAKE_ROOM_ANY;
-    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900 - G), &vcpu_table[2]); /* partition 1 */
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]); /* partition 1 */
     assert_int_equal(fake.console_len, 0);
     sched_block(&vcpu_table[0]);
-    assert_null(pick(0, EPOCH + 1100, EPOCH + 1400 - G));
+    assert_null(pick(0, EPOCH + 1100, EPOCH + 1400));
     assert_string_equal(fake_console(), "[p0] hi\n");
 }
 
@@ -184,17 +178,17 @@ static void test_block_and_wake(void **state)
     sched_block(v);
     assert_int_equal(v->state, VCPU_BLOCKED);
     assert_true(sched_need_pick(0));
-    assert_null(pick(0, EPOCH + 150, EPOCH + 400 - G));        /* timer off */
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));        /* timer off */
     v->vtimer.ctl = 1;
     v->vtimer.cval = EPOCH + 300;
     assert_null(pick(0, EPOCH + 150, EPOCH + 300));        /* deadline first */
     v->vtimer.cval = EPOCH + 450;
-    assert_null(pick(0, EPOCH + 150, EPOCH + 400 - G));        /* after the window end */
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));        /* after the window end */
     v->vtimer.ctl = 3;                                    /* masked: no wake */
     v->vtimer.cval = EPOCH + 100;
-    assert_null(pick(0, EPOCH + 150, EPOCH + 400 - G));
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
     v->vtimer.ctl = 1;                                    /* expired: wakes */
-    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400 - G), v);
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
     assert_int_equal(v->state, VCPU_RUNNABLE);
 
     /* A pending virtual interrupt wakes it too, and prevents blocking. */
@@ -203,7 +197,7 @@ static void test_block_and_wake(void **state)
     v->part->vgic.ctlr = 0x12u;
     v->vgic.priv[VGIC_PPI_EVTCHN].enabled = 1;
     vgic_inject(v, VGIC_PPI_EVTCHN);
-    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400 - G), v);
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
     sched_block(v);
     assert_int_equal(v->state, VCPU_RUNNABLE);
 }
@@ -225,7 +219,7 @@ static void test_timer_wake_delivers(void **state)
     sched_block(v);
     assert_null(pick(1, EPOCH + 200, EPOCH + 300)); /* not yet expired */
     assert_false(vgic_has_pending(v));
-    assert_ptr_equal(pick(1, EPOCH + 300, EPOCH + 1000 - G), v);
+    assert_ptr_equal(pick(1, EPOCH + 300, EPOCH + 1000), v);
     assert_int_equal(v->state, VCPU_RUNNABLE);
     assert_true(vgic_has_pending(v));
     assert_int_equal(v->vtimer.ctl, 3u); /* ENABLE and IMASK */
@@ -236,7 +230,7 @@ static void test_timer_wake_delivers(void **state)
     vgic_lr_sync(v, lr, 1);
     sched_block(v);
     assert_int_equal(v->state, VCPU_BLOCKED);
-    assert_null(pick(1, EPOCH + 400, EPOCH + 1000 - G)); /* delivered once: no wake-up */
+    assert_null(pick(1, EPOCH + 400, EPOCH + 1000)); /* delivered once: no wake-up */
 }
 
 /* Verifies: LLR-SCHED-002, LLR-SCHED-005, LLR-SCHED-006 (an OFF vCPU never runs and
@@ -248,10 +242,10 @@ static void test_off_and_yield(void **state)
     v->state = VCPU_OFF;
     sched_block(v);
     assert_int_equal(v->state, VCPU_OFF);
-    assert_null(pick(0, EPOCH + 150, EPOCH + 400 - G));
+    assert_null(pick(0, EPOCH + 150, EPOCH + 400));
     v->state = VCPU_RUNNABLE;
     sched_yield(v);
-    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400 - G), v);
+    assert_ptr_equal(pick(0, EPOCH + 150, EPOCH + 400), v);
 }
 
 /* Verifies: LLR-SCHED-008, LLR-SCHED-009 (a switch waits for the next frame
@@ -273,9 +267,9 @@ static void test_switch(void **state)
     assert_int_equal(st.frame_start, EPOCH + 2000);
     /* Still schedule 0 inside frame 2; the boundary is the switch epoch. */
     assert_null(pick(0, EPOCH + 2950, EPOCH + 3000));
-    assert_ptr_equal(pick(1, EPOCH + 2950, EPOCH + 3000 - G), &vcpu_table[1]);
+    assert_ptr_equal(pick(1, EPOCH + 2950, EPOCH + 3000), &vcpu_table[1]);
     /* From the boundary on, schedule 1. */
-    assert_ptr_equal(pick(0, EPOCH + 3000, EPOCH + 5000 - G), &vcpu_table[2]);
+    assert_ptr_equal(pick(0, EPOCH + 3000, EPOCH + 5000), &vcpu_table[2]);
     assert_null(pick(1, EPOCH + 3001, EPOCH + 5000));
     sched_get_status(EPOCH + 5100, &st);
     assert_int_equal(st.current, 1);
@@ -288,7 +282,7 @@ static void test_switch(void **state)
     sched_get_status(EPOCH - 100, &st);
     assert_int_equal(st.frames, 1);
     assert_int_equal(st.next, 1);
-    assert_ptr_equal(pick(0, EPOCH + 1000, EPOCH + 3000 - G), &vcpu_table[2]);
+    assert_ptr_equal(pick(0, EPOCH + 1000, EPOCH + 3000), &vcpu_table[2]);
 }
 
 /* Verifies: LLR-SCHED-008 (a switch request kicks exactly the CPUs that
@@ -304,7 +298,7 @@ static void test_switch_kicks(void **state)
     assert_null(sched_pick(0, EPOCH + 2950, &next));
     assert_int_equal(next, EPOCH + 3100);
     assert_ptr_equal(sched_pick(1, EPOCH + 2950, &next), &vcpu_table[1]);
-    assert_int_equal(next, EPOCH + 3000 - G);
+    assert_int_equal(next, EPOCH + 3000);
     assert_false(sched_need_pick(0));
     fake.kicks = 0;
     assert_int_equal(sched_request_switch(1, EPOCH + 2960), 0);
@@ -352,11 +346,11 @@ static void test_slice_plan(void **state)
     memset(&cfg, 0, sizeof(cfg));
     cfg.slice_us = 100;
     sched_init(&cfg, TPS, 0);
-    assert_ptr_equal(pick(0, 0, 100 - G), &vcpu_table[0]);
-    assert_ptr_equal(pick(0, 100, 200 - G), &vcpu_table[2]);
-    assert_ptr_equal(pick(1, 50, 100 - G), &vcpu_table[1]);
+    assert_ptr_equal(pick(0, 0, 100), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, 100, 200), &vcpu_table[2]);
+    assert_ptr_equal(pick(1, 50, 100), &vcpu_table[1]);
     assert_null(pick(1, 150, 200));
-    assert_ptr_equal(pick(0, 200, 300 - G), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, 200, 300), &vcpu_table[0]);
     cfg.slice_us = 0; /* a zero slice still gives a usable plan */
     sched_init(&cfg, TPS, 0);
     assert_ptr_equal(pick(0, 0, 1), &vcpu_table[0]);
@@ -441,15 +435,15 @@ static void test_window_change_gates_passthru(void **state)
     assert_true(spi_masked(80));
     assert_null(pick(0, EPOCH, EPOCH + 100)); /* gap */
     assert_true(spi_masked(80));
-    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400 - G), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, EPOCH + 100, EPOCH + 400), &vcpu_table[0]);
     assert_false(spi_masked(80));
     assert_null(pick(0, EPOCH + 400, EPOCH + 500));
     assert_true(spi_masked(80));
-    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900 - G), &vcpu_table[2]);
+    assert_ptr_equal(pick(0, EPOCH + 500, EPOCH + 900), &vcpu_table[2]);
     assert_true(spi_masked(80));
-    assert_ptr_equal(pick(1, EPOCH + 600, EPOCH + 1000 - G), &vcpu_table[1]);
+    assert_ptr_equal(pick(1, EPOCH + 600, EPOCH + 1000), &vcpu_table[1]);
     assert_true(spi_masked(80)); /* p0's window on CPU 1 is not CPU 0's */
-    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400 - G), &vcpu_table[0]);
+    assert_ptr_equal(pick(0, EPOCH + 1100, EPOCH + 1400), &vcpu_table[0]);
     assert_false(spi_masked(80));
     cfg.num_passthru = 0;
     passthru_init(&cfg); /* leave no device behind for other tests */

@@ -33,7 +33,7 @@ assert struct.unpack_from('<I', img, 56)[0] == 0x644d5241
 assert struct.unpack_from('<Q', img, 16)[0] == len(img)
 assert img[0x20000:] == blob
 magic, version, total = struct.unpack_from('<III', blob, 0)
-assert magic == 0x44484b42 and version == 3 and total == len(blob)
+assert magic == 0x44484b42 and version == 4 and total == len(blob)
 PY
     grep -q "^$1: [0-9] partitions" "$WORK/$1.log"
 }
@@ -238,19 +238,27 @@ t_exits() {
 t_exits
 result exit_codes $?
 
-# Pass-through: the DMA warning names node and partition; the owner's
-# device tree has the device node with the virtual SPI (33: SPI 1); decode
-# prints the binding back. Verifies: LLR-PT-020, LLR-PT-021, LLR-PT-022, LLR-PT-023
+# Pass-through: the DMA waiver warning names node and partition, and show
+# reports the waiver and the StreamIDs; the owner's device tree has the
+# device node with the virtual SPI (33: SPI 1); decode prints the binding
+# back. Verifies: LLR-PT-020, LLR-PT-021, LLR-PT-022, LLR-PT-023, LLR-DMA-021
 t_passthru() {
     "$BH" build "$ROOT/config/linux-disk.dts" -I "$T" -o "$WORK/pt.img" --blob "$WORK/pt.blob" \
         >"$WORK/pt.log" 2>&1 || return 1
-    grep -q "^/chosen/linux/passthrough@a003e00: warning: passed through to partition linux without an SMMU: if the device can master DMA it reaches all physical memory" "$WORK/pt.log" || return 1
+    grep -q "^/chosen/linux/passthrough@a003e00: warning: isolation waiver (bulkhead,dma-unconfined): passed through to partition linux with no SMMU in front: if the device masters DMA it reaches all physical memory" "$WORK/pt.log" || return 1
     ! grep -q "heart.*warning" "$WORK/pt.log" || return 1
+    "$BH" show "$ROOT/config/linux-disk.dts" -I "$T" >"$WORK/pt.show" 2>&1 || return 1
+    grep -q "^  linux: ISOLATION WAIVER (bulkhead,dma-unconfined)" "$WORK/pt.show" || return 1
+    "$BH" show "$ROOT/config/attack-dma.dts" -I "$T" >"$WORK/dma.show" 2>&1 || return 1
+    grep -q "^  StreamID 0x8 (PCIe 00:01.0) of device 0x3f000000: attacker, through the SMMU" \
+        "$WORK/dma.show" || return 1
+    ! grep -q "warning\|WAIVER" "$WORK/dma.show" || return 1
     "$BH" decode "$WORK/pt.img" >"$WORK/pt.dec" || return 1
     grep -q 'passthrough@a003e00 { /\* mapped 0xa003000+0x1000, virtual SPI 33 \*/' "$WORK/pt.dec" &&
         grep -q 'bulkhead,reg = <0x0 0xa003e00 0x0 0x200>;' "$WORK/pt.dec" &&
         grep -q 'interrupts = <0 47 1>;' "$WORK/pt.dec" &&
-        grep -q 'bulkhead,device-compatible = "virtio,mmio";' "$WORK/pt.dec" || return 1
+        grep -q 'bulkhead,device-compatible = "virtio,mmio";' "$WORK/pt.dec" &&
+        grep -q 'bulkhead,dma-unconfined; /\* isolation waiver \*/' "$WORK/pt.dec" || return 1
     python3 - "$WORK/pt.blob" "$WORK" "$WORK/pt.dec" <<'PY' || return 1
 import re, sys
 b = open(sys.argv[1], 'rb').read()

@@ -103,14 +103,15 @@ void cfg_check_streams(const struct bh_cfg *c, const struct cfg_platform *pl,
 }
 
 /* Implements: LLR-DMA-004 (the SMMU's stage-1 tables of every partition
- * that owns a StreamID fit its pool). */
+ * that owns a StreamID fit its pool). Pre: every other check passed, so
+ * num_parts, num_streams and each entry's device are within their tables. */
 void cfg_check_smmu_budget(const struct bh_cfg *c, const struct cfg_platform *pl,
                            struct cfg_report *rep)
 {
     uint32_t used = 0;
-    for (uint32_t i = 0; i < c->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+    for (uint32_t i = 0; i < c->num_parts; i++) {
         bool owns = false;
-        for (uint32_t s = 0; s < c->num_streams && s < BH_CFG_MAX_STREAMS; s++) {
+        for (uint32_t s = 0; s < c->num_streams; s++) {
             owns = owns || c->passthru[c->streams[s].pt].part == i;
         }
         if (owns) {

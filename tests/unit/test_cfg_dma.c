@@ -124,6 +124,18 @@ static void test_entry(void **state)
     assert_true(cfx_has_error(&rep, "streams[0].sid", "beyond the SMMU's StreamIDs (0; 0: no SMMU)"));
 }
 
+/* Verifies: LLR-DMA-001, LLR-DMA-002 (a count beyond the table: no entry
+ * checked, and the 1:1 question still reads no more than the table) */
+static void test_count_beyond_table(void **state)
+{
+    (void)state;
+    cfg->parts[1].flags = BH_CFG_PART_F_DMA_UNCONFINED; /* p1 not 1:1, no StreamID */
+    cfg->num_streams = BH_CFG_MAX_STREAMS + 1u;
+    assert_int_equal(validate(), 2u);
+    assert_true(cfx_has_error(&rep, "header.num_streams", "not in 0..16"));
+    assert_true(cfx_has_error(&rep, "passthru[1].part", "must be 1:1"));
+}
+
 /* Verifies: LLR-DMA-003 */
 static void test_smmu_spis(void **state)
 {
@@ -161,7 +173,8 @@ static void test_budget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_valid), T(test_table), T(test_entry), T(test_smmu_spis), T(test_budget),
+        T(test_valid),      T(test_table),  T(test_entry), T(test_count_beyond_table),
+        T(test_smmu_spis), T(test_budget),
     };
     return cmocka_run_group_tests_name("cfg_dma", tests, NULL, NULL);
 }

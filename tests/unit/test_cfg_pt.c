@@ -232,6 +232,11 @@ static void test_owner(void **state)
     cfg->num_streams = 0;
     memset(cfg->streams, 0, sizeof(cfg->streams));
     cfg->parts[1].flags = 0;
+    /* the waiver on a 1:1 owner: fine */
+    d->part = 0;
+    cfg->parts[0].flags = BH_CFG_PART_F_DMA_UNCONFINED;
+    assert_int_equal(validate(), 0);
+    cfg->parts[0].flags = 0;
     /* num_parts beyond the table: the owner index is still bounded */
     d->part = 0;
     cfg->num_parts = BH_CFG_MAX_PARTS + 1u;

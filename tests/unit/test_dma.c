@@ -168,6 +168,22 @@ static void test_init_fails(void **state)
     expect_halt("SMMU: a command or an enable was not completed in time");
 }
 
+/* Verifies: LLR-DMA-010 (counts beyond the tables read no more than the
+ * tables: the boot check refuses them, dma_init stays bounded anyway) */
+static void test_init_counts_bounded(void **state)
+{
+    (void)state;
+    cfg.num_shms = BH_CFG_MAX_SHMS + 1u;
+    cfg.num_streams = BH_CFG_MAX_STREAMS + 1u;
+    for (uint32_t k = 0; k < BH_CFG_MAX_STREAMS; k++) {
+        cfg.streams[k].sid = 0x100u + k;
+        cfg.streams[k].pt = 0;
+    }
+    dma_init(&cfg);
+    assert_int_equal(fake.dma_attached, BH_CFG_MAX_STREAMS);
+    assert_int_equal(fake.dma_count, 2); /* RAM and region 0; the rest map nothing */
+}
+
 /* Verifies: LLR-DMA-011 */
 static void test_fault_to_owner(void **state)
 {
@@ -209,7 +225,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_none),       T(test_init_maps_own_memory), T(test_init_shared_rw),
-        T(test_init_fails), T(test_fault_to_owner),       T(test_fault_default_idle),
+        T(test_init_fails), T(test_init_counts_bounded),  T(test_fault_to_owner),
+        T(test_fault_default_idle),
     };
     return cmocka_run_group_tests_name("dma", tests, NULL, NULL);
 }

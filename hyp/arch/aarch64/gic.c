@@ -95,10 +95,12 @@ void gic_enable_spi(uint32_t intid, uint32_t cpu)
 }
 
 /* Make SPI intid (32..1019) edge-triggered, for a device that signals it
- * with a pulse (the SMMU's queues); before it is enabled. */
+ * with a pulse (the SMMU's queues); before it is enabled.
+ * Implements: LLR-ARCH-111 */
 void gic_spi_edge(uint32_t intid)
 {
-    uint64_t a = PLAT_GICD_BASE + GICD_ICFGR + 4u * (intid / 16u);
+    uint32_t word = intid / 16u;
+    uint64_t a = PLAT_GICD_BASE + GICD_ICFGR + 4ULL * word;
     mmio_write32(a, mmio_read32(a) | (2u << (2u * (intid % 16u))));
 }
 

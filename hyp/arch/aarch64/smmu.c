@@ -22,7 +22,7 @@
 #include "sysreg.h"
 #include "util.h"
 
-#define R(off) (PLAT_SMMU_BASE + (off))
+#define R(off) (PLAT_SMMU_BASE + (uint64_t)(off))
 #define SMMU_IDR0 0x0u
 #define SMMU_CR0 0x20u
 #define SMMU_CR0ACK 0x24u
@@ -52,10 +52,10 @@
 #define CR2_RECINVSID 2u
 
 #define Q_LOG2 5u /* 32 entries in each queue */
-#define Q_ENTRIES (1u << Q_LOG2)
+#define Q_ENTRIES 32u /* 1 << Q_LOG2 */
 #define Q_IDX(v) ((v) & (Q_ENTRIES - 1u))
 #define Q_WRAP_IDX(v) ((v) & (2u * Q_ENTRIES - 1u))
-#define Q_OVF (1u << 31)
+#define Q_OVF 0x80000000u
 
 #define CMD_CFGI_ALL 0x04u
 #define CMD_TLBI_NH_ALL 0x10u
@@ -98,14 +98,12 @@ static uint64_t smmu_strtab[PLAT_SMMU_SIDS][8]
 static uint64_t smmu_cd[BH_MAX_PARTS][8] __attribute__((aligned(64)));
 static uint64_t smmu_cmdq[Q_ENTRIES][2] __attribute__((aligned(Q_ENTRIES * 16u)));
 static uint64_t smmu_evtq[Q_ENTRIES][4] __attribute__((aligned(Q_ENTRIES * 32u)));
-static struct smmu_page smmu_pool[PLAT_SMMU_TABLE_PAGES]
-    __attribute__((aligned(4096), section(".noinit")));
 static uint32_t smmu_pool_used;
 static uint64_t smmu_root[BH_MAX_PARTS];
 static uint32_t smmu_cmd_prod;
 static bool smmu_on;
 
-static uint64_t pa_of(const void *p)
+static uint64_t smmu_pa(const void *p)
 {
     return (uint64_t)(uintptr_t)p;
 }
@@ -113,7 +111,7 @@ static uint64_t pa_of(const void *p)
 static void smmu_write64(uint32_t off, uint64_t v)
 {
     mmio_write32(R(off), (uint32_t)v);
-    mmio_write32(R(off + 4u), (uint32_t)(v >> 32));
+    mmio_write32(R(off) + 4u, (uint32_t)(v >> 32));
 }
 
 /* Wait until (reg & mask) == want; false when the bound ran out. */
@@ -150,12 +148,16 @@ static bool smmu_cmd(uint64_t w0, uint64_t w1)
     return (mmio_read32(R(SMMU_CMDQ_CONS)) & 0x7f000000u) == 0u;
 }
 
+/* A zeroed page from the static pool, or NULL when it is used up. */
 static struct smmu_page *smmu_alloc(void)
 {
+    static struct smmu_page pool[PLAT_SMMU_TABLE_PAGES]
+        __attribute__((aligned(4096), section(".noinit")));
     if (smmu_pool_used >= PLAT_SMMU_TABLE_PAGES) {
         return NULL;
     }
-    struct smmu_page *pg = &smmu_pool[smmu_pool_used++];
+    struct smmu_page *pg = &pool[smmu_pool_used];
+    smmu_pool_used++;
     bh_memset(pg, 0, sizeof(*pg));
     return pg;
 }
@@ -172,7 +174,7 @@ static struct smmu_page *smmu_next(uint64_t *e)
     }
     struct smmu_page *n = smmu_alloc();
     if (n != NULL) {
-        *e = pa_of(n) | D_TABLE;
+        *e = smmu_pa(n) | D_TABLE;
     }
     return n;
 }
@@ -198,13 +200,13 @@ int arch_dma_init(void)
     dsb_sy();
     mmio_write32(R(SMMU_CR1), CR1_VALUE);
     mmio_write32(R(SMMU_CR2), CR2_RECINVSID);
-    smmu_write64(SMMU_STRTAB_BASE, pa_of(smmu_strtab));
+    smmu_write64(SMMU_STRTAB_BASE, smmu_pa(smmu_strtab));
     mmio_write32(R(SMMU_STRTAB_BASE_CFG), 12u); /* linear, 2^12 entries */
     _Static_assert(PLAT_SMMU_SIDS == 4096u, "stream table size");
-    smmu_write64(SMMU_CMDQ_BASE, pa_of(smmu_cmdq) | Q_LOG2);
+    smmu_write64(SMMU_CMDQ_BASE, smmu_pa(smmu_cmdq) | Q_LOG2);
     mmio_write32(R(SMMU_CMDQ_PROD), 0u);
     mmio_write32(R(SMMU_CMDQ_CONS), 0u);
-    smmu_write64(SMMU_EVENTQ_BASE, pa_of(smmu_evtq) | Q_LOG2);
+    smmu_write64(SMMU_EVENTQ_BASE, smmu_pa(smmu_evtq) | Q_LOG2);
     mmio_write32(R(SMMU_EVENTQ_PROD), 0u);
     mmio_write32(R(SMMU_EVENTQ_CONS), 0u);
     return smmu_cr0(CR0_CMDQEN) ? 0 : -1;
@@ -219,11 +221,12 @@ int arch_dma_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size, 
         if (r == NULL) {
             return -1;
         }
-        smmu_root[p->id] = pa_of(r);
+        smmu_root[p->id] = smmu_pa(r);
     }
     struct smmu_page *l1 = (struct smmu_page *)arch_pa_to_ptr(smmu_root[p->id]);
+    uint64_t off = 0;
     /* Bounded: at most size / 4 KiB iterations. */
-    for (uint64_t off = 0; off < size;) {
+    while (off < size) {
         uint64_t a = gpa + off;
         bool block = (a % BLOCK_L2 == 0u) && ((pa + off) % BLOCK_L2 == 0u) && (size - off >= BLOCK_L2);
         struct smmu_page *l2 = smmu_next(&l1->e[(a >> 30) & 511u]);
@@ -260,7 +263,7 @@ int arch_dma_attach(struct partition *p, uint32_t sid)
     cd[1] = smmu_root[p->id];
     cd[3] = CD_MAIR;
     smmu_strtab[sid][1] = 0u;
-    smmu_strtab[sid][0] = STE_V | STE_CFG_S1 | (pa_of(cd) & 0x000fffffffffffc0ULL);
+    smmu_strtab[sid][0] = STE_V | STE_CFG_S1 | (smmu_pa(cd) & 0x000fffffffffffc0ULL);
     dsb_sy();
     return 0;
 }
@@ -306,7 +309,8 @@ bool smmu_irq(uint32_t intid)
         mmio_write32(R(SMMU_GERRORN), mmio_read32(R(SMMU_GERROR)));
     }
     uint32_t cons = mmio_read32(R(SMMU_EVENTQ_CONS));
-    uint64_t last_w0 = 0, last_page = 1; /* no event yet: page 1 matches none */
+    uint64_t last_w0 = 0;
+    uint64_t last_page = 1; /* no event yet: page 1 matches none */
     for (uint32_t n = 0; n < Q_ENTRIES; n++) {
         uint32_t prod = mmio_read32(R(SMMU_EVENTQ_PROD));
         if (Q_WRAP_IDX(prod) == Q_WRAP_IDX(cons)) {

@@ -43,6 +43,8 @@ $(B)/images/linux-input.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 $(LINUX_DIR)/disk.img: scripts/mkdisk.sh
 	scripts/mkdisk.sh $@
 $(B)/images/linux-disk.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz $(LINUX_DIR)/disk.img
+# linux-pci: the same disk as a virtio-blk-pci function behind the SMMU.
+$(B)/images/linux-pci.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz $(LINUX_DIR)/disk.img
 
 # The boot-check errors each corruption provokes are kept in a log.
 $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)

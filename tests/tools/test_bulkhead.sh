@@ -274,6 +274,32 @@ PY
 t_passthru
 result passthrough $?
 
+# PCIe: the owner of the host bridge gets one pci-host-ecam-generic node
+# with its window as ranges and INTB (its only INTx line beside INTA) in
+# the interrupt map; the window has no node of its own.
+# Verifies: LLR-DMA-022
+t_pci_dt() {
+    "$BH" build "$ROOT/config/linux-pci.dts" -I "$T" -o "$WORK/pci.img" --blob "$WORK/pci.blob" \
+        >"$WORK/pci.log" 2>&1 || return 1
+    ! grep -q "warning" "$WORK/pci.log" || return 1
+    python3 - "$WORK/pci.blob" "$WORK/pci1.dtb" <<'PY' || return 1
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+off, size = struct.unpack_from('<II', b, 32 + 152 + 76)
+open(sys.argv[2], 'wb').write(b[off:off + size])
+PY
+    dtc -q -I dtb -O dts -o "$WORK/pci1.dts" "$WORK/pci1.dtb" || return 1
+    local t
+    t=$(tr -d '\n\t' <"$WORK/pci1.dts")
+    grep -q 'pcie@3f000000 {compatible = "pci-host-ecam-generic";device_type = "pci";reg = <0x00 0x3f000000 0x00 0x1000000>;bus-range = <0x00 0x0f>;' <<<"$t" &&
+        grep -q 'ranges = <0x2000000 0x00 0x10000000 0x00 0x10000000 0x00 0x200000>;' <<<"$t" &&
+        grep -q 'interrupt-map-mask = <0x1800 0x00 0x00 0x07>;' <<<"$t" &&
+        grep -q 'interrupt-map = <0x00 0x00 0x00 0x01 0x01 0x00 0x00 0x00 0x01 0x04 0x00 0x00 0x00 0x02 0x01 0x00 0x00 0x00 0x02 0x04 0x800 0x00 0x00 0x01 0x01 0x00 0x00 0x00 0x02 0x04 ' <<<"$t" &&
+        ! grep -q 'passthrough@10000000' <<<"$t" && ! grep -q 'msi-parent\|iommu-map' <<<"$t"
+}
+t_pci_dt
+result pci_dt $?
+
 # A hypervisor given by --hyp whose header image_size is near 2^64 (the blob
 # offset wrapped to 0 and the packer wrote past its buffer) is refused with
 # exit status 1, naming --hyp and the file; nothing is written.

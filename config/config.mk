@@ -27,12 +27,16 @@ $(LINUX_DIR)/modules/order: $(LINUX_DIR)/VERSION
 	@test -s $@ || scripts/fetch-linux.sh $(LINUX_DIR)
 $(LINUX_DIR)/modules/xen-evtchn.ko: $(LINUX_DIR)/VERSION
 	@test -s $@ || scripts/fetch-linux.sh $(LINUX_DIR)
+# virtio_pci (linux-pci): a build/linux from before it is fetched again.
+$(LINUX_DIR)/modules/virtio_pci.ko: $(LINUX_DIR)/VERSION
+	@test -s $@ || scripts/fetch-linux.sh $(LINUX_DIR)
 # xenevt: a Linux user program (guests/linux/xenevt.c) for the Xen-aware
 # partition, static against the cross C library.
 $(LINUX_DIR)/xenevt: guests/linux/xenevt.c
 	aarch64-linux-gnu-gcc -std=c11 -D_DEFAULT_SOURCE $(WARN) -O2 -static -s -o $@ $<
 $(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox $(LINUX_DIR)/modules/order \
-  $(LINUX_DIR)/modules/xen-evtchn.ko $(LINUX_DIR)/xenevt scripts/mkinitramfs.sh
+  $(LINUX_DIR)/modules/xen-evtchn.ko $(LINUX_DIR)/modules/virtio_pci.ko $(LINUX_DIR)/xenevt \
+  scripts/mkinitramfs.sh
 	scripts/mkinitramfs.sh $< $@ $(LINUX_DIR)/modules $(LINUX_DIR)/xenevt
 $(B)/images/linux.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 $(B)/images/linux-xen.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
@@ -43,6 +47,8 @@ $(B)/images/linux-input.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
 $(LINUX_DIR)/disk.img: scripts/mkdisk.sh
 	scripts/mkdisk.sh $@
 $(B)/images/linux-disk.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz $(LINUX_DIR)/disk.img
+# linux-pci: the same disk as a virtio-blk-pci function behind the SMMU.
+$(B)/images/linux-pci.img: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz $(LINUX_DIR)/disk.img
 
 # The boot-check errors each corruption provokes are kept in a log.
 $(BAD_IMAGES): $(B)/images/bad-%.img: config/demo.dts $(IMAGE_INPUTS)

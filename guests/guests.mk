@@ -21,6 +21,9 @@ $(B)/guests/%.S.o: guests/%.S $(MAKEFILE_LIST)
 # RAM), so it is linked at its partition's physical RAM base instead.
 GUEST_LDFLAGS_attack_at := --defsym=GUEST_BASE=0x48000000
 GUEST_LDFLAGS_attack_ptirq := --defsym=GUEST_BASE=0x48000000
+# The DMA attacker is not 1:1 (its disk is behind the SMMU): its RAM is at
+# guest-physical 0x60000000, outside every physical address it aims at.
+GUEST_LDFLAGS_attack_dma := --defsym=GUEST_BASE=0x60000000
 
 # A program is every .c of its folder (main.c and, for the hostile suite, a
 # file per group of attack modes).

@@ -22,7 +22,8 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
 if [ -s "$OUT/Image" ] && [ -s "$OUT/busybox" ] && [ -s "$OUT/VERSION" ] &&
-    [ -s "$OUT/modules/order" ] && [ -s "$OUT/modules/xen-evtchn.ko" ]; then
+    [ -s "$OUT/modules/order" ] && [ -s "$OUT/modules/xen-evtchn.ko" ] &&
+    [ -s "$OUT/modules/virtio_pci.ko" ]; then
     exit 0
 fi
 
@@ -80,7 +81,9 @@ cp "$work/root/boot/config-$kver" "$OUT/config" 2>/dev/null || true
 # here and checked against each module's own "depends=" list. crc32c_generic
 # is what ext4 asks the crypto API for when it checks metadata checksums.
 moddir="$work/root/lib/modules/$kver/kernel"
-mods="crypto/crc32c_generic lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+mods="crypto/crc32c_generic lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/virtio/virtio_mmio
+  drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci
+  drivers/block/virtio_blk"
 rm -rf "$OUT/modules"
 mkdir -p "$OUT/modules"
 : >"$work/order"

@@ -351,6 +351,21 @@ static const char *pt_node(const struct bhb_result *r, uint32_t k)
     return "blob";
 }
 
+/* The source node of blob entry streams[j]: StreamIDs are in partition
+ * order, then source order, like the devices. */
+static const char *st_node(const struct bhb_result *r, uint32_t j)
+{
+    for (uint32_t i = 0; i < r->s.sys.num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        const struct sys_part_desc *p = &r->s.sys.parts[i];
+        if (j < p->num_sid) {
+            return p->sid_dev[j] < BH_CFG_MAX_PASSTHRU ? r->s.parts[i].pt_node[p->sid_dev[j]]
+                                                       : "blob";
+        }
+        j -= p->num_sid;
+    }
+    return "blob";
+}
+
 static void map_error(const struct bhb_result *r, const struct cfg_error *e, struct bhd_diag *d)
 {
     unsigned i = 0;
@@ -364,6 +379,11 @@ static void map_error(const struct bhb_result *r, const struct cfg_error *e, str
     used = 0;
     if (sscanf(e->field, "passthru[%u].%n", &i, &used) == 1 && used > 0) {
         bhd_err(d, pt_node(r, i), "", "%s (boot check %s)", e->msg, e->field);
+        return;
+    }
+    used = 0;
+    if (sscanf(e->field, "streams[%u].%n", &i, &used) == 1 && used > 0) {
+        bhd_err(d, st_node(r, i), "", "%s (boot check %s)", e->msg, e->field);
         return;
     }
     if (sscanf(e->field, "scheds[%u]%n", &i, &used) == 1 && used > 0) {

@@ -37,11 +37,34 @@ static void part_desc(const struct bh_cfg_part *p, const uint8_t *blob, uint32_t
     memcpy(d->cpus, p->vcpu_cpu, sizeof(d->cpus));
     d->bootargs = dtb_bootargs(blob + p->dtb_offset, p->dtb_size);
     d->no_xen_node = (p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u;
+    d->dma_unconfined = (p->flags & BH_CFG_PART_F_DMA_UNCONFINED) != 0u;
     const struct bh_cfg *cfg = (const struct bh_cfg *)(const void *)blob;
     for (uint32_t k = 0; k < cfg->num_passthru && k < BH_CFG_MAX_PASSTHRU; k++) {
         if (cfg->passthru[k].part == i && d->num_dev < BH_CFG_MAX_PASSTHRU) {
             d->dev[d->num_dev++] = cfg->passthru[k];
         }
+    }
+}
+
+/* The DMA binding of device k as source: its PCIe functions (from its
+ * StreamIDs), nothing for a waived DMA master, else bulkhead,no-dma.
+ * Implements: LLR-DMA-021 */
+static void print_dma(FILE *out, const struct bh_cfg *cfg, uint32_t k)
+{
+    bool any = false;
+    for (uint32_t s = 0; s < cfg->num_streams && s < BH_CFG_MAX_STREAMS; s++) {
+        uint32_t sid = cfg->streams[s].sid;
+        if (cfg->streams[s].pt == k) {
+            fprintf(out, "%s<%u %u %u>", any ? ", " : "\t\t\t\tbulkhead,pci-functions = ", sid >> 8,
+                    (sid >> 3) & 31u, sid & 7u);
+            any = true;
+        }
+    }
+    if (any) {
+        fprintf(out, ";\n");
+    } else if ((cfg->parts[cfg->passthru[k].part % BH_CFG_MAX_PARTS].flags &
+                BH_CFG_PART_F_DMA_UNCONFINED) == 0u) {
+        fprintf(out, "\t\t\t\tbulkhead,no-dma;\n");
     }
 }
 
@@ -59,10 +82,12 @@ static void print_passthru(FILE *out, const struct bh_cfg *cfg, uint32_t i)
                 "\t\t\t\tcompatible = \"bulkhead,passthrough\";\n"
                 "\t\t\t\tbulkhead,reg = <0x%x 0x%x 0x0 0x%x>;\n"
                 "\t\t\t\tinterrupts = <0 %u %u>;\n"
-                "\t\t\t\tbulkhead,device-compatible = \"%.*s\";\n\t\t\t};\n",
+                "\t\t\t\tbulkhead,device-compatible = \"%.*s\";\n",
                 U64(reg), U64(d->base), U64(d->size), d->vintid, (uint32_t)(reg >> 32),
                 (uint32_t)reg, d->reg_size, d->pintid - 32u, d->irq_flags,
                 (int)BH_CFG_PT_COMPAT_LEN, d->compatible);
+        print_dma(out, cfg, k);
+        fprintf(out, "\t\t\t};\n");
     }
 }
 
@@ -113,6 +138,7 @@ static void print_string(FILE *out, const char *s)
 static const char *const hm_entries[] = {
     "stage2-violation",  "undefined-instruction", "unexpected-mode",
     "illegal-hypercall", "reported-error",        "crash", "shutdown",
+    "dma-fault",
 };
 static const char *const hm_actions[] = {"idle", "ignore", "warm-restart", "cold-restart"};
 #define NUM_HM_ENTRIES (sizeof(hm_entries) / sizeof(hm_entries[0]))
@@ -338,6 +364,9 @@ static void print_part(FILE *out, const struct bh_cfg *cfg, uint32_t i, const ui
     print_peers(out, cfg, i, labels);
     if ((p->flags & BH_CFG_PART_F_NO_XEN_NODE) != 0u) {
         fprintf(out, "\t\t\tbulkhead,no-hypervisor-node;\n");
+    }
+    if ((p->flags & BH_CFG_PART_F_DMA_UNCONFINED) != 0u) {
+        fprintf(out, "\t\t\tbulkhead,dma-unconfined; /* isolation waiver */\n");
     }
     fprintf(out,
             "\t\t\t/* image: guest 0x%llx, entry 0x%llx, 0x%x bytes (0x%x in memory), payload "

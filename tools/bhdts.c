@@ -151,6 +151,7 @@ static const struct bhd_prop_rule part_rules[] = {
     {"bulkhead,restart-limit", NULL},
     {"bulkhead,evtchn-ports", NULL},
     {"bulkhead,no-hypervisor-node", NULL},
+    {"bulkhead,dma-unconfined", NULL},
     {"bulkhead,evtchn-peers", NULL},
     {"bulkhead,passthrough", "pass-through devices"},
 };
@@ -412,6 +413,12 @@ static int parse_part(struct bhd_ctx *c, int node, struct bhd_part *p, struct sy
         bad = -1;
     }
     pd->no_xen_node = noxen != NULL;
+    const uint8_t *unconf = bhd_prop_get(c, node, "bulkhead,dma-unconfined", &len);
+    if (unconf != NULL && len != 0) {
+        bhd_err(c->d, c->path, "bulkhead,dma-unconfined", "must be empty (a flag)");
+        bad = -1;
+    }
+    pd->dma_unconfined = unconf != NULL;
     bad |= parse_part_children(c, node, p, pd);
     pd->program = p->image;
     p->bad = bad != 0;

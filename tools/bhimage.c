@@ -300,7 +300,8 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     for (uint32_t v = 0; v < p->num_vcpus && v < BH_CFG_MAX_VCPUS; v++) {
         part.vcpu_cpu[v] = p->cpus[v];
     }
-    part.flags = p->flags | (p->no_xen_node ? BH_CFG_PART_F_NO_XEN_NODE : 0u);
+    part.flags = p->flags | (p->no_xen_node ? BH_CFG_PART_F_NO_XEN_NODE : 0u) |
+                 (p->dma_unconfined ? BH_CFG_PART_F_DMA_UNCONFINED : 0u);
     part.period_us = p->period_us;
     part.no_window_mask = p->no_window_mask;
     part.restart_limit = p->restart_limit;
@@ -319,8 +320,16 @@ int bhi_blob_add_part(struct bhi_blob *b, uint32_t idx, const struct sys_part_de
     if (rc == 0 && p->num_dev > BH_CFG_MAX_PASSTHRU - cfg->num_passthru) {
         rc = bhi_fail(st, "more than %u pass-through devices", BH_CFG_MAX_PASSTHRU);
     }
+    if (rc == 0 && p->num_sid > BH_CFG_MAX_STREAMS - cfg->num_streams) {
+        rc = bhi_fail(st, "more than %u StreamIDs", BH_CFG_MAX_STREAMS);
+    }
     if (rc == 0) {
         cfg->parts[idx] = part;
+        for (uint32_t j = 0; j < p->num_sid; j++) {
+            cfg->streams[cfg->num_streams].sid = p->sid[j];
+            cfg->streams[cfg->num_streams].pt = cfg->num_passthru + p->sid_dev[j];
+            cfg->num_streams++;
+        }
         for (uint32_t k = 0; k < p->num_dev; k++) {
             cfg->passthru[cfg->num_passthru] = p->dev[k];
             cfg->passthru[cfg->num_passthru].part = idx;
@@ -552,6 +561,10 @@ void bhi_platform(uint64_t image_size, struct cfg_platform *pl)
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;
     pl->spi_end = PLAT_SPI_END;
+    pl->smmu_sids = PLAT_SMMU_SIDS;
+    pl->smmu_spi_first = PLAT_SMMU_SPI_FIRST;
+    pl->smmu_spi_count = PLAT_SMMU_SPI_COUNT;
+    pl->smmu_table_pages = PLAT_SMMU_TABLE_PAGES;
 }
 
 /* Implements: LLR-TOOL-007 (the hypervisor's boot check, applied on the

@@ -43,7 +43,19 @@ struct sys_part_desc {
      * by the front end: vintid BHI_PT_FIRST_VSPI + k). */
     uint32_t num_dev;
     struct bh_cfg_passthru dev[BH_CFG_MAX_PASSTHRU];
+    /* blob version 4: the DMA of each device (BHI_DMA_*), the StreamIDs
+     * (PCIe requester IDs) of its devices, sid_dev[j] the device of sid[j]
+     * in dev[], and the isolation waiver bulkhead,dma-unconfined. */
+    uint32_t dev_dma[BH_CFG_MAX_PASSTHRU];
+    uint32_t num_sid;
+    uint32_t sid[BH_CFG_MAX_STREAMS];
+    uint32_t sid_dev[BH_CFG_MAX_STREAMS];
+    int dma_unconfined;
 };
+
+#define BHI_DMA_UNCONFINED 0u /* may master DMA, no SMMU covers it */
+#define BHI_DMA_NONE 1u       /* bulkhead,no-dma: masters no DMA */
+#define BHI_DMA_SMMU 2u       /* bulkhead,pci-functions: behind the SMMU */
 
 #define BHI_PT_FIRST_VSPI 33u /* first virtual SPI given to a pass-through device */
 

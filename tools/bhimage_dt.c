@@ -27,11 +27,16 @@ static int dt_str(void *fdt, const char *name, const char *str)
     return fdt_property(fdt, name, str, (int)(strlen(str) + 1u));
 }
 
-/* Property of n 32-bit cells. */
+/* Property of n 32-bit cells, n at most DT_MAX_CELLS (a PCIe host's
+ * interrupt map: 16 entries of 10 cells). */
+#define DT_MAX_CELLS 160u
 static int dt_cells(void *fdt, const char *name, const uint32_t *cells, uint32_t n)
 {
-    fdt32_t be[16];
-    for (uint32_t i = 0; i < n && i < 16u; i++) {
+    fdt32_t be[DT_MAX_CELLS];
+    if (n > DT_MAX_CELLS) {
+        return -FDT_ERR_NOSPACE;
+    }
+    for (uint32_t i = 0; i < n; i++) {
         be[i] = cpu_to_fdt32(cells[i]);
     }
     return fdt_property(fdt, name, be, (int)(n * sizeof(fdt32_t)));
@@ -162,13 +167,90 @@ static int dt_uart(void *fdt)
     return rc | fdt_end_node(fdt);
 }
 
+#define PCI_ECAM_COMPAT "pci-host-ecam-generic"
+#define PCI_WINDOW_COMPAT "bulkhead,pci-mmio-window"
+#define PCI_ECAM_BUS 0x100000ull   /* ECAM bytes per bus */
+#define PCI_INTX_FIRST 35u         /* qemu-virt: INTA..INTD are SPIs 3..6 */
+#define PCI_RANGE_MEM32 0x02000000u /* ranges phys.hi: 32-bit memory space */
+
+static bool dev_is(const struct bh_cfg_passthru *d, const char *compat)
+{
+    return strncmp(d->compatible, compat, BH_CFG_PT_COMPAT_LEN) == 0;
+}
+
+/*
+ * The host bridge of a partition that owns the ECAM window (device
+ * compatible pci-host-ecam-generic): its buses, the MMIO windows it owns
+ * (devices bulkhead,pci-mmio-window) as 32-bit memory ranges at the same
+ * PCI and CPU address, and an interrupt map of the INTx lines whose SPIs
+ * it owns, swizzled as qemu-virt wires them (slot + pin) % 4. No msi-parent:
+ * the ITS stays the hypervisor's; no iommu-map: the SMMU is the
+ * hypervisor's and invisible, device addresses are guest-physical.
+ * Implements: LLR-DMA-022
+ */
+static int dt_pci_host(void *fdt, const struct sys_part_desc *p, const struct bh_cfg_passthru *e)
+{
+    uint32_t ranges[BH_CFG_MAX_PASSTHRU * 7u];
+    uint32_t map[16u * 10u];
+    uint32_t nr = 0, nm = 0;
+    for (uint32_t k = 0; k < p->num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
+        const struct bh_cfg_passthru *w = &p->dev[k];
+        if (dev_is(w, PCI_WINDOW_COMPAT)) {
+            const uint32_t r[7] = {PCI_RANGE_MEM32, (uint32_t)(w->base >> 32), (uint32_t)w->base,
+                                   (uint32_t)(w->base >> 32), (uint32_t)w->base,
+                                   (uint32_t)(w->size >> 32), (uint32_t)w->size};
+            memcpy(&ranges[nr], r, sizeof(r));
+            nr += 7u;
+        }
+    }
+    for (uint32_t slot = 0; slot < 4u; slot++) {
+        for (uint32_t pin = 1; pin <= 4u; pin++) {
+            uint32_t line = PCI_INTX_FIRST + (slot + pin - 1u) % 4u;
+            for (uint32_t k = 0; k < p->num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
+                if (p->dev[k].pintid == line) {
+                    const uint32_t m[10] = {slot << 11, 0, 0, pin, BHI_GIC_PHANDLE, 0, 0,
+                                            DT_IRQ_SPI, DT_SPI(p->dev[k].vintid),
+                                            BH_CFG_PT_IRQ_LEVEL};
+                    memcpy(&map[nm], m, sizeof(m));
+                    nm += 10u;
+                }
+            }
+        }
+    }
+    const uint32_t buses[2] = {0, (uint32_t)(e->size / PCI_ECAM_BUS) - 1u};
+    const uint32_t mask[4] = {0x1800u, 0, 0, 7u};
+    char name[48];
+    snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)e->base);
+    int rc = fdt_begin_node(fdt, name);
+    rc |= dt_str(fdt, "compatible", PCI_ECAM_COMPAT);
+    rc |= dt_str(fdt, "device_type", "pci");
+    rc |= dt_reg2(fdt, e->base, e->size, 0, 0, 1);
+    rc |= dt_cells(fdt, "bus-range", buses, 2);
+    rc |= fdt_property_u32(fdt, "#address-cells", 3);
+    rc |= fdt_property_u32(fdt, "#size-cells", 2);
+    rc |= fdt_property_u32(fdt, "#interrupt-cells", 1);
+    rc |= fdt_property(fdt, "dma-coherent", NULL, 0);
+    rc |= dt_cells(fdt, "ranges", ranges, nr);
+    rc |= dt_cells(fdt, "interrupt-map-mask", mask, 4);
+    rc |= dt_cells(fdt, "interrupt-map", map, nm);
+    return rc | fdt_end_node(fdt);
+}
+
 /* One node per pass-through device: its compatible, its registers and its
- * virtual SPI. Implements: LLR-PT-020. */
+ * virtual SPI; a PCIe host bridge as its binding wants it, its MMIO
+ * windows inside it. Implements: LLR-PT-020, LLR-DMA-022. */
 static int dt_passthru(void *fdt, const struct sys_part_desc *p)
 {
     int rc = 0;
     for (uint32_t k = 0; k < p->num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
         const struct bh_cfg_passthru *d = &p->dev[k];
+        if (dev_is(d, PCI_ECAM_COMPAT)) {
+            rc |= dt_pci_host(fdt, p, d);
+            continue;
+        }
+        if (dev_is(d, PCI_WINDOW_COMPAT)) {
+            continue;
+        }
         uint64_t reg = d->base + d->reg_offset;
         const uint32_t irq[3] = {DT_IRQ_SPI, DT_SPI(d->vintid), d->irq_flags};
         char name[48];

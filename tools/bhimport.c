@@ -43,7 +43,7 @@ static const char why_ptdt[] = "partial device-tree tooling: not read (pass devi
 static const struct rule rules[] = {
     {"DOM0_KERNEL", 0, 1, "Bulkhead has no dom0: every domain is a domU (remove DOM0_KERNEL)"},
     {"DOMU_PASSTHROUGH_DTB", 0, 1,
-     "partial device trees are not supported by blob version 3: pass devices through with "
+     "partial device trees are not supported by blob version 4: pass devices through with "
      "bulkhead,passthrough (docs/configuration.md)"},
     {"DOMU_PASSTHROUGH_PATHS", 0, 1,
      "host device paths are not read: pass devices through with bulkhead,passthrough "

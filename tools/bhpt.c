@@ -24,7 +24,71 @@
 static const struct bhd_prop_rule passthru_rules[] = {
     {"compatible", NULL},   {"phandle", NULL},    {"linux,phandle", NULL},
     {"bulkhead,reg", NULL}, {"interrupts", NULL}, {"bulkhead,device-compatible", NULL},
+    {"bulkhead,pci-functions", NULL}, {"bulkhead,no-dma", NULL},
 };
+
+#define PT_PCI_BUSES 256u
+#define PT_PCI_DEVS 32u
+#define PT_PCI_FNS 8u
+
+/*
+ * The device's DMA: bulkhead,pci-functions = <BUS DEV FN ...> lists the
+ * PCIe functions behind it, whose requester IDs (BUS << 8 | DEV << 3 | FN)
+ * become its StreamIDs; bulkhead,no-dma declares that it masters no DMA.
+ * Neither: a DMA master no SMMU covers, refused unless the partition has
+ * the waiver bulkhead,dma-unconfined. Implements: LLR-DMA-020
+ */
+static int parse_dma(const struct bhd_ctx *c, int node, struct sys_part_desc *pd)
+{
+    int len = 0, nodma_len = 0;
+    uint32_t k = pd->num_dev;
+    const uint8_t *v = bhd_prop_get(c, node, "bulkhead,pci-functions", &len);
+    const uint8_t *nodma = bhd_prop_get(c, node, "bulkhead,no-dma", &nodma_len);
+    if (v != NULL && nodma != NULL) {
+        bhd_err(c->d, c->path, "bulkhead,no-dma", "and bulkhead,pci-functions: one or the other");
+        return -1;
+    }
+    if (nodma != NULL) {
+        if (nodma_len != 0) {
+            bhd_err(c->d, c->path, "bulkhead,no-dma", "must be empty (a flag)");
+            return -1;
+        }
+        pd->dev_dma[k] = BHI_DMA_NONE;
+        return 0;
+    }
+    if (v == NULL) {
+        if (!pd->dma_unconfined) {
+            bhd_err(c->d, c->path, NULL,
+                    "a device that may master DMA and no SMMU covers: give its "
+                    "bulkhead,pci-functions, declare bulkhead,no-dma, or waive isolation with "
+                    "bulkhead,dma-unconfined in the partition (docs/passthrough.md)");
+            return -1;
+        }
+        pd->dev_dma[k] = BHI_DMA_UNCONFINED;
+        return 0;
+    }
+    if (len == 0 || len % 12 != 0 || (uint32_t)(len / 12) > BH_CFG_MAX_STREAMS - pd->num_sid) {
+        bhd_err(c->d, c->path, "bulkhead,pci-functions",
+                "must be 1..%u functions <BUS DEV FN> (%u StreamIDs in a system)",
+                BH_CFG_MAX_STREAMS - pd->num_sid, BH_CFG_MAX_STREAMS);
+        return -1;
+    }
+    uint32_t first = pd->num_sid;
+    for (int o = 0; o < len; o += 12) {
+        uint32_t bus = bhd_be32(v + o), dev = bhd_be32(v + o + 4), fn = bhd_be32(v + o + 8);
+        if (bus >= PT_PCI_BUSES || dev >= PT_PCI_DEVS || fn >= PT_PCI_FNS) {
+            bhd_err(c->d, c->path, "bulkhead,pci-functions",
+                    "<%u %u %u>: bus 0..255, device 0..31, function 0..7", bus, dev, fn);
+            pd->num_sid = first;
+            return -1;
+        }
+        pd->sid[pd->num_sid] = bus << 8 | dev << 3 | fn;
+        pd->sid_dev[pd->num_sid] = k;
+        pd->num_sid++;
+    }
+    pd->dev_dma[k] = BHI_DMA_SMMU;
+    return 0;
+}
 
 /* bulkhead,reg: one (address, size) pair of two cells each, into dev. */
 static int parse_reg(const struct bhd_ctx *c, int node, struct bh_cfg_passthru *dev)
@@ -92,6 +156,7 @@ int bhd_parse_passthru(struct bhd_ctx *c, int node, struct bhd_part *p, struct s
         bhd_err(c->d, c->path, NULL, "more than %u pass-through devices", BH_CFG_MAX_PASSTHRU);
         return -1;
     }
+    bad |= parse_dma(c, node, pd);
     if (bad == 0) {
         dev.vintid = BHI_PT_FIRST_VSPI + pd->num_dev;
         snprintf(p->pt_node[pd->num_dev], sizeof(p->pt_node[0]), "%s", c->path);
@@ -100,16 +165,22 @@ int bhd_parse_passthru(struct bhd_ctx *c, int node, struct bhd_part *p, struct s
     return bad;
 }
 
-/* Implements: LLR-PT-023 (the DMA warning: without an SMMU a pass-through
- * device can reach all physical memory). */
+/* Implements: LLR-PT-023 (the isolation waiver: a device that may master
+ * DMA and no SMMU covers, in a partition marked bulkhead,dma-unconfined,
+ * can reach all physical memory; devices behind the SMMU or declared
+ * bulkhead,no-dma get no line). */
 void bhd_warn_passthru(const struct bhd_system *s, FILE *out)
 {
     for (uint32_t i = 0; out != NULL && i < s->sys.num_parts; i++) {
         for (uint32_t k = 0; k < s->sys.parts[i].num_dev && k < BH_CFG_MAX_PASSTHRU; k++) {
+            if (s->sys.parts[i].dev_dma[k] != BHI_DMA_UNCONFINED) {
+                continue;
+            }
             fprintf(out,
-                    "%s: warning: passed through to partition %s without an SMMU: if the device "
-                    "can master DMA it reaches all physical memory, other partitions' and the "
-                    "hypervisor's included (docs/passthrough.md)\n",
+                    "%s: warning: isolation waiver (bulkhead,dma-unconfined): passed through to "
+                    "partition %s with no SMMU in front: if the device masters DMA it reaches "
+                    "all physical memory, other partitions' and the hypervisor's included "
+                    "(docs/passthrough.md)\n",
                     s->parts[i].pt_node[k], s->parts[i].name);
         }
     }

@@ -15,6 +15,7 @@
 static const char *const hm_errors[] = {
     "stage2-violation",  "undefined-instruction", "unexpected-mode",
     "illegal-hypercall", "reported-error",        "crash", "shutdown",
+    "dma-fault",
 };
 #define NUM_HM_ERRORS (sizeof(hm_errors) / sizeof(hm_errors[0]))
 

@@ -209,6 +209,37 @@ static void text_rotation(const struct bh_cfg *cfg, FILE *out)
     }
 }
 
+/* Who masters DMA and how it is confined: each StreamID and its owner, and
+ * each partition carrying the isolation waiver. Nothing without either.
+ * Implements: LLR-DMA-021 */
+static void text_dma(const struct bh_cfg *cfg, FILE *out)
+{
+    bool head = false;
+    for (uint32_t s = 0; s < cfg->num_streams && s < BH_CFG_MAX_STREAMS; s++) {
+        const struct bh_cfg_passthru *d = &cfg->passthru[cfg->streams[s].pt % BH_CFG_MAX_PASSTHRU];
+        uint32_t sid = cfg->streams[s].sid;
+        if (!head) {
+            fprintf(out, "\nDMA:\n");
+            head = true;
+        }
+        fprintf(out, "  StreamID 0x%x (PCIe %02x:%02x.%x) of device 0x%llx: %.15s, through the SMMU "
+                     "(guest-physical addresses, its own memory only)\n",
+                sid, sid >> 8, (sid >> 3) & 31u, sid & 7u, U64(d->base),
+                cfg->parts[d->part % BH_CFG_MAX_PARTS].name);
+    }
+    for (uint32_t i = 0; i < cfg->num_parts && i < BH_CFG_MAX_PARTS; i++) {
+        if ((cfg->parts[i].flags & BH_CFG_PART_F_DMA_UNCONFINED) != 0u) {
+            if (!head) {
+                fprintf(out, "\nDMA:\n");
+                head = true;
+            }
+            fprintf(out, "  %.15s: ISOLATION WAIVER (bulkhead,dma-unconfined): a device it owns "
+                         "may master DMA with no SMMU in front, reaching all physical memory\n",
+                    cfg->parts[i].name);
+        }
+    }
+}
+
 /* Implements: LLR-TOOL-030 (schedule and memory maps as text). */
 void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, FILE *out)
 {
@@ -233,6 +264,7 @@ void bhs_text(const struct bh_cfg *cfg, uint64_t blob_off, uint64_t image_size, 
                 U64(p->image_gpa), p->image_mem_size, U64(p->entry_gpa));
         fprintf(out, "    device tree  0x%llx, 0x%x bytes\n", U64(p->dtb_gpa), p->dtb_size);
     }
+    text_dma(cfg, out);
 }
 
 /* ------------------------------------------------------------------ SVG --- */

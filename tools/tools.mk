@@ -1,10 +1,10 @@
 # Host tools: the bhimage library (blob, device trees, packing) linked with the
-# hypervisor's own configuration check (hyp/core/cfg.c, cfg_sched.c, cfg_shm.c, cfg_pt.c, cfg_s2.c), the device-tree front
+# hypervisor's own configuration check (hyp/core/cfg.c, cfg_sched.c, cfg_shm.c, cfg_pt.c, cfg_dma.c, cfg_s2.c), the device-tree front
 # end and the `bulkhead` command ($(H)/tools/bulkhead). config/config.mk
 # builds every system image through it.
 TOOLS_CFLAGS := $(HCFLAGS) -Itools -Ihyp/platform/$(PLATFORM)
 TOOLS_LIBS := -lfdt
-BHI_SRC := tools/bhimage.c tools/bhimage_dt.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c
+BHI_SRC := tools/bhimage.c tools/bhimage_dt.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_dma.c hyp/core/cfg_s2.c hyp/core/util.c
 BHI_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BHI_SRC))
 BULKHEAD_SRC := tools/bhdts.c tools/bhdts_src.c tools/bhxen.c tools/bhplace.c tools/bhsched.c tools/bhlink.c tools/bhpt.c tools/bhbuild.c tools/bhshow.c tools/bhdecode.c tools/bhimport.c tools/bhimport_read.c
 BULKHEAD_OBJ := $(patsubst %.c,$(H)/tools/obj/%.o,$(BULKHEAD_SRC))
@@ -105,7 +105,7 @@ FUZZ_BINS := $(patsubst %,$(H)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_RUNS ?= cfg=1000000 dts=6000000 src=2000000 image=1000000 ib=1000000
 FUZZ_SMOKE_SECONDS ?= 5
 
-$(H)/fuzz/fuzz_cfg: tests/tools/fuzz/fuzz_cfg.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_s2.c hyp/core/util.c $(FUZZ_DEPS)
+$(H)/fuzz/fuzz_cfg: tests/tools/fuzz/fuzz_cfg.c hyp/core/cfg.c hyp/core/cfg_sched.c hyp/core/cfg_shm.c hyp/core/cfg_pt.c hyp/core/cfg_dma.c hyp/core/cfg_s2.c hyp/core/util.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -78,6 +78,29 @@ int arch_s2_map_shared(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t 
  */
 int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size);
 
+/*
+ * DMA isolation (the SMMU, hyp/arch/aarch64/smmu.c). Which SMMU stage
+ * holds a partition's map is the architecture's choice: QEMU virt's SMMUv3
+ * translates stage 1 only, so these build a stage-1 map per partition; an
+ * SMMU with stage 2 could share the CPU's stage-2 tables instead. Boot only.
+ *
+ * arch_dma_init: reset the SMMU and set its stream table up with every
+ * StreamID aborting, its queues empty; 0, or -1 when there is no usable
+ * SMMU or a bounded wait ran out.
+ * arch_dma_map: map device addresses [gpa, gpa+size) of p's DMA to
+ * [pa, pa+size), read-only when read_only (page aligned); 0, or -1 when the
+ * SMMU's static table pool is exhausted or the range meets one mapped.
+ * arch_dma_attach: StreamID sid translates with p's map; 0, or -1 when sid
+ * is beyond the stream table or no context is left.
+ * arch_dma_enable: invalidate the SMMU's cached configuration and TLB,
+ * enable translation, the event queue and its interrupt; 0, or -1 when a
+ * bounded wait ran out.
+ */
+int arch_dma_init(void);
+int arch_dma_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size, bool read_only);
+int arch_dma_attach(struct partition *p, uint32_t sid);
+int arch_dma_enable(void);
+
 /* Route physical SPI intid to physical CPU pcpu: masked first, and left
  * masked (never signalled to any CPU while it moves). */
 void arch_irq_route(uint32_t intid, uint32_t pcpu);

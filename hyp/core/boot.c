@@ -3,6 +3,7 @@
 
 #include "arch_if.h"
 #include "console.h"
+#include "dma.h"
 #include "hm.h"
 #include "part.h"
 #include "passthru.h"
@@ -39,6 +40,7 @@ void boot_primary(const char *platform, const struct cfg_platform *pl, const voi
     hm_init();
     hm_set_module_action(cfg->module_hm_action);
     part_build_all(cfg);
+    dma_init(cfg);
     passthru_init(cfg);
     sched_init(cfg, arch_ticks_per_sec(), arch_now());
 }

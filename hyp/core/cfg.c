@@ -31,7 +31,7 @@
 #define CFG_IPA_LIMIT (1ULL << 39) /* stage-2 input range */
 #define CFG_KNOWN_FLAGS                                                                     \
     ((uint32_t)BH_CFG_PART_F_SYSTEM | (uint32_t)BH_CFG_PART_F_HM_HCALL |                     \
-     (uint32_t)BH_CFG_PART_F_NO_XEN_NODE)
+     (uint32_t)BH_CFG_PART_F_NO_XEN_NODE | (uint32_t)BH_CFG_PART_F_DMA_UNCONFINED)
 #define CFG_ENTRY_ALIGN 4u
 
 /* clang-format on */
@@ -606,9 +606,11 @@ uint32_t cfg_validate(const void *blob, uint64_t avail, const struct cfg_platfor
         cfg_check_shms(c, pl, rep);
     }
     cfg_check_passthru(c, pl, rep);
+    cfg_check_streams(c, pl, rep);
     /* The count assumes valid, disjoint ranges: last, on a blob otherwise valid. */
     if (rep->count == 0u) {
         cfg_check_s2_budget(c, pl, rep);
+        cfg_check_smmu_budget(c, pl, rep);
     }
     return rep->count;
 }

@@ -37,6 +37,11 @@ struct cfg_platform {
     uint32_t hyp_spi;   /* SPI INTID the hypervisor keeps (console input) */
     uint32_t spi_end;   /* first INTID beyond the platform's SPIs */
     uint32_t s2_table_pages; /* the hypervisor's stage-2 table pool, all partitions */
+    /* The SMMU (zero smmu_sids: none, no StreamID may be assigned). */
+    uint32_t smmu_sids;        /* StreamIDs 0 .. smmu_sids - 1 its stream table covers */
+    uint32_t smmu_spi_first;   /* its interrupts, never passed through */
+    uint32_t smmu_spi_count;
+    uint32_t smmu_table_pages; /* its stage-1 table pool, all partitions */
 };
 
 #define CFG_MAX_ERRORS 16u

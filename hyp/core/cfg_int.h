@@ -55,4 +55,19 @@ void cfg_check_passthru(const struct bh_cfg *c, const struct cfg_platform *pl,
 void cfg_check_s2_budget(const struct bh_cfg *c, const struct cfg_platform *pl,
                          struct cfg_report *rep);
 
+/* Whether pass-through device k has a StreamID (its DMA goes through the
+ * SMMU). Implements: LLR-DMA-002. */
+bool cfg_pt_confined(const struct bh_cfg *c, uint32_t k);
+
+/* The StreamID table: each entry's StreamID and device, unused entries;
+ * no pass-through device on an SMMU interrupt. Pre: the pass-through
+ * table's count checked. Implements: LLR-DMA-001, LLR-DMA-003. */
+void cfg_check_streams(const struct bh_cfg *c, const struct cfg_platform *pl,
+                       struct cfg_report *rep);
+
+/* The SMMU's tables of all DMA-owning partitions within
+ * pl->smmu_table_pages. Pre: as cfg_check_s2_budget. Implements: LLR-DMA-004. */
+void cfg_check_smmu_budget(const struct bh_cfg *c, const struct cfg_platform *pl,
+                           struct cfg_report *rep);
+
 #endif

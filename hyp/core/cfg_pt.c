@@ -5,10 +5,12 @@
  * A pass-through device is mapped at its own address in its owner, so the
  * owner's range is checked against the physical facts of the platform and,
  * being also a guest-physical range, against the emulated device windows.
- * Without an SMMU a device that masters DMA reaches any physical address;
- * the owner must therefore see RAM at its physical address (ram_gpa ==
- * ram_pa) for the device's addresses to mean what the guest meant. That
- * does not confine the device: see docs/passthrough.md.
+ * A device that masters DMA with no SMMU in front reaches any physical
+ * address; its owner carries the waiver BH_CFG_PART_F_DMA_UNCONFINED and
+ * must see RAM at its physical address (ram_gpa == ram_pa) for the
+ * device's addresses to mean what the guest meant. That does not confine
+ * the device: see docs/passthrough.md. A device with a StreamID is
+ * translated by the SMMU (cfg_dma.c) and needs no 1:1 map.
  */
 #include "cfg.h"
 #include "cfg_int.h"
@@ -94,7 +96,10 @@ static bool pt_check_range(const struct bh_cfg_passthru *d, uint32_t k,
 }
 
 /*
- * Implements: LLR-PT-002 (owner exists and is mapped 1:1; physical SPI in
+ * Implements: LLR-PT-002 (owner exists and, when it carries the waiver
+ * BH_CFG_PART_F_DMA_UNCONFINED, is mapped 1:1 unless the device has a
+ * StreamID, LLR-DMA-002: without the waiver every device with no StreamID
+ * is declared to master no DMA; physical SPI in
  * the platform's range and not the hypervisor's; virtual SPI a free vGIC
  * SPI; trigger edge or level; registers inside the range; compatible non-empty and NUL-terminated;
  * reserved zero).
@@ -104,7 +109,8 @@ static void pt_check_fields(const struct bh_cfg *c, const struct bh_cfg_passthru
 {
     if (d->part >= c->num_parts || d->part >= BH_CFG_MAX_PARTS) {
         pt_err(rep, k, "part", "%llu not a partition (num_parts %llu)", d->part, c->num_parts);
-    } else if (c->parts[d->part].ram_gpa != c->parts[d->part].ram_pa) {
+    } else if ((c->parts[d->part].flags & BH_CFG_PART_F_DMA_UNCONFINED) != 0u &&
+               c->parts[d->part].ram_gpa != c->parts[d->part].ram_pa && !cfg_pt_confined(c, k)) {
         pt_err(rep, k, "part", "owner's RAM at guest 0x%llx, physical 0x%llx: must be 1:1",
                c->parts[d->part].ram_gpa, c->parts[d->part].ram_pa);
     } else {

@@ -13,16 +13,19 @@
 
 #define HM_MODULE_ACTIONS 2u
 
+/* Every entry of a partition's table is a defined error (dma-fault, blob
+ * version 4, took the last free one). */
+_Static_assert((uint32_t)HM_NUM_ERRORS == BH_CFG_HM_ERRORS, "health-monitor table size");
+
 /* Implements: LLR-CFG-013 */
 void cfg_check_part_hm(const struct bh_cfg *c, uint32_t i, struct cfg_report *rep)
 {
     const struct bh_cfg_part *p = &c->parts[i];
     for (uint32_t e = 0; e < BH_CFG_HM_ERRORS; e++) {
-        uint32_t limit = (e < (uint32_t)HM_NUM_ERRORS) ? (uint32_t)HM_NUM_ACTIONS : 1u;
         /* A partition that powered itself off cannot carry on: no IGNORE. */
         bool ignored_end =
             (e == (uint32_t)HM_ERR_SHUTDOWN && (uint32_t)p->hm_action[e] == (uint32_t)HM_IGNORE);
-        if (p->hm_action[e] >= limit || ignored_end) {
+        if (p->hm_action[e] >= (uint32_t)HM_NUM_ACTIONS || ignored_end) {
             char name[24];
             (void)bh_snprintf(name, sizeof(name), "hm_action[%u]", e);
             cfg_perr(rep, i, name, "%u is not an action for this error", p->hm_action[e]);

@@ -11,12 +11,13 @@
 static const char *const hm_error_names[HM_NUM_ERRORS] = {
     "stage-2 violation", "undefined or trapped instruction", "unexpected mode",
     "illegal hypercall", "reported error",                    "crash",
-    "shutdown",
+    "shutdown",          "DMA fault",
 };
 
 /* The reason part_stop prints when the action is IDLE. */
 static const char *const hm_idle_reasons[HM_NUM_ERRORS] = {
     "fault", "fault", "fault", "illegal hypercall", "reported error", "crash", "poweroff",
+    "DMA fault",
 };
 
 static const char *const hm_action_names[HM_NUM_ACTIONS] = {

@@ -23,7 +23,8 @@ enum hm_error {
     HM_ERR_REPORTED = 4, /* the partition reported an error about itself */
     HM_ERR_CRASH = 5,   /* the partition declared itself crashed */
     HM_ERR_SHUTDOWN = 6, /* the partition powered itself off (see hm_shutdown) */
-    HM_NUM_ERRORS = 7,
+    HM_ERR_DMA = 7,     /* the SMMU refused a DMA of a device the partition owns */
+    HM_NUM_ERRORS = 8,
 };
 
 /* Actions (blob ABI: keep values). Zero is IDLE, so a table left empty

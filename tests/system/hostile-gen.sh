@@ -39,7 +39,11 @@ while IFS= read -r line || [ -n "$line" ]; do
         echo "# Verifies: HLR-003, HLR-004"
         echo "image: $name"
         echo "timeout: $TIMEOUT"
-        echo "qemu-args: -icount shift=0,sleep=off"
+        # A mode may need more of QEMU: dma, the SMMU and a PCIe disk.
+        case "$mode" in
+        dma) echo "qemu-args: -icount shift=0,sleep=off -M highmem=off,iommu=smmuv3 -drive if=none,id=d0,driver=null-co,read-zeroes=on,size=1M -device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on,addr=1" ;;
+        *) echo "qemu-args: -icount shift=0,sleep=off" ;;
+        esac
         echo 'expect: \(bulkhead\) Bulkhead [^ ]+ on qemu-virt: 2 CPUs, 1024 MiB RAM, 3 partitions'
         echo "expect-any: \\[attacker\\] mode $mode: "
         IFS=';' read -ra list <<<"$expects"

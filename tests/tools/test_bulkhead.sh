@@ -33,7 +33,7 @@ assert struct.unpack_from('<I', img, 56)[0] == 0x644d5241
 assert struct.unpack_from('<Q', img, 16)[0] == len(img)
 assert img[0x20000:] == blob
 magic, version, total = struct.unpack_from('<III', blob, 0)
-assert magic == 0x44484b42 and version == 3 and total == len(blob)
+assert magic == 0x44484b42 and version == 4 and total == len(blob)
 PY
     grep -q "^$1: [0-9] partitions" "$WORK/$1.log"
 }
@@ -238,19 +238,27 @@ t_exits() {
 t_exits
 result exit_codes $?
 
-# Pass-through: the DMA warning names node and partition; the owner's
-# device tree has the device node with the virtual SPI (33: SPI 1); decode
-# prints the binding back. Verifies: LLR-PT-020, LLR-PT-021, LLR-PT-022, LLR-PT-023
+# Pass-through: the DMA waiver warning names node and partition, and show
+# reports the waiver and the StreamIDs; the owner's device tree has the
+# device node with the virtual SPI (33: SPI 1); decode prints the binding
+# back. Verifies: LLR-PT-020, LLR-PT-021, LLR-PT-022, LLR-PT-023, LLR-DMA-021
 t_passthru() {
     "$BH" build "$ROOT/config/linux-disk.dts" -I "$T" -o "$WORK/pt.img" --blob "$WORK/pt.blob" \
         >"$WORK/pt.log" 2>&1 || return 1
-    grep -q "^/chosen/linux/passthrough@a003e00: warning: passed through to partition linux without an SMMU: if the device can master DMA it reaches all physical memory" "$WORK/pt.log" || return 1
+    grep -q "^/chosen/linux/passthrough@a003e00: warning: isolation waiver (bulkhead,dma-unconfined): passed through to partition linux with no SMMU in front: if the device masters DMA it reaches all physical memory" "$WORK/pt.log" || return 1
     ! grep -q "heart.*warning" "$WORK/pt.log" || return 1
+    "$BH" show "$ROOT/config/linux-disk.dts" -I "$T" >"$WORK/pt.show" 2>&1 || return 1
+    grep -q "^  linux: ISOLATION WAIVER (bulkhead,dma-unconfined)" "$WORK/pt.show" || return 1
+    "$BH" show "$ROOT/config/attack-dma.dts" -I "$T" >"$WORK/dma.show" 2>&1 || return 1
+    grep -q "^  StreamID 0x8 (PCIe 00:01.0) of device 0x3f000000: attacker, through the SMMU" \
+        "$WORK/dma.show" || return 1
+    ! grep -q "warning\|WAIVER" "$WORK/dma.show" || return 1
     "$BH" decode "$WORK/pt.img" >"$WORK/pt.dec" || return 1
     grep -q 'passthrough@a003e00 { /\* mapped 0xa003000+0x1000, virtual SPI 33 \*/' "$WORK/pt.dec" &&
         grep -q 'bulkhead,reg = <0x0 0xa003e00 0x0 0x200>;' "$WORK/pt.dec" &&
         grep -q 'interrupts = <0 47 1>;' "$WORK/pt.dec" &&
-        grep -q 'bulkhead,device-compatible = "virtio,mmio";' "$WORK/pt.dec" || return 1
+        grep -q 'bulkhead,device-compatible = "virtio,mmio";' "$WORK/pt.dec" &&
+        grep -q 'bulkhead,dma-unconfined; /\* isolation waiver \*/' "$WORK/pt.dec" || return 1
     python3 - "$WORK/pt.blob" "$WORK" "$WORK/pt.dec" <<'PY' || return 1
 import re, sys
 b = open(sys.argv[1], 'rb').read()
@@ -265,6 +273,32 @@ PY
 }
 t_passthru
 result passthrough $?
+
+# PCIe: the owner of the host bridge gets one pci-host-ecam-generic node
+# with its window as ranges and INTB (its only INTx line beside INTA) in
+# the interrupt map; the window has no node of its own.
+# Verifies: LLR-DMA-022
+t_pci_dt() {
+    "$BH" build "$ROOT/config/linux-pci.dts" -I "$T" -o "$WORK/pci.img" --blob "$WORK/pci.blob" \
+        >"$WORK/pci.log" 2>&1 || return 1
+    ! grep -q "warning" "$WORK/pci.log" || return 1
+    python3 - "$WORK/pci.blob" "$WORK/pci1.dtb" <<'PY' || return 1
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+off, size = struct.unpack_from('<II', b, 32 + 152 + 76)
+open(sys.argv[2], 'wb').write(b[off:off + size])
+PY
+    dtc -q -I dtb -O dts -o "$WORK/pci1.dts" "$WORK/pci1.dtb" || return 1
+    local t
+    t=$(tr -d '\n\t' <"$WORK/pci1.dts")
+    grep -q 'pcie@3f000000 {compatible = "pci-host-ecam-generic";device_type = "pci";reg = <0x00 0x3f000000 0x00 0x1000000>;bus-range = <0x00 0x0f>;' <<<"$t" &&
+        grep -q 'ranges = <0x2000000 0x00 0x10000000 0x00 0x10000000 0x00 0x200000>;' <<<"$t" &&
+        grep -q 'interrupt-map-mask = <0x1800 0x00 0x00 0x07>;' <<<"$t" &&
+        grep -q 'interrupt-map = <0x00 0x00 0x00 0x01 0x01 0x00 0x00 0x00 0x01 0x04 0x00 0x00 0x00 0x02 0x01 0x00 0x00 0x00 0x02 0x04 0x800 0x00 0x00 0x01 0x01 0x00 0x00 0x00 0x02 0x04 ' <<<"$t" &&
+        ! grep -q 'passthrough@10000000' <<<"$t" && ! grep -q 'msi-parent\|iommu-map' <<<"$t"
+}
+t_pci_dt
+result pci_dt $?
 
 # A hypervisor given by --hyp whose header image_size is near 2^64 (the blob
 # offset wrapped to 0 and the packer wrote past its buffer) is refused with

@@ -109,6 +109,44 @@ int arch_s2_map_dev(struct partition *p, uint64_t gpa, uint64_t size)
     return 0;
 }
 
+int arch_dma_init(void)
+{
+    fake.dma_inits++;
+    return fake.dma_init_fail != 0 ? -1 : 0;
+}
+
+int arch_dma_map(struct partition *p, uint64_t gpa, uint64_t pa, uint64_t size, bool read_only)
+{
+    if (fake.dma_map_fail != 0 || fake.dma_count >= FAKE_MAX_MAPS ||
+        (fake.dma_map_fail_after != 0u && fake.dma_count >= fake.dma_map_fail_after)) {
+        return -1;
+    }
+    struct fake_s2_map *m = &fake.dma[fake.dma_count++];
+    m->part_id = p->id;
+    m->gpa = gpa;
+    m->pa = pa;
+    m->size = size;
+    m->read_only = read_only ? 1 : 0;
+    return 0;
+}
+
+int arch_dma_attach(struct partition *p, uint32_t sid)
+{
+    if (fake.dma_attach_fail != 0 || fake.dma_attached >= FAKE_MAX_MAPS) {
+        return -1;
+    }
+    fake.dma_sid[fake.dma_attached] = sid;
+    fake.dma_sid_part[fake.dma_attached] = p->id;
+    fake.dma_attached++;
+    return 0;
+}
+
+int arch_dma_enable(void)
+{
+    fake.dma_enables++;
+    return fake.dma_enable_fail != 0 ? -1 : 0;
+}
+
 void arch_irq_route(uint32_t intid, uint32_t pcpu)
 {
     fake.irq_routed[(intid / 32u) % 8u] |= 1u << (intid % 32u);

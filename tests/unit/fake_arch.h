@@ -51,6 +51,15 @@ struct fake_arch_state {
     uint32_t gatomic_calls;          /* arch_guest_* atomics called so far */
     uint64_t gatomic_fail;           /* bit n: call n (from 0) gives up, word unchanged */
     int gatomic_fail_all;            /* nonzero: every guest atomic gives up */
+    /* The SMMU (arch_dma_*): calls recorded, each can be made to fail. */
+    uint32_t dma_inits, dma_enables;
+    uint32_t dma_count;                      /* arch_dma_map calls recorded */
+    struct fake_s2_map dma[FAKE_MAX_MAPS];   /* read_only set, shared unused */
+    uint32_t dma_attached;                   /* arch_dma_attach calls */
+    uint32_t dma_sid[FAKE_MAX_MAPS];         /* their StreamIDs ... */
+    uint32_t dma_sid_part[FAKE_MAX_MAPS];    /* ... and partitions */
+    int dma_init_fail, dma_map_fail, dma_attach_fail, dma_enable_fail;
+    uint32_t dma_map_fail_after;             /* nonzero: maps after this many fail */
 };
 
 extern struct fake_arch_state fake;

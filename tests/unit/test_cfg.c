@@ -154,10 +154,10 @@ static void test_structure_magic_version(void **state)
     cfg->num_parts = 0; /* a field error that must not be reached */
     expect_only("header.magic", "0x44484b43, expected 0x44484b42");
     cfg->magic = BH_CFG_MAGIC;
-    cfg->version = 2; /* the version before port limits */
-    expect_only("header.version", "2 not supported, expected 3");
-    cfg->version = 4;
-    expect_only("header.version", "4 not supported");
+    cfg->version = 3; /* the version before StreamIDs */
+    expect_only("header.version", "3 not supported, expected 4");
+    cfg->version = 5;
+    expect_only("header.version", "5 not supported");
 }
 
 /* printf into a static buffer: expected messages that quote layout sizes. */
@@ -489,8 +489,8 @@ static void test_vcpu_cpu(void **state)
 static void test_flags_and_reserved(void **state)
 {
     (void)state;
-    cfg->parts[0].flags = 0x8000000Fu;
-    expect_only("parts[0].flags", "unknown bits 0x80000008");
+    cfg->parts[0].flags = 0x8000001Fu;
+    expect_only("parts[0].flags", "unknown bits 0x80000010");
     cfg->parts[0].flags = BH_CFG_PART_F_NO_XEN_NODE;
     reseal();
     assert_int_equal(validate(), 0);
@@ -698,7 +698,7 @@ static void test_multiple_errors_collected(void **state)
 {
     (void)state;
     cfg->reserved = 1;
-    cfg->parts[0].flags = 8;
+    cfg->parts[0].flags = 16;
     cfg->parts[1].dtb_size = 0;
     reseal();
     assert_int_equal(validate(), 3);

@@ -208,7 +208,7 @@ static void test_range_reserved(void **state)
     expect_only("passthru[0].base", "overlaps an emulated device window");
 }
 
-/* Verifies: LLR-PT-002 */
+/* Verifies: LLR-PT-002, LLR-DMA-002 */
 static void test_owner(void **state)
 {
     (void)state;
@@ -216,7 +216,27 @@ static void test_owner(void **state)
     d->part = 2;
     expect_only("passthru[0].part", "not a partition (num_parts 2)");
     d->part = 1;
+    /* p1 is not 1:1: refused only with the waiver (a DMA master no SMMU
+     * covers), and then not for a device with a StreamID */
+    assert_int_equal(validate(), 0);
+    cfg->parts[1].flags = BH_CFG_PART_F_DMA_UNCONFINED;
     expect_only("passthru[0].part", "must be 1:1");
+    plat.smmu_sids = 16u;
+    plat.smmu_table_pages = 32u;
+    cfg->num_streams = 1;
+    cfg->streams[0].sid = 8u;
+    cfg->streams[0].pt = 1u; /* another device's StreamID: still refused */
+    expect_only("passthru[0].part", "must be 1:1");
+    cfg->streams[0].pt = 0u;
+    assert_int_equal(validate(), 0);
+    cfg->num_streams = 0;
+    memset(cfg->streams, 0, sizeof(cfg->streams));
+    cfg->parts[1].flags = 0;
+    /* the waiver on a 1:1 owner: fine */
+    d->part = 0;
+    cfg->parts[0].flags = BH_CFG_PART_F_DMA_UNCONFINED;
+    assert_int_equal(validate(), 0);
+    cfg->parts[0].flags = 0;
     /* num_parts beyond the table: the owner index is still bounded */
     d->part = 0;
     cfg->num_parts = BH_CFG_MAX_PARTS + 1u;

@@ -149,8 +149,8 @@ static void test_valid(void **state)
     expect_valid();
 }
 
-/* Verifies: LLR-CFG-013 (each used hm_action entry is an action; the
- * entries beyond the defined errors are zero) */
+/* Verifies: LLR-CFG-013 (each hm_action entry is an action for its
+ * error, dma-fault included) */
 static void test_hm_action(void **state)
 {
     (void)state;
@@ -160,8 +160,11 @@ static void test_hm_action(void **state)
     cfg->parts[1].hm_action[HM_ERR_CRASH] = 0xFF;
     expect_only("parts[1].hm_action[5]", "255 is not an action");
     build_valid(NULL);
-    cfg->parts[0].hm_action[HM_NUM_ERRORS] = 1;
-    expect_only("parts[0].hm_action[7]", "1 is not an action");
+    cfg->parts[0].hm_action[HM_ERR_DMA] = HM_NUM_ACTIONS;
+    expect_only("parts[0].hm_action[7]", "4 is not an action");
+    build_valid(NULL);
+    cfg->parts[0].hm_action[HM_ERR_DMA] = HM_COLD_RESTART;
+    expect_valid();
     build_valid(NULL);
     /* A partition that powered off cannot carry on: no IGNORE for shutdown,
      * every other action is fine. */
@@ -174,9 +177,6 @@ static void test_hm_action(void **state)
             expect_valid();
         }
     }
-    build_valid(NULL);
-    cfg->parts[1].hm_action[BH_CFG_HM_ERRORS - 1u] = 2;
-    expect_only("parts[1].hm_action[7]", "2 is not an action");
 }
 
 /* Verifies: LLR-CFG-013 (restart_limit at most BH_CFG_MAX_RESTARTS) */

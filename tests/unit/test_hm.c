@@ -129,7 +129,7 @@ static void test_decide_out_of_range(void **state)
         set_action(e, HM_IGNORE);
     }
     assert_int_equal(hm_decide(beta, HM_NUM_ERRORS), HM_IDLE);
-    assert_int_equal(hm_decide(beta, BH_CFG_HM_ERRORS - 1u), HM_IDLE);
+    assert_int_equal(hm_decide(beta, BH_CFG_HM_ERRORS), HM_IDLE);
     assert_int_equal(hm_decide(beta, UINT32_MAX), HM_IDLE);
     blob.cfg.parts[1].hm_action[HM_ERR_UNDEF] = HM_NUM_ACTIONS;
     blob.cfg.parts[1].hm_action[HM_ERR_MODE] = 0xFF;
@@ -161,6 +161,8 @@ static void test_raise_idle(void **state)
         "(bulkhead) partition beta stopped: crash\n",
         "(bulkhead) partition beta vcpu 1 health monitor: shutdown -> IDLE\n"
         "(bulkhead) partition beta stopped: poweroff\n",
+        "(bulkhead) partition beta vcpu 1 health monitor: DMA fault -> IDLE\n"
+        "(bulkhead) partition beta stopped: DMA fault\n",
     };
     for (uint32_t e = 0; e < HM_NUM_ERRORS; e++) {
         setup(state);

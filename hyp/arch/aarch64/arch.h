@@ -60,6 +60,10 @@ uint64_t mmu_vttbr(const struct partition *p);
 void gic_init_dist(void);
 void gic_init_cpu(uint32_t cpu);
 void gic_enable_spi(uint32_t intid, uint32_t cpu);
+void gic_spi_edge(uint32_t intid);
+/* An SMMU interrupt (event queue, global error): drained, true; any other
+ * intid, or no SMMU in use: false. */
+bool smmu_irq(uint32_t intid);
 uint32_t gic_ack(void);               /* INTID, 1023 when none */
 void gic_eoi(uint32_t iar);
 void gic_send_sgi(uint32_t cpu, uint32_t sgi);

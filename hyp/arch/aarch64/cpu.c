@@ -104,6 +104,10 @@ static void plat_passthru_limits(struct cfg_platform *pl)
     pl->dev_size = PLAT_DEV_SIZE;
     pl->hyp_spi = PLAT_UART_INTID;
     pl->spi_end = PLAT_SPI_END;
+    pl->smmu_sids = PLAT_SMMU_SIDS;
+    pl->smmu_spi_first = PLAT_SMMU_SPI_FIRST;
+    pl->smmu_spi_count = PLAT_SMMU_SPI_COUNT;
+    pl->smmu_table_pages = PLAT_SMMU_TABLE_PAGES;
 }
 
 /* The blob follows the hypervisor at the next PLAT_BLOB_ALIGN boundary; the

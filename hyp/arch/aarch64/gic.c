@@ -19,6 +19,7 @@
 #define GICD_ISENABLER 0x0100u
 #define GICD_IPRIORITYR 0x0400u
 #define GICD_IROUTER 0x6000u
+#define GICD_ICFGR 0x0c00u
 
 #define GICR_TYPER 0x0008u
 #define GICR_WAKER 0x0014u
@@ -91,6 +92,16 @@ void gic_enable_spi(uint32_t intid, uint32_t cpu)
 {
     gic_route_spi(intid, cpu);
     mmio_write32(PLAT_GICD_BASE + GICD_ISENABLER + 4u * (intid / 32u), 1u << (intid % 32u));
+}
+
+/* Make SPI intid (32..1019) edge-triggered, for a device that signals it
+ * with a pulse (the SMMU's queues); before it is enabled.
+ * Implements: LLR-ARCH-111 */
+void gic_spi_edge(uint32_t intid)
+{
+    uint32_t word = intid / 16u;
+    uint64_t a = PLAT_GICD_BASE + GICD_ICFGR + 4ULL * word;
+    mmio_write32(a, mmio_read32(a) | (2u << (2u * (intid % 16u))));
 }
 
 /* Masked before it moves, and left masked: a pass-through SPI is never

@@ -226,9 +226,12 @@ static void arch_handle_irq(struct arch_cpu *c, uint32_t intid)
         uart_input();
         break;
     default:
-        /* A pass-through SPI is forwarded; maintenance: the list
-         * registers are refilled on the way back. */
-        (void)passthru_irq(intid);
+        /* The SMMU's events are drained; a pass-through SPI is
+         * forwarded; maintenance: the list registers are refilled on
+         * the way back. */
+        if (!smmu_irq(intid)) {
+            (void)passthru_irq(intid);
+        }
         break;
     }
 }

@@ -26,7 +26,8 @@
 #include <stdint.h>
 
 #define BH_CFG_MAGIC 0x44484b42u /* "BKHD" little-endian */
-#define BH_CFG_VERSION 3u /* 2: schedules, health monitor, system partition; 3: port limits */
+#define BH_CFG_VERSION 4u /* 2: schedules, health monitor, system partition; 3: port limits;
+                            4: SMMU StreamIDs */
 
 #define BH_CFG_MAX_PARTS 8u
 #define BH_CFG_MAX_VCPUS 4u /* per partition */
@@ -42,6 +43,7 @@
 #define BH_CFG_PART_F_SYSTEM 1u /* may switch schedules, set others' modes, read the HM log */
 #define BH_CFG_PART_F_HM_HCALL 2u /* refused or unknown hypercalls raise an HM error */
 #define BH_CFG_PART_F_NO_XEN_NODE 4u /* its device tree has no /hypervisor node (e.g. Linux) */
+#define BH_CFG_PART_F_DMA_UNCONFINED 8u /* waiver: owns a DMA master no SMMU confines */
 
 /* ARINC 653 schedules. */
 #define BH_CFG_MAX_SCHEDS 16u
@@ -160,6 +162,17 @@ struct bh_cfg_passthru {
     char compatible[BH_CFG_PT_COMPAT_LEN]; /* of the owner's DT node; NUL-terminated */
 };
 
+/* StreamIDs (blob version 4): the SMMU translates the DMA of StreamID sid
+ * with the tables of the owner of pass-through device pt, guest-physical to
+ * physical, and aborts every StreamID not listed. On PCIe the StreamID is
+ * the requester ID, bus << 8 | device << 3 | function. */
+#define BH_CFG_MAX_STREAMS 16u
+
+struct bh_cfg_stream {
+    uint32_t sid; /* below the platform's SMMU StreamID count, each once */
+    uint32_t pt;  /* pass-through device it belongs to, below num_passthru */
+};
+
 struct bh_cfg {
     uint32_t magic;       /* BH_CFG_MAGIC */
     uint32_t version;     /* BH_CFG_VERSION */
@@ -181,6 +194,9 @@ struct bh_cfg {
     uint32_t num_passthru; /* 0 .. BH_CFG_MAX_PASSTHRU */
     uint32_t reserved_pt;  /* must be zero */
     struct bh_cfg_passthru passthru[BH_CFG_MAX_PASSTHRU]; /* unused entries all zero */
+    uint32_t num_streams; /* 0 .. BH_CFG_MAX_STREAMS; 0: the SMMU is left alone */
+    uint32_t reserved_st; /* must be zero */
+    struct bh_cfg_stream streams[BH_CFG_MAX_STREAMS]; /* unused entries all zero */
 };
 
 /* The header is fixed so old and new tools agree byte for byte. */
@@ -190,8 +206,10 @@ _Static_assert(sizeof(struct bh_cfg_part) == 152u, "bh_cfg_part layout");
 _Static_assert(sizeof(struct bh_cfg_channel) == 12u, "bh_cfg_channel layout");
 _Static_assert(sizeof(struct bh_cfg_shm) == 16u + 8u + 8u + 8u + 8u * 8u, "bh_cfg_shm layout");
 _Static_assert(sizeof(struct bh_cfg_passthru) == 72u, "bh_cfg_passthru layout");
+_Static_assert(sizeof(struct bh_cfg_stream) == 8u, "bh_cfg_stream layout");
 _Static_assert(sizeof(struct bh_cfg) ==
-                   32u + 8u * 152u + 8u + 16u * 520u + 8u + 8u * 4u + 32u * 12u + 8u * 104u + 8u + 4u * 72u,
+                   32u + 8u * 152u + 8u + 16u * 520u + 8u + 8u * 4u + 32u * 12u + 8u * 104u + 8u + 4u * 72u +
+                   8u + 16u * 8u,
                "bh_cfg layout");
 
 #endif

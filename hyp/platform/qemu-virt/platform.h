@@ -47,6 +47,17 @@
 #define PLAT_FW_CFG_SIZE PLAT_U64(0x1000) /* 0x18 bytes of registers, in one page */
 #define PLAT_SMMU_BASE PLAT_U64(0x09050000)
 #define PLAT_SMMU_SIZE PLAT_U64(0x20000)
+/* The SMMUv3's interrupts (QEMU virt: SPIs 74..77, in the order event
+ * queue, PRI queue, CMD_SYNC, global error) and the StreamIDs its linear
+ * stream table covers: PCIe buses 0..15, all the low ECAM window holds. */
+#define PLAT_SMMU_SPI_FIRST 106u
+#define PLAT_SMMU_SPI_COUNT 4u
+#define PLAT_SMMU_EVTQ_INTID 106u
+#define PLAT_SMMU_GERROR_INTID 109u
+#define PLAT_SMMU_SIDS 4096u
+/* Page-table pages of the SMMU's stage-1 tables, all DMA-owning partitions
+ * together (hyp/arch/aarch64/smmu.c); the boot check refuses more. */
+#define PLAT_SMMU_TABLE_PAGES 32u
 /* MMIO never passed through (base, size, name), as a cfg_frame table
  * (hyp/core/cfg.h): the hypervisor's GIC and UART and the frames above.
  * Sizes are whole pages, the granule of a pass-through range. */

@@ -87,6 +87,10 @@ size_t con_format_rec(char *line, const struct console_rec *r)
                            name, r->vcpu, con_str(r->text), r->esr_class,
                            (unsigned long long)r->esr, (unsigned long long)r->addr,
                            (unsigned long long)r->pc);
+    case CONSOLE_REC_DMA:
+        return con_formatf(line, "partition %s: DMA fault, StreamID 0x%x, address 0x%llx (event 0x%llx)",
+                           name, r->esr_class, (unsigned long long)r->addr,
+                           (unsigned long long)r->esr);
     case CONSOLE_REC_HM:
         return con_formatf(line, "partition %s vcpu %u health monitor: %s -> %s", name, r->vcpu,
                            con_str(r->text), con_str(r->text2));

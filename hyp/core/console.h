@@ -51,6 +51,9 @@ void console_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "partition <name>: <esr> hypervisor lines suppressed" (the console's own,
  * LLR-CON-015) */
 #define CONSOLE_REC_SUPPRESSED 3u
+/* "partition <name>: DMA fault, StreamID 0x<esr_class>, address 0x<addr>
+ * (event 0x<esr>)" */
+#define CONSOLE_REC_DMA 4u
 
 struct console_rec {
     uint32_t kind; /* CONSOLE_REC_... */

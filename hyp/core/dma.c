@@ -76,8 +76,9 @@ void dma_fault(uint32_t sid, uint32_t type, uint64_t addr)
     for (uint32_t k = 0; k < dma_count; k++) {
         struct partition *p = dma_table[k].owner;
         if (dma_table[k].sid == sid) {
-            console_log_part(p, "partition %s: DMA fault, StreamID 0x%x, address 0x%llx (event 0x%x)",
-                             p->name, sid, (unsigned long long)addr, type);
+            struct console_rec line = {
+                .kind = CONSOLE_REC_DMA, .esr_class = sid, .esr = type, .addr = addr};
+            console_log_part(p, &line);
             (void)hm_raise(p->vcpus[0], HM_ERR_DMA, addr);
             return;
         }

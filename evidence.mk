@@ -72,3 +72,31 @@ evidence-seeded:
 	@tests/evidence/seeded.sh $(TOOLCHAIN)
 
 .PHONY: evidence evidence-gate evidence-test evidence-seeded evidence-flight
+
+# Formal analysis of hyp/core with Frama-C (issue 18 part 5):
+#   make prove   EVA on verify/frama/harness.c (every entry point, hostile
+#                inputs; open properties must be justified in
+#                tools/evidence/eva-justifications.json) and WP on the ACSL
+#                contracts of the isolation checks; "PASS evidence/eva",
+#                "PASS evidence/wp" or FAIL lines; build/evidence/prove.json
+#                and prove.html. Installs Frama-C and the provers when missing
+#                (scripts/setup.sh prove).
+PROVE_CPP := -include verify/frama/fc_builtins.h -iquote verify/frama -iquote hyp/core \
+  -iquote hyp/include -Ihyp/include -D_DEFAULT_SOURCE
+PROVE_WP_SRC := hyp/core/cfg.c hyp/core/cfg_s2.c hyp/core/part.c hyp/core/gmem.c \
+  hyp/core/evtchn_port.c
+PROVE_WP_FCT := range_ok,range_inside,range_overlap,s2_add,s2_add_pages,s2_add_map,\
+part_guest_ptr,gmem_piece,evtchn_port_of
+PROVE_ARGS = --root $(CURDIR) --cpp "$(PROVE_CPP)" --log-dir $(EVD)/prove \
+  --eva-src $(wildcard hyp/core/*.c) verify/frama/harness.c verify/frama/arch_stub.c \
+  --eva-opt "-eva-precision 1" --justifications tools/evidence/eva-justifications.json \
+  --wp-src $(PROVE_WP_SRC) --wp-fct $(PROVE_WP_FCT) \
+  --wp-opt "-wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2" \
+  --json $(EVD)/prove.json --html $(EVD)/prove.html
+
+prove:
+	@scripts/setup.sh prove
+	@mkdir -p $(EVD)
+	@$(EVPY)/prove.py $(PROVE_ARGS)
+
+.PHONY: prove

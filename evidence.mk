@@ -85,13 +85,13 @@ PROVE_CPP := -include verify/frama/fc_builtins.h -iquote verify/frama -iquote hy
   -iquote hyp/include -Ihyp/include -D_DEFAULT_SOURCE
 PROVE_WP_SRC := hyp/core/cfg.c hyp/core/cfg_s2.c hyp/core/part.c hyp/core/gmem.c \
   hyp/core/evtchn_port.c
-PROVE_WP_FCT := range_ok,range_inside,range_overlap,s2_add,s2_add_pages,s2_add_map,\
-part_guest_ptr,gmem_piece,evtchn_port_of
-PROVE_ARGS = --root $(CURDIR) --cpp "$(PROVE_CPP)" --log-dir $(EVD)/prove \
+PROVE_WP_FCT := range_ok,range_inside,range_overlap,s2_add,s2_add_pages,s2_add_map
+PROVE_WP_FCT := $(PROVE_WP_FCT),part_guest_ptr,gmem_piece,evtchn_port_of
+PROVE_ARGS = --root $(CURDIR) --cpp="$(PROVE_CPP)" --log-dir $(EVD)/prove \
   --eva-src $(wildcard hyp/core/*.c) verify/frama/harness.c verify/frama/arch_stub.c \
-  --eva-opt "-eva-precision 1" --justifications tools/evidence/eva-justifications.json \
+  --eva-opt="-eva-precision 1 -eva-slevel-function bh_vsnprintf:1000" --justifications tools/evidence/eva-justifications.json \
   --wp-src $(PROVE_WP_SRC) --wp-fct $(PROVE_WP_FCT) \
-  --wp-opt "-wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2" \
+  --wp-opt="-wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2" \
   --json $(EVD)/prove.json --html $(EVD)/prove.html
 
 prove:

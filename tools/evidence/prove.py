@@ -39,6 +39,8 @@ OPEN_OK = ("Valid", "Considered valid")
 
 def frama(args, root, log, env=None):
     t0 = time.time()
+    env = dict(env or os.environ)
+    env["PWD"] = root  # Frama-C resolves relative paths against $PWD
     with open(log, "w") as fh:
         r = subprocess.run(["frama-c"] + args, cwd=root, stdout=fh, stderr=subprocess.STDOUT,
                            env=env)

@@ -1,5 +1,6 @@
 # Certification evidence (issue 4). Included from the root Makefile.
-#   make evidence        build/evidence/index.html and summary.json
+#   make evidence        build/evidence/index.html and summary.json (with
+#                        make prove's results: build/evidence/prove.html)
 #   make evidence-gate   trace, coverage, MISRA, coupling, stack and
 #                        source-to-object gates: "PASS evidence/<gate>" or
 #                        "FAIL evidence/<gate>: reason" lines; fails if any fails
@@ -45,8 +46,11 @@ evidence: $(B)/hyp/bulkhead.elf evidence-flight
 	@$(EVPY)/size.py --elf $(EV_ELF) --json $(EVD)/size.json --html $(EVD)/size.html || true
 	$(EV_FLAGS_FILE)
 	@rc=0; $(EV_OBJECTS) true
+	@scripts/setup.sh prove
 	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json >$(EVD)/campaign.log 2>&1 || true
 	@grep -E '^  campaign' $(EVD)/campaign.log || true
+	@$(EVPY)/prove.py $(PROVE_ARGS) >$(EVD)/prove.log 2>&1 || true
+	@grep -E '^(PASS|FAIL) ' $(EVD)/prove.log | cut -c1-200 || true
 	@$(EVPY)/index.py --dir $(EVD)
 	@echo "evidence: $(EVD)/index.html"
 
@@ -62,6 +66,7 @@ evidence-gate: evidence-flight
 	exit $$rc
 
 evidence-test:
+	@scripts/setup.sh prove
 	@tests/evidence/run.sh
 	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json
 	@python3 tests/evidence/tor-check.py --results $(EVD)/campaign.json
@@ -87,9 +92,10 @@ PROVE_WP_SRC := hyp/core/cfg.c hyp/core/cfg_s2.c hyp/core/part.c hyp/core/gmem.c
   hyp/core/evtchn_port.c
 PROVE_WP_FCT := range_ok,range_inside,range_overlap,s2_add,s2_add_pages,s2_add_map
 PROVE_WP_FCT := $(PROVE_WP_FCT),part_guest_ptr,gmem_piece,evtchn_port_of
+PROVE_EVA_OPT := -eva-precision 1 -eva-slevel-function bh_vsnprintf:1000 -eva-split-return auto
 PROVE_ARGS = --root $(CURDIR) --cpp="$(PROVE_CPP)" --log-dir $(EVD)/prove \
   --eva-src $(wildcard hyp/core/*.c) verify/frama/harness.c verify/frama/arch_stub.c \
-  --eva-opt="-eva-precision 1 -eva-slevel-function bh_vsnprintf:1000" --justifications tools/evidence/eva-justifications.json \
+  --eva-opt="$(PROVE_EVA_OPT)" --justifications tools/evidence/eva-justifications.json \
   --wp-src $(PROVE_WP_SRC) --wp-fct $(PROVE_WP_FCT) \
   --wp-opt="-wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2" \
   --json $(EVD)/prove.json --html $(EVD)/prove.html

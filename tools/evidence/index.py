@@ -280,7 +280,7 @@ def main():
     for k, label in labels:
         v = measures[k]
         h.append("<tr><td>%s</td><td>%s</td></tr>" % (
-            e(label), "not run" if v is None else e(format(v, ",") if isinstance(v, int) else v)))
+            e(label), "not run" if v is None else e(format(v, ",") if isinstance(v, int) else str(v))))
     h += ["</table><h2>Objectives</h2>", "<table><tr><th>objective</th><th>status</th>"
          "<th>detail</th></tr>"]
     for o in objectives:

@@ -1,7 +1,9 @@
 # Certification evidence (issue 4). Included from the root Makefile.
-#   make evidence        build/evidence/index.html and summary.json
-#   make evidence-gate   trace, coverage, MISRA, coupling, stack and
-#                        source-to-object gates: "PASS evidence/<gate>" or
+#   make evidence        build/evidence/index.html and summary.json (with
+#                        make prove's results: build/evidence/prove.html)
+#   make evidence-gate   trace, coverage, MISRA, coupling, stack,
+#                        source-to-object and WP (make prove's wp half)
+#                        gates: "PASS evidence/<gate>" or
 #                        "FAIL evidence/<gate>: reason" lines; fails if any fails
 #   make evidence-test   tool-confidence tests of the evidence tools, their
 #                        seeded-defect campaign (tests/evidence/campaign.py,
@@ -45,12 +47,16 @@ evidence: $(B)/hyp/bulkhead.elf evidence-flight
 	@$(EVPY)/size.py --elf $(EV_ELF) --json $(EVD)/size.json --html $(EVD)/size.html || true
 	$(EV_FLAGS_FILE)
 	@rc=0; $(EV_OBJECTS) true
+	@scripts/setup.sh prove
 	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json >$(EVD)/campaign.log 2>&1 || true
 	@grep -E '^  campaign' $(EVD)/campaign.log || true
+	@$(EVPY)/prove.py $(PROVE_ARGS) >$(EVD)/prove.log 2>&1 || true
+	@grep -E '^(PASS|FAIL) ' $(EVD)/prove.log | cut -c1-200 || true
 	@$(EVPY)/index.py --dir $(EVD)
 	@echo "evidence: $(EVD)/index.html"
 
 evidence-gate: evidence-flight
+	@scripts/setup.sh prove
 	@mkdir -p $(EVD)
 	$(EV_FLAGS_FILE)
 	@rc=0; \
@@ -59,9 +65,11 @@ evidence-gate: evidence-flight
 	$(EVPY)/size.py --elf $(EV_ELF) --json $(EVD)/size.json --html $(EVD)/size.html \
 	  >$(EVD)/size.log || rc=1; grep -E '^(PASS|FAIL) ' $(EVD)/size.log; \
 	$(EV_OBJECTS) \
+	$(PROVE_WP_GATE) \
 	exit $$rc
 
 evidence-test:
+	@scripts/setup.sh prove
 	@tests/evidence/run.sh
 	@python3 tests/evidence/campaign.py --json $(EVD)/campaign.json
 	@python3 tests/evidence/tor-check.py --results $(EVD)/campaign.json
@@ -72,3 +80,37 @@ evidence-seeded:
 	@tests/evidence/seeded.sh $(TOOLCHAIN)
 
 .PHONY: evidence evidence-gate evidence-test evidence-seeded evidence-flight
+
+# Formal analysis of hyp/core with Frama-C (issue 18 part 5):
+#   make prove   EVA on verify/frama/harness.c (every entry point, hostile
+#                inputs; open properties must be justified in
+#                tools/evidence/eva-justifications.json) and WP on the ACSL
+#                contracts of the isolation checks; "PASS evidence/eva",
+#                "PASS evidence/wp" or FAIL lines; build/evidence/prove.json
+#                and prove.html. Installs Frama-C and the provers when missing
+#                (scripts/setup.sh prove).
+PROVE_CPP := -include verify/frama/fc_builtins.h -iquote verify/frama -iquote hyp/core \
+  -iquote hyp/include -Ihyp/include -D_DEFAULT_SOURCE
+PROVE_WP_SRC := hyp/core/cfg.c hyp/core/cfg_s2.c hyp/core/part.c hyp/core/gmem.c \
+  hyp/core/evtchn_port.c
+PROVE_WP_FCT := range_ok,range_inside,range_overlap,s2_add,s2_add_pages,s2_add_map
+PROVE_WP_FCT := $(PROVE_WP_FCT),part_guest_ptr,gmem_piece,evtchn_port_of
+PROVE_EVA_OPT := -eva-precision 1 -eva-slevel-function bh_vsnprintf:1000 -eva-split-return auto
+PROVE_WP = --root $(CURDIR) --cpp="$(PROVE_CPP)" \
+  --wp-src $(PROVE_WP_SRC) --wp-fct $(PROVE_WP_FCT) \
+  --wp-opt="-wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2"
+PROVE_ARGS = $(PROVE_WP) --log-dir $(EVD)/prove \
+  --eva-src $(wildcard hyp/core/*.c) verify/frama/harness.c verify/frama/arch_stub.c \
+  --eva-opt="$(PROVE_EVA_OPT)" --justifications tools/evidence/eva-justifications.json \
+  --json $(EVD)/prove.json --html $(EVD)/prove.html
+# The WP half alone (about 20 s), gated in make evidence-gate; the EVA half
+# is not yet, its alarms are not all fixed or justified (PSAC gap G5).
+PROVE_WP_GATE = $(EVPY)/prove.py $(PROVE_WP) --log-dir $(EVD)/prove-wp \
+  --json $(EVD)/prove-wp.json || rc=1;
+
+prove:
+	@scripts/setup.sh prove
+	@mkdir -p $(EVD)
+	@$(EVPY)/prove.py $(PROVE_ARGS)
+
+.PHONY: prove

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install what Bulkhead needs on Debian 12, once. Idempotent: packages that are
 # present are skipped; says what it installs. Works as root or through sudo.
+#   scripts/setup.sh         what make, make run and make test need
+#   scripts/setup.sh prove   only the formal-analysis tools make prove needs
+#                            (Frama-C and the provers WP hands goals to)
 set -euo pipefail
 
 PACKAGES=(
@@ -8,6 +11,9 @@ PACKAGES=(
   qemu-system-arm libcmocka-dev device-tree-compiler libfdt-dev python3
   libclang-rt-19-dev cppcheck spin gcc e2fsprogs libc6-dev-arm64-cross
 )
+if [ "${1:-}" = prove ]; then
+  PACKAGES=(frama-c-base why3 cvc4 z3)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

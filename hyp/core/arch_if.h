@@ -40,6 +40,7 @@ uint64_t arch_ticks_per_sec(void);
 uint32_t arch_cpu_id(void);
 
 /* Hypervisor pointer for physical address pa (identity on every target). */
+/*@ assigns \nothing; */
 void *arch_pa_to_ptr(uint64_t pa);
 
 /*
@@ -48,6 +49,9 @@ void *arch_pa_to_ptr(uint64_t pa);
  * when write is set, at EL1 permissions; a guest with its MMU off gets
  * *ipa = va. Returns false on a translation or permission fault. Pre: called
  * while that vCPU's trap is handled on this CPU. Never faults the hypervisor.
+ */
+/*@ requires \valid(ipa);
+    assigns *ipa;
  */
 bool arch_guest_translate(uint64_t va, bool write, uint64_t *ipa);
 

@@ -157,18 +157,28 @@ void cfg_perr(struct cfg_report *rep, uint32_t i, const char *name, const char *
 /* ------------------------------------------------------- range helpers --- */
 
 /* base + size does not wrap around 2^64. */
+/*@ assigns \nothing;
+    ensures \result <==> base + size <= 18446744073709551615;
+ */
 static bool range_ok(uint64_t base, uint64_t size)
 {
     return size <= UINT64_MAX - base;
 }
 
 /* [a, a+as) lies inside [b, b+bs); no sum is formed, so nothing overflows. */
+/*@ assigns \nothing;
+    ensures \result <==> (b <= a && a + as <= b + bs);
+ */
 static bool range_inside(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
     return a >= b && a - b <= bs && as <= bs - (a - b);
 }
 
 /* Non-empty [a, a+as) and [b, b+bs) share a byte. Pre: both range_ok. */
+/*@ requires a + as <= 18446744073709551615 && b + bs <= 18446744073709551615;
+    assigns \nothing;
+    ensures \result <==> (as != 0 && bs != 0 && a < b + bs && b < a + as);
+ */
 static bool range_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
     return as != 0u && bs != 0u && a < b + bs && b < a + as;

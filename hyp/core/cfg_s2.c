@@ -38,6 +38,10 @@ struct s2_spans {
 /* Add the slots of [start, end) at the level of shift. Pre: start < end;
  * t->n < S2_MAX_SPANS, which holds as cfg_s2_tables adds at most
  * S2_MAX_MAPS level-2 spans and two level-3 spans per mapping. */
+/*@ requires \valid(t) && t->n < S2_MAX_SPANS && start < end && shift < 64;
+    assigns t->n, t->s[t->n];
+    ensures t->n == \old(t->n) + 1;
+ */
 static void s2_add(struct s2_spans *t, uint64_t start, uint64_t end, uint32_t shift)
 {
     t->s[t->n].first = start >> shift;
@@ -50,6 +54,11 @@ static void s2_add(struct s2_spans *t, uint64_t start, uint64_t end, uint32_t sh
  * addresses differ modulo 2 MiB or no whole aligned block fits, else the
  * pages before the first block and after the last.
  * Pre: size != 0, gpa + size <= 2^39.
+ */
+/*@ requires \valid(l3) && l3->n + 2 <= S2_MAX_SPANS;
+    requires size != 0 && gpa + size <= 549755813888;
+    assigns l3->n, l3->s[0 .. S2_MAX_SPANS - 1];
+    ensures \old(l3->n) <= l3->n <= \old(l3->n) + 2;
  */
 static void s2_add_pages(struct s2_spans *l3, uint64_t gpa, uint64_t pa, uint64_t size)
 {
@@ -69,6 +78,12 @@ static void s2_add_pages(struct s2_spans *l3, uint64_t gpa, uint64_t pa, uint64_
 }
 
 /* One mapping: its level-2 span and its level-3 spans. */
+/*@ requires \valid(l2) && \valid(l3) && \separated(l2, l3);
+    requires l2->n < S2_MAX_SPANS && l3->n + 2 <= S2_MAX_SPANS;
+    requires size != 0 && gpa + size <= 549755813888;
+    assigns l2->n, l2->s[0 .. S2_MAX_SPANS - 1], l3->n, l3->s[0 .. S2_MAX_SPANS - 1];
+    ensures l2->n == \old(l2->n) + 1 && l3->n <= \old(l3->n) + 2;
+ */
 static void s2_add_map(struct s2_spans *l2, struct s2_spans *l3, uint64_t gpa, uint64_t pa,
                        uint64_t size)
 {

@@ -71,6 +71,11 @@ static uint32_t evtchn_lowest_free(uint32_t i)
 }
 
 /* Implements: LLR-EVT-004, LLR-EVT-033 */
+/*@ requires \valid_read(p) && p->id < BH_MAX_PARTS;
+    assigns \nothing;
+    ensures \result == \null || (port < evtchn_parts[p->id].ports_ready &&
+        \result == evtchn_parts[p->id].ports + port);
+ */
 struct evtchn_port *evtchn_port_of(const struct partition *p, uint32_t port)
 {
     const struct evtchn_part *ep = &evtchn_parts[p->id];

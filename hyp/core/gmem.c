@@ -10,6 +10,12 @@
 #include "util.h"
 
 /* Implements: LLR-GMEM-001 */
+/*@ requires \valid_read(v) && \valid(piece);
+    requires v->part == \null || \valid_read(v->part);
+    assigns *piece;
+    ensures *piece <= len && *piece <= GMEM_PAGE_SIZE - gva % GMEM_PAGE_SIZE;
+    ensures len != 0 ==> *piece >= 1;
+ */
 void *gmem_piece(const struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *piece)
 {
     uint64_t room = GMEM_PAGE_SIZE - (gva % GMEM_PAGE_SIZE);

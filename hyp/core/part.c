@@ -32,6 +32,11 @@ _Static_assert(BH_MAX_VCPUS >= BH_MAX_PARTS * BH_MAX_VCPUS_PER_PART, "vcpu_table
 static const struct bh_cfg *part_blob;
 
 /* Implements: LLR-PART-001 */
+/*@ requires p == \null || \valid_read(p);
+    assigns \nothing;
+    ensures \result != \null ==>
+        p != \null && p->ram_gpa <= gpa && gpa + len <= p->ram_gpa + p->ram_size;
+ */
 void *part_guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len)
 {
     if (p == NULL || gpa < p->ram_gpa) {

@@ -13,7 +13,8 @@ clean fixture is run too and must pass (a control, not counted).
 Prints "PASS evidence-campaign/<tool>/<id>" or "FAIL ...: reason",
 "PASS evidence-tor/<TOR-ID>" per requirement, and the detection rate per tool;
 exits 1 if any row failed. The rows are in campaign_rows.py (trace,
-coverage, size) and campaign_obj.py (misra, coupling, stack, s2o).
+coverage, size), campaign_obj.py (misra, coupling, stack, s2o) and
+campaign_prove.py (prove: the Frama-C wrapper).
 """
 import argparse
 import concurrent.futures
@@ -111,6 +112,7 @@ def run_one(tool, row, work):
 
 def main():
     import campaign_obj
+    import campaign_prove
     import campaign_rows
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", default=os.path.join(ROOT, "build", "evidence", "campaign.json"))
@@ -119,7 +121,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     a = ap.parse_args()
     tools, rows = {}, []
-    for mod in (campaign_rows, campaign_obj):
+    for mod in (campaign_rows, campaign_obj, campaign_prove):
         t, r = mod.tables()
         tools.update(t)
         rows += r

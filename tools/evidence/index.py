@@ -2,7 +2,8 @@
 """Front page of the certification evidence.
 
 Reads build/evidence/{trace,coverage,size,misra,coupling,stack,s2o,
-campaign}.json (any may be missing) and writes build/evidence/index.html (one row per objective, status and link),
+campaign,prove}.json (any may be missing) and writes build/evidence/index.html
+(the issue-18 measures, then one row per objective, status and link),
 build/evidence/coverage.html (per-file figures, uncovered items),
 build/evidence/campaign.html (the evidence tools' seeded-defect campaign) and
 build/evidence/summary.json.
@@ -198,12 +199,41 @@ def main():
     if camp:
         with open(os.path.join(a.dir, "campaign.html"), "w") as fh:
             fh.write(campaign_page(camp))
+    prv = load(a.dir, "prove.json")
+    ev, wp = (prv or {}).get("eva"), (prv or {}).get("wp")
+    if prv and ev and wp:
+        st = "PASS" if ev.get("status") == wp.get("status") == "PASS" else "FAIL"
+        detail = ("EVA: %d open properties, %d justified, %d unjustified, %s%% of statements "
+                  "reached; WP: %d/%d goals proved in %d functions" % (
+                      len(ev.get("open", [])), ev.get("justified", 0), ev.get("unjustified", 0),
+                      ev.get("reach_percent", "?"), wp.get("proved", 0), wp.get("total", 0),
+                      len(wp.get("functions", {}))))
+    else:
+        st, detail = "FAIL", "not run (make prove)"
+    objectives.append({"name": "Absence of run-time errors and isolation proofs (Frama-C)",
+                       "status": st, "link": "prove.html" if prv else None, "detail": detail})
     for name, what in PLACEHOLDERS:
         objectives.append({"name": name, "status": "NOTBUILT", "link": None,
                            "detail": "not yet built: " + what})
 
+    rules = (m or {}).get("rules", {})
+    measures = {
+        "interim_deviations": sum(1 for d in m["deviations"] if d.get("kind") == "interim")
+        if m else None,
+        "misra_rules_checked": len(rules) if m else None,
+        "misra_rules_clean": sum(1 for v in rules.values() if v["status"] == "clean")
+        if m else None,
+        "eva_open_properties": len(ev.get("open", [])) if ev else None,
+        "eva_unjustified": ev.get("unjustified") if ev else None,
+        "wp_goals_proved": wp.get("proved") if wp else None,
+        "wp_goals_total": wp.get("total") if wp else None,
+        "tool_seeded_detection_percent": camp["rate_percent"] if camp else None,
+        "hyp_sloc": size["hyp_sloc"] if size else None,
+        "certification_cost_usd": size["estimate"][0]["cost_usd"] if size else None}
     summary = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+               "measures": measures,
                "objectives": objectives,
+               "prove": prv,
                "trace": trace and {"counts": trace["counts"], "gates": trace["gates"],
                                    "findings": trace["findings"]},
                "coverage": cov and {"files": cov["files"], "totals": cov["totals"],
@@ -237,7 +267,21 @@ def main():
          STYLE, "</head><body><h1>Bulkhead certification evidence</h1>",
          "<p>Generated %s by <code>make evidence</code>. Green: the objective's gates pass "
          "(thresholds in tools/evidence/gates.json); red: a gate fails; grey: not yet built.</p>"
-         % e(summary["generated"]), "<table><tr><th>objective</th><th>status</th>"
+         % e(summary["generated"]), "<h2>Measures (issue 18)</h2><table>"]
+    labels = (("interim_deviations", "MISRA interim deviations (target 0)"),
+              ("misra_rules_checked", "MISRA rules checked"),
+              ("misra_rules_clean", "MISRA rules clean"),
+              ("eva_open_properties", "EVA open properties (alarms)"),
+              ("eva_unjustified", "EVA unjustified alarms (target 0)"),
+              ("wp_goals_proved", "WP goals proved"), ("wp_goals_total", "WP goals"),
+              ("tool_seeded_detection_percent", "Tool seeded-defect detection % (target 100)"),
+              ("hyp_sloc", "hyp/ SLOC"),
+              ("certification_cost_usd", "Level A certification cost, USD (size.html)"))
+    for k, label in labels:
+        v = measures[k]
+        h.append("<tr><td>%s</td><td>%s</td></tr>" % (
+            e(label), "not run" if v is None else e(format(v, ",") if isinstance(v, int) else str(v))))
+    h += ["</table><h2>Objectives</h2>", "<table><tr><th>objective</th><th>status</th>"
          "<th>detail</th></tr>"]
     for o in objectives:
         name = '<a href="%s">%s</a>' % (o["link"], e(o["name"])) if o["link"] else e(o["name"])
